@@ -1,0 +1,118 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tenantsync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tenantsync", targets: ["Supervisor"]),
+        .executable(name: "tenantsync-worker", targets: ["TenantWorker"]),
+        .executable(name: "tenantsync-demo-upstream", targets: ["DemoUpstream"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries: a module map and a shim header each; exactly one Swift target imports each.
+        .systemLibrary(
+            name: "CPostgres",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+
+        // Line-delimited JSON protocol shared by the supervisor, the worker and the tests.
+        .target(name: "IPC", swiftSettings: swiftSettings),
+
+        // PostgreSQL client over libpq.
+        .target(name: "Postgres", dependencies: ["CPostgres"], swiftSettings: swiftSettings),
+
+        // HTTP client over libcurl.
+        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+
+        // The worker's sync engine: connectors, stream ordering, upserts, the IPC loop.
+        .target(
+            name: "SyncEngine",
+            dependencies: [
+                "IPC", "Postgres", "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // The supervisor: tenants, worker processes, runs, migrations, HTTP API.
+        .target(
+            name: "SupervisorCore",
+            dependencies: [
+                "IPC", "Postgres", "CurlHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // A fake MotoPress Hotel Booking / estimates upstream that hosts many tenants' sites.
+        .target(
+            name: "DemoUpstreamKit",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "Supervisor",
+            dependencies: [
+                "SupervisorCore", "IPC", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TenantWorker",
+            dependencies: ["SyncEngine", "IPC"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DemoUpstream",
+            dependencies: [
+                "DemoUpstreamKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CurlHTTPTests",
+            dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TenantWorkerTests",
+            dependencies: ["SyncEngine", "IPC", "Postgres", "DemoUpstreamKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SupervisorTests",
+            dependencies: ["SupervisorCore", "IPC", "Postgres", "CurlHTTP", "DemoUpstreamKit"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
