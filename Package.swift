@@ -32,6 +32,9 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
 
+        // prctl(PR_SET_PDEATHSIG) for workers, which Swift cannot call directly (variadic).
+        .target(name: "CProcessControl"),
+
         // Line-delimited JSON protocol shared by the supervisor, the worker and the tests.
         .target(name: "IPC", swiftSettings: swiftSettings),
 
@@ -41,11 +44,14 @@ let package = Package(
         // HTTP client over libcurl.
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
 
+        // The database schema: versioned migrations shared by the supervisor, the worker and tests.
+        .target(name: "Schema", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+
         // The worker's sync engine: connectors, stream ordering, upserts, the IPC loop.
         .target(
             name: "SyncEngine",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP",
+                "IPC", "Postgres", "CurlHTTP", "Schema",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -55,7 +61,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP",
+                "IPC", "Postgres", "CurlHTTP", "Schema",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -84,7 +90,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TenantWorker",
-            dependencies: ["SyncEngine", "IPC"],
+            dependencies: ["SyncEngine", "IPC", "CProcessControl", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -106,12 +112,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TenantWorkerTests",
-            dependencies: ["SyncEngine", "IPC", "Postgres", "DemoUpstreamKit"],
+            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "DemoUpstreamKit"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["SupervisorCore", "IPC", "Postgres", "CurlHTTP", "DemoUpstreamKit"],
+            dependencies: ["SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,11 @@
+# Entry points; the scripts install what a fresh Debian machine is missing.
+.PHONY: demo test bench
+
+demo:
+	@bash scripts/demo.sh
+
+test:
+	@bash scripts/test.sh
+
+bench:
+	@bash scripts/bench.sh

@@ -1,0 +1,51 @@
+import CurlHTTP
+import IPC
+import Logging
+import Postgres
+
+/// Everything a connector needs while syncing one stream of one run.
+///
+/// Lives on the worker's sync thread: the connection and the HTTP client are not shared.
+public final class SyncContext {
+    public let tenantID: String
+    public let command: SyncCommand
+    public let database: PostgresConnection
+    public let http: CurlHTTPClient
+    public var logger: Logger
+    private let cancellation: CancellationFlag
+    private let pageReporter: (_ stream: String, _ page: Int, _ pages: Int?, _ counts: StreamCounts) -> Void
+
+    public init(
+        tenantID: String,
+        command: SyncCommand,
+        database: PostgresConnection,
+        http: CurlHTTPClient,
+        logger: Logger,
+        cancellation: CancellationFlag,
+        pageReporter: @escaping (_ stream: String, _ page: Int, _ pages: Int?, _ counts: StreamCounts) -> Void
+    ) {
+        self.tenantID = tenantID
+        self.command = command
+        self.database = database
+        self.http = http
+        self.logger = logger
+        self.cancellation = cancellation
+        self.pageReporter = pageReporter
+    }
+
+    /// The run this context belongs to.
+    public var runID: String { command.runID }
+
+    /// Whether the worker was asked to stop; connectors check it between pages.
+    public var isCancelled: Bool { cancellation.isCancelled }
+
+    /// Throws ``SyncError/Code/cancelled`` if the worker was asked to stop.
+    public func checkCancellation() throws(SyncError) {
+        if isCancelled { throw SyncError(code: .cancelled, message: "run cancelled: worker shutting down") }
+    }
+
+    /// Reports that a page of `stream` was written, with the stream's counts so far.
+    public func reportPage(stream: String, page: Int, pages: Int?, counts: StreamCounts) {
+        pageReporter(stream, page, pages, counts)
+    }
+}

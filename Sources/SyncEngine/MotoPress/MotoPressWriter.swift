@@ -1,0 +1,173 @@
+import IPC
+import Postgres
+
+/// Writes MotoPress records into the tenant tables, one batch per statement.
+///
+/// Each batch is a single `INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE … WHERE … IS
+/// DISTINCT FROM …`: identical rows are not rewritten, and `xmax = 0` tells inserted rows from
+/// updated ones, so the counts come from the database itself.
+struct MotoPressWriter {
+    let tenantID: String
+    let runID: String
+
+    func upsertAccommodationTypes(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        let sql = """
+            WITH input AS (
+                SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
+            ), written AS (
+                INSERT INTO accommodation_types AS t
+                    (tenant_id, external_id, title, status, adults, children, total_capacity, bed_type, data)
+                SELECT $1, external_id, coalesce(data->>'title', ''), data->>'status',
+                       (data->>'adults')::integer, (data->>'children')::integer,
+                       (data->>'total_capacity')::integer, data->>'bed_type', data
+                FROM input
+                ON CONFLICT (tenant_id, external_id) DO UPDATE SET
+                    title = excluded.title, status = excluded.status, adults = excluded.adults,
+                    children = excluded.children, total_capacity = excluded.total_capacity,
+                    bed_type = excluded.bed_type, data = excluded.data, updated_at = now(), deleted_at = NULL
+                WHERE t.data IS DISTINCT FROM excluded.data OR t.deleted_at IS NOT NULL
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
+            """
+        let unique = Self.lastByID(records)
+        return try upsert(sql, parameters: [
+            .text(tenantID),
+            .textArray(unique.map { String($0.externalID) }),
+            .textArray(unique.map(\.json)),
+        ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
+    }
+
+    func upsertAccommodations(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        let sql = """
+            WITH input AS (
+                SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
+            ), resolved AS (
+                SELECT i.external_id, i.data, (i.data->>'accommodation_type_id')::bigint AS type_external_id, at.id AS type_id
+                FROM input i
+                LEFT JOIN accommodation_types at
+                    ON at.tenant_id = $1 AND at.external_id = (i.data->>'accommodation_type_id')::bigint
+            ), written AS (
+                INSERT INTO accommodations AS t
+                    (tenant_id, external_id, accommodation_type_id, accommodation_type_external_id, title, status, data)
+                SELECT $1, external_id, type_id, type_external_id, coalesce(data->>'title', ''), data->>'status', data
+                FROM resolved
+                ON CONFLICT (tenant_id, external_id) DO UPDATE SET
+                    accommodation_type_id = excluded.accommodation_type_id,
+                    accommodation_type_external_id = excluded.accommodation_type_external_id,
+                    title = excluded.title, status = excluded.status, data = excluded.data,
+                    updated_at = now(), deleted_at = NULL
+                WHERE t.data IS DISTINCT FROM excluded.data
+                   OR t.accommodation_type_id IS DISTINCT FROM excluded.accommodation_type_id
+                   OR t.deleted_at IS NOT NULL
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
+            """
+        let unique = Self.lastByID(records)
+        return try upsert(sql, parameters: [
+            .text(tenantID),
+            .textArray(unique.map { String($0.externalID) }),
+            .textArray(unique.map(\.json)),
+        ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
+    }
+
+    /// Writes reservation lines; a line whose accommodation is unknown goes to `sync_rejects`, never in with a NULL key.
+    func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        let sql = """
+            WITH input AS (
+                SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::jsonb[])
+                    AS t(booking_id, line_number, accommodation_external_id, data)
+            ), resolved AS (
+                SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id
+                FROM input i
+                LEFT JOIN accommodations a ON a.tenant_id = $1 AND a.external_id = i.accommodation_external_id
+            ), rejected AS (
+                INSERT INTO sync_rejects (tenant_id, run_id, stream, external_id, reason, record)
+                SELECT $1, $6, 'reservations', booking_id || '/' || line_number,
+                       'accommodation ' || coalesce(accommodation_external_id::text, '(none)') || ' is not listed by the upstream', data
+                FROM resolved WHERE unit_id IS NULL
+                RETURNING 1
+            ), written AS (
+                INSERT INTO reservations AS t
+                    (tenant_id, booking_id, line_number, accommodation_unit_id, accommodation_type_id, status,
+                     check_in_date, check_out_date, guest_name, customer_name, customer_email, adults, children,
+                     total_price, currency, is_block, data)
+                SELECT $1, booking_id, line_number, unit_id, type_id, data->>'status',
+                       (data->>'check_in_date')::date, (data->>'check_out_date')::date,
+                       nullif(data->'reserved_accommodation'->>'guest_name', ''),
+                       nullif(trim(coalesce(data->'customer'->>'first_name', '') || ' ' || coalesce(data->'customer'->>'last_name', '')), ''),
+                       nullif(data->'customer'->>'email', ''),
+                       (data->'reserved_accommodation'->>'adults')::integer,
+                       (data->'reserved_accommodation'->>'children')::integer,
+                       (data->>'total_price')::numeric, data->>'currency',
+                       coalesce((data->>'imported')::boolean, false), data
+                FROM resolved WHERE unit_id IS NOT NULL
+                ON CONFLICT (tenant_id, booking_id, line_number) DO UPDATE SET
+                    accommodation_unit_id = excluded.accommodation_unit_id,
+                    accommodation_type_id = excluded.accommodation_type_id, status = excluded.status,
+                    check_in_date = excluded.check_in_date, check_out_date = excluded.check_out_date,
+                    guest_name = excluded.guest_name, customer_name = excluded.customer_name,
+                    customer_email = excluded.customer_email, adults = excluded.adults, children = excluded.children,
+                    total_price = excluded.total_price, currency = excluded.currency, is_block = excluded.is_block,
+                    data = excluded.data, updated_at = now(), deleted_at = NULL
+                WHERE t.data IS DISTINCT FROM excluded.data
+                   OR t.accommodation_unit_id IS DISTINCT FROM excluded.accommodation_unit_id
+                   OR t.deleted_at IS NOT NULL
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated,
+                   (SELECT count(*) FROM rejected) AS rejected
+            FROM written
+            """
+        var seen = Set<String>()
+        let unique = lines.reversed().filter { seen.insert("\($0.bookingID)/\($0.lineNumber)").inserted }.reversed()
+        return try upsert(sql, parameters: [
+            .text(tenantID),
+            .textArray(unique.map { String($0.bookingID) }),
+            .textArray(unique.map { String($0.lineNumber) }),
+            .textArray(unique.map { $0.accommodationID.map { String($0) } }),
+            .textArray(unique.map(\.json)),
+            .text(runID),
+        ], fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
+    }
+
+    /// Stores records that could not be used at all, with the reason.
+    func reject(stream: String, records: [(json: String, reason: String)], on connection: PostgresConnection) throws(SyncError) {
+        guard !records.isEmpty else { return }
+        do {
+            _ = try connection.query("""
+                INSERT INTO sync_rejects (tenant_id, run_id, stream, reason, record)
+                SELECT $1, $2, $3, reason, to_jsonb(record)
+                FROM unnest($4::text[], $5::text[]) AS t(record, reason)
+                """, [.text(tenantID), .text(runID), .text(stream), .textArray(records.map(\.json)), .textArray(records.map(\.reason))])
+        } catch {
+            throw SyncError.database(error, while: "storing rejected \(stream) records")
+        }
+    }
+
+    private func upsert(_ sql: String, parameters: [PostgresValue], fetched: Int, duplicates: Int, on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        guard fetched > 0 else { return StreamCounts() }
+        do {
+            let row = try connection.query(sql, parameters).rows.first
+            let created = try row?.decode(Int.self, "created") ?? 0
+            let updated = try row?.decode(Int.self, "updated") ?? 0
+            let rejected = try row.flatMap { $0["rejected"] != nil ? try $0.decode(Int.self, "rejected") : nil } ?? 0
+            return StreamCounts(
+                fetched: fetched,
+                created: created,
+                updated: updated,
+                unchanged: fetched - created - updated - rejected,
+                rejected: rejected
+            )
+        } catch {
+            throw SyncError.database(error, while: "writing a batch")
+        }
+    }
+
+    /// Keeps the last occurrence of each id: one statement may not touch a row twice.
+    static func lastByID(_ records: [JSONRecord]) -> [JSONRecord] {
+        var seen = Set<Int64>()
+        return records.reversed().filter { seen.insert($0.externalID).inserted }.reversed()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// One reserved accommodation of a booking: the unit of the `reservations` table.
+struct ReservationLine {
+    var bookingID: Int64
+    /// Position of the reserved accommodation within the booking, from 1.
+    var lineNumber: Int
+    /// The upstream accommodation (unit) id; `nil` when the booking does not name one.
+    var accommodationID: Int64?
+    /// The booking's JSON with this line under `reserved_accommodation`.
+    var json: String
+
+    /// Splits a booking into one line per reserved accommodation.
+    static func lines(of booking: JSONRecord) -> [ReservationLine] {
+        let reserved = booking.fields["reserved_accommodations"] as? [Any] ?? []
+        var base = booking.fields
+        base.removeValue(forKey: "reserved_accommodations")
+        return reserved.enumerated().map { index, element in
+            let line = element as? [String: Any] ?? [:]
+            var fields = base
+            fields["reserved_accommodation"] = line
+            return ReservationLine(
+                bookingID: booking.externalID,
+                lineNumber: index + 1,
+                accommodationID: JSONRecord.integer(line["accommodation"]),
+                json: JSONRecord.canonicalJSON(fields) ?? booking.json
+            )
+        }
+    }
+}

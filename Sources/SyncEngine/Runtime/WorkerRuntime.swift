@@ -1,0 +1,204 @@
+import CurlHTTP
+import Dispatch
+import Foundation
+import IPC
+import Logging
+import Postgres
+import Synchronization
+
+/// The worker process's main loop: handshake, syncs on request, heartbeats, clean exit.
+///
+/// Reads ``SupervisorMessage`` lines from `input` on the calling thread and answers on `output`.
+/// Syncs run one at a time on a dedicated queue (libpq and libcurl block); heartbeats come from a
+/// timer whether or not a sync is running. When `input` reaches end of file (the supervisor is
+/// gone) or a ``Shutdown`` arrives, the run in hand stops after its current page and the loop returns.
+public final class WorkerRuntime: Sendable {
+    /// This build's version, reported in ``Ready``.
+    public static let version = "0.1.0"
+
+    private let input: Int32
+    private let writer: LineWriter
+    private let makeLogger: @Sendable (SecretMasker) -> Logger
+    private let codec = MessageCodec()
+    private let cancellation = CancellationFlag()
+    private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
+    private let currentRun = Mutex<String?>(nil)
+
+    /// - Parameters:
+    ///   - makeLogger: builds the worker's logger once the tenant's secrets are known.
+    public init(input: Int32, writer: LineWriter, makeLogger: @escaping @Sendable (SecretMasker) -> Logger) {
+        self.input = input
+        self.writer = writer
+        self.makeLogger = makeLogger
+    }
+
+    /// Runs until shutdown or end of input; returns the process exit status.
+    public func run() -> Int32 {
+        var session: Session?
+        var exitCode = WorkerExitCode.success
+        var logger = makeLogger(SecretMasker(secrets: []))
+        LineReader(fileDescriptor: input, name: "worker-stdin").runBlocking { event in
+            guard exitCode == WorkerExitCode.success, !cancellation.isCancelled else { return }
+            switch event {
+            case .line(let line):
+                let message: SupervisorMessage
+                do {
+                    message = try codec.decodeSupervisorMessage(line)
+                } catch {
+                    if session == nil {
+                        exitCode = fail(.badHandshake, "first line must be a hello message: \(error.message)")
+                    } else {
+                        logger.error("ignored a bad line from the supervisor", metadata: ["error": "\(error)"])
+                    }
+                    return
+                }
+                switch message {
+                case .hello(let hello):
+                    guard session == nil else {
+                        logger.warning("ignored a second hello")
+                        return
+                    }
+                    switch start(hello) {
+                    case .success(let started):
+                        session = started
+                        logger = started.logger
+                    case .failure(let code):
+                        exitCode = code.value
+                    }
+                case .sync(let command):
+                    guard let session else {
+                        exitCode = fail(.badHandshake, "sync received before hello")
+                        return
+                    }
+                    enqueue(command, session: session)
+                case .shutdown(let shutdown):
+                    logger.info("shutting down", metadata: ["reason": "\(shutdown.reason)"])
+                    cancellation.cancel()
+                }
+            case .oversized(let length):
+                logger.error("ignored an oversized line from the supervisor", metadata: ["line.bytes": "\(length)"])
+            case .endOfFile:
+                if session != nil { logger.info("input closed: supervisor gone, exiting") }
+                cancellation.cancel()
+            }
+        }
+        cancellation.cancel()
+        // Let the run in hand finish its page and report before exiting.
+        syncQueue.sync {}
+        session?.heartbeat.cancel()
+        return exitCode
+    }
+
+    /// What a started worker holds for its tenant.
+    private struct Session {
+        var tenant: TenantSpec
+        var connector: any Connector
+        var logger: Logger
+        var heartbeat: any DispatchSourceTimer
+    }
+
+    private func start(_ hello: Hello) -> Result<Session, Int32Box> {
+        guard hello.protocolVersion == ProtocolVersion.current else {
+            return .failure(Int32Box(fail(.protocolMismatch, "supervisor speaks protocol \(hello.protocolVersion), this worker speaks \(ProtocolVersion.current)")))
+        }
+        let tenant = hello.tenant
+        let masker = SecretMasker(secrets: tenant.secretSettings.compactMap { tenant.settings[$0] } + Self.passwords(in: tenant.databaseURL))
+        var logger = makeLogger(masker)
+        logger[metadataKey: "tenant.id"] = "\(tenant.id)"
+        let connector: any Connector
+        do {
+            connector = try ConnectorRegistry.connector(for: tenant)
+        } catch {
+            return .failure(Int32Box(fail(.badConfiguration, masker.mask(error.message))))
+        }
+        let streams: [String]
+        do {
+            streams = try StreamPlan(streams: connector.streams).ordered.map(\.name)
+        } catch {
+            return .failure(Int32Box(fail(.badConfiguration, error.message)))
+        }
+        let heartbeat = startHeartbeat(every: tenant.heartbeatInterval)
+        writer.send(WorkerMessage.ready(Ready(pid: getpid(), version: Self.version, streams: streams)))
+        logger.info("worker ready", metadata: ["worker.streams": "\(streams.joined(separator: ","))"])
+        return .success(Session(tenant: tenant, connector: connector, logger: logger, heartbeat: heartbeat))
+    }
+
+    private func enqueue(_ command: SyncCommand, session: Session) {
+        syncQueue.async { [self] in
+            currentRun.withLock { $0 = command.runID }
+            defer { currentRun.withLock { $0 = nil } }
+            let result = runSync(command, session: session)
+            writer.send(WorkerMessage.result(result))
+        }
+    }
+
+    private func runSync(_ command: SyncCommand, session: Session) -> RunResult {
+        var logger = session.logger
+        logger[metadataKey: "sync.run_id"] = "\(command.runID)"
+        let database: PostgresConnection
+        do {
+            database = try PostgresConnection(url: session.tenant.databaseURL)
+        } catch {
+            logger.error("database unavailable", metadata: ["error": "\(error)"])
+            return RunResult(runID: command.runID, status: .failed, streams: [], error: "database unavailable: \(error)", durationMilliseconds: 0)
+        }
+        let runner = SyncRunner(connector: session.connector)
+        let steps = runner.connector.streams.count
+        let order = (try? StreamPlan(streams: session.connector.streams).ordered.map(\.name)) ?? []
+        let context = SyncContext(
+            tenantID: session.tenant.id,
+            command: command,
+            database: database,
+            http: CurlHTTPClient(),
+            logger: logger,
+            cancellation: cancellation
+        ) { [writer] stream, page, pages, counts in
+            let step = (order.firstIndex(of: stream) ?? 0) + 1
+            writer.send(WorkerMessage.progress(Progress(runID: command.runID, stream: stream, step: step, steps: steps, page: page, pages: pages, counts: counts)))
+        }
+        logger.info("sync started", metadata: ["sync.full": "\(command.full)"])
+        let result = runner.run(context: context)
+        logger.info("sync finished", metadata: ["sync.status": "\(result.status.rawValue)", "sync.duration_ms": "\(result.durationMilliseconds)"])
+        return result
+    }
+
+    private func startHeartbeat(every seconds: Double) -> any DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tenantsync.worker.heartbeat"))
+        let sequence = Mutex(0)
+        let interval = max(0.05, seconds)
+        timer.schedule(deadline: .now(), repeating: interval)
+        timer.setEventHandler { [writer, currentRun] in
+            let next = sequence.withLock { value in
+                value += 1
+                return value
+            }
+            writer.send(WorkerMessage.heartbeat(Heartbeat(sequence: next, runID: currentRun.withLock { $0 })))
+        }
+        timer.resume()
+        return timer
+    }
+
+    /// Sends ``Fatal`` and returns the exit status that goes with it.
+    private func fail(_ code: Fatal.Code, _ message: String) -> Int32 {
+        writer.send(WorkerMessage.fatal(Fatal(code: code, message: message)))
+        return WorkerExitCode.permanentFailure
+    }
+
+    /// The password of a connection URL or conninfo, so that it can be masked in logs.
+    static func passwords(in databaseURL: String) -> [String] {
+        if let components = URLComponents(string: databaseURL), let password = components.password, !password.isEmpty {
+            return [password, components.percentEncodedPassword ?? password]
+        }
+        let pairs = databaseURL.split(separator: " ").compactMap { pair -> String? in
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 && parts[0] == "password" ? String(parts[1]) : nil
+        }
+        return pairs
+    }
+}
+
+/// An exit status carried as a `Result` failure.
+struct Int32Box: Error {
+    var value: Int32
+    init(_ value: Int32) { self.value = value }
+}

@@ -1,0 +1,25 @@
+/// How often and how patiently a failed upstream request is retried.
+public struct RetryPolicy: Sendable {
+    /// Total attempts, the first included.
+    public var maximumAttempts: Int
+    /// Delay before the first retry; doubles each time, with full jitter.
+    public var initialDelay: Duration
+    /// Upper bound of any single delay, `Retry-After` included.
+    public var maximumDelay: Duration
+
+    public init(maximumAttempts: Int = 4, initialDelay: Duration = .milliseconds(200), maximumDelay: Duration = .seconds(30)) {
+        self.maximumAttempts = max(1, maximumAttempts)
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+    }
+
+    /// The delay before retry number `retry` (1-based): exponential with jitter, or the server's wish.
+    public func delay(beforeRetry retry: Int, retryAfter: Duration?) -> Duration {
+        if let retryAfter { return min(retryAfter, maximumDelay) }
+        let exponent = min(retry - 1, 20)
+        let ceiling = min(initialDelay * (1 << exponent), maximumDelay)
+        // Half fixed, half random: spreads retries of many tenants without ever retrying at once.
+        let milliseconds = Double(ceiling.components.seconds) * 1000 + Double(ceiling.components.attoseconds) / 1e15
+        return .milliseconds(Int(milliseconds / 2 + Double.random(in: 0...(milliseconds / 2))))
+    }
+}

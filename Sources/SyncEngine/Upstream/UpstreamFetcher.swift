@@ -1,0 +1,59 @@
+import CurlHTTP
+import Foundation
+import Logging
+
+/// Performs upstream requests with retries for transient faults, turning failures into ``SyncError``s.
+///
+/// Retries connection failures, timeouts, resets, `429` (honouring `Retry-After`) and `5xx`;
+/// `401`/`403` fail at once as ``SyncError/Code/authentication``; any other status fails at once.
+struct UpstreamFetcher {
+    let http: CurlHTTPClient
+    let retryPolicy: RetryPolicy
+    let logger: Logger
+    let isCancelled: () -> Bool
+
+    /// Performs `request` until it succeeds with a 2xx, or fails for good.
+    func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
+        var attempt = 1
+        while true {
+            let failure: (message: String, retryable: Bool, retryAfter: Duration?)
+            do {
+                let response = try http.perform(request)
+                switch response.status {
+                case 200..<300:
+                    return response
+                case 401, 403:
+                    throw SyncError(code: .authentication, message: "\(request.method) \(HTTPClientError.redact(request.url)) was refused with HTTP \(response.status): check the tenant's credentials")
+                case 429, 500..<600:
+                    failure = ("HTTP \(response.status)", true, response.retryAfter)
+                default:
+                    failure = ("HTTP \(response.status): \(Self.excerpt(response.body))", false, nil)
+                }
+            } catch let error as SyncError {
+                throw error
+            } catch let error as HTTPClientError {
+                failure = (error.message, error.isRetryable, nil)
+            } catch {
+                failure = ("\(error)", false, nil)
+            }
+            let where_ = "\(request.method) \(HTTPClientError.redact(request.url))"
+            guard failure.retryable, attempt < retryPolicy.maximumAttempts else {
+                let tries = attempt > 1 ? " after \(attempt) attempts" : ""
+                throw SyncError(code: .upstream, message: "\(where_) failed\(tries): \(failure.message)")
+            }
+            let delay = retryPolicy.delay(beforeRetry: attempt, retryAfter: failure.retryAfter)
+            logger.warning("upstream request failed, retrying", metadata: [
+                "http.url": "\(HTTPClientError.redact(request.url))", "error": "\(failure.message)",
+                "retry.attempt": "\(attempt)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+            ])
+            if isCancelled() { throw SyncError(code: .cancelled, message: "run cancelled: worker shutting down") }
+            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            attempt += 1
+        }
+    }
+
+    static func excerpt(_ body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(200), as: UTF8.self)
+        return body.count > 200 ? text + "…" : text
+    }
+}
