@@ -1,0 +1,86 @@
+/// Parses and formats HTTP-dates (RFC 9110 section 5.6.7) as seconds since the Unix epoch, without Foundation.
+///
+/// Parses all three forms a recipient must accept: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`),
+/// RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`). The weekday is
+/// not checked.
+public enum HTTPDate {
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+
+    /// Seconds since the Unix epoch for an HTTP-date, or `nil` when `text` is not one.
+    public static func parse(_ text: String) -> Int64? {
+        let tokens = text.split { $0 == " " || $0 == "," || $0 == "\t" }
+        switch tokens.count {
+        case 6 where isGMT(tokens[5]):  // Sun, 06 Nov 1994 08:49:37 GMT
+            return make(year: tokens[3], month: tokens[2], day: tokens[1], time: tokens[4])
+        case 4 where isGMT(tokens[3]):  // Sunday, 06-Nov-94 08:49:37 GMT
+            let parts = tokens[1].split(separator: "-")
+            guard parts.count == 3, parts[2].count == 2, let yy = Int64(parts[2]) else { return nil }
+            // Two-digit years: RFC 9110 says to pick the most recent past year with those digits; 1970-2069 is close enough.
+            let year = yy < 70 ? 2000 + yy : 1900 + yy
+            return make(year: Substring(String(year)), month: parts[1], day: parts[0], time: tokens[2])
+        case 5:  // Sun Nov  6 08:49:37 1994
+            return make(year: tokens[4], month: tokens[1], day: tokens[2], time: tokens[3])
+        default:
+            return nil
+        }
+    }
+
+    /// The IMF-fixdate for `unixSeconds`, such as `Sun, 06 Nov 1994 08:49:37 GMT`.
+    public static func format(unixSeconds: Int64) -> String {
+        let days = floorDivide(unixSeconds, 86_400)
+        let secondOfDay = unixSeconds - days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        let weekday = weekdays[Int(((days % 7) + 7) % 7)]
+        let monthName = months[Int(month) - 1].prefix(1).uppercased() + months[Int(month) - 1].dropFirst()
+        return "\(weekday), \(pad(day)) \(monthName) \(year) "
+            + "\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60)) GMT"
+    }
+
+    private static func isGMT(_ token: Substring) -> Bool {
+        token == "GMT" || token == "UTC"
+    }
+
+    private static func make(year: Substring, month: Substring, day: Substring, time: Substring) -> Int64? {
+        guard let year = Int64(year), (1...9999).contains(year),
+            let monthIndex = months.firstIndex(of: month.lowercased()),
+            let day = Int64(day), (1...31).contains(day)
+        else { return nil }
+        let clock = time.split(separator: ":")
+        guard clock.count == 3, let hour = Int64(clock[0]), let minute = Int64(clock[1]), let second = Int64(clock[2]),
+            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
+        let days = daysFromCivil(year: year, month: Int64(monthIndex + 1), day: day)
+        return days * 86_400 + hour * 3600 + minute * 60 + second
+    }
+
+    // Howard Hinnant's days_from_civil / civil_from_days (proleptic Gregorian calendar).
+    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = floorDivide(y, 400)
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = floorDivide(z, 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    private static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : (a - b + 1) / b
+    }
+
+    private static func pad(_ value: Int64) -> String {
+        value < 10 ? "0\(value)" : "\(value)"
+    }
+}

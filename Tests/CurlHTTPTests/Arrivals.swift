@@ -1,0 +1,17 @@
+/// Counts arrivals and lets tasks wait until a number of them have happened.
+actor Arrivals {
+    private var count = 0
+    private var waiters: [(target: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func arrive() {
+        count += 1
+        let ready = waiters.filter { $0.target <= count }
+        waiters.removeAll { $0.target <= count }
+        for waiter in ready { waiter.continuation.resume() }
+    }
+
+    func wait(until target: Int) async {
+        if count >= target { return }
+        await withCheckedContinuation { waiters.append((target, $0)) }
+    }
+}
