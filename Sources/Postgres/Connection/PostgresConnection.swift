@@ -1,0 +1,115 @@
+import CPostgres
+
+/// One blocking libpq connection.
+///
+/// Not thread-safe: use it from one thread at a time. Every call blocks the calling thread until
+/// the server answers, so from async code go through ``PostgresClient``, which runs the work on
+/// its own threads rather than Swift's cooperative pool.
+public final class PostgresConnection: @unchecked Sendable {
+    let handle: ConnectionHandle
+    let redactor: Redactor
+
+    /// Opens a connection, blocking until it is ready or has failed.
+    ///
+    /// - Parameter url: A `postgresql://` URL or a `key=value` conninfo string. `client_encoding`
+    ///   is always UTF8, whatever the string says. Server notices are discarded, not printed to stderr.
+    /// - Throws: ``PostgresError/Code/connectionFailed``, with the password and `url` scrubbed from the message.
+    public init(url: String) throws(PostgresError) {
+        let redactor = Redactor(conninfo: url)
+        // Later keywords override what the expanded `dbname` string sets.
+        let raw = withCStringArray(["dbname", "client_encoding", "fallback_application_name"]) { keywords in
+            withCStringArray([url, "UTF8", "tenantsync"]) { values in
+                PQconnectdbParams(keywords, values, 1)
+            }
+        }
+        guard let raw else {
+            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        let handle = ConnectionHandle(raw)
+        guard PQstatus(raw) == CONNECTION_OK else {
+            throw PostgresError(code: .connectionFailed, message: redactor.scrub(Self.errorMessage(of: raw)))
+        }
+        PQsetNoticeProcessor(raw, { _, _ in }, nil)
+        self.handle = handle
+        self.redactor = redactor
+    }
+
+    /// Whether libpq considers the connection open. A server-side disconnect is only noticed on the next read.
+    public var isConnected: Bool {
+        PQstatus(handle.pointer) == CONNECTION_OK
+    }
+
+    /// The process ID of the server backend serving this connection (`pg_backend_pid()`).
+    public var serverPID: Int32 {
+        PQbackendPID(handle.pointer)
+    }
+
+    /// Runs one statement with text-format bind parameters (`$1`, `$2`, ...) through `PQexecParams`.
+    ///
+    /// Each parameter's type is inferred by the server; cast in SQL where that is ambiguous.
+    /// - Throws: ``PostgresError/Code/queryFailed`` with the SQLSTATE, or
+    ///   ``PostgresError/Code/connectionLost`` when the connection broke.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws(PostgresError) -> PostgresResult {
+        try Self.rejectNUL(in: sql)
+        let texts = try PostgresValue.parameterTexts(parameters)
+        let raw = withCStringArray(texts) { values in
+            PQexecParams(handle.pointer, sql, Int32(texts.count), nil, values, nil, nil, 0)
+        }
+        return PostgresResult(try check(raw, failure: .queryFailed))
+    }
+
+    /// Runs a script of one or more statements without parameters through `PQexec`, as migrations need.
+    ///
+    /// Unless the script manages transactions itself, the server runs a multi-statement string as one
+    /// transaction, so a failure rolls back all of it.
+    public func execute(_ sql: String) throws(PostgresError) {
+        _ = try executeScript(sql)
+    }
+
+    /// Whether the connection is usable, reopening it with `PQreset` if it broke.
+    ///
+    /// Reads whatever the server sent while the connection was idle first, so a backend that was
+    /// terminated (`pg_terminate_backend`, a server restart) is noticed here rather than by the next statement.
+    /// Blocks while reconnecting.
+    public func resetIfBroken() -> Bool {
+        let pointer = handle.pointer
+        // libpq sees the termination message on one read and the closed socket on the next.
+        for _ in 0..<3 where PQstatus(pointer) == CONNECTION_OK && PQtransactionStatus(pointer) != PQTRANS_ACTIVE {
+            _ = PQconsumeInput(pointer)
+        }
+        if PQstatus(pointer) == CONNECTION_OK {
+            return true
+        }
+        PQreset(pointer)
+        return PQstatus(pointer) == CONNECTION_OK
+    }
+
+    /// libpq's last connection-level error, scrubbed.
+    var lastErrorMessage: String {
+        redactor.scrub(Self.errorMessage(of: handle.pointer))
+    }
+
+    var transactionStatus: PGTransactionStatusType {
+        PQtransactionStatus(handle.pointer)
+    }
+
+    /// Runs `sql` with `PQexec` and returns the last statement's result.
+    func executeScript(_ sql: String, failure: PostgresError.Code = .queryFailed) throws(PostgresError) -> ResultHandle {
+        try Self.rejectNUL(in: sql)
+        return try check(PQexec(handle.pointer, sql), failure: failure)
+    }
+
+    static func errorMessage(of pointer: OpaquePointer) -> String {
+        guard let message = PQerrorMessage(pointer) else {
+            return ""
+        }
+        return String(cString: message).trimmingWhitespace()
+    }
+
+    static func rejectNUL(in sql: String) throws(PostgresError) {
+        if sql.utf8.contains(0) {
+            throw PostgresError(code: .queryFailed, sqlState: "22021", message: "SQL text contains a NUL byte")
+        }
+    }
+}
