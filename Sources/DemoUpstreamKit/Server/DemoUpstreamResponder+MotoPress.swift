@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+
+extension DemoUpstreamResponder {
+    /// Serves `/wp-json/mphb/v1/…` in the order WordPress checks things: credentials that were given
+    /// but are wrong fail first (401), then the route (404), then missing credentials (401).
+    func motoPress(_ request: Request, store: DemoSiteStore, route: ArraySlice<Substring>) throws(DemoHTTPError) -> Response {
+        let authenticated = try Self.authenticate(request, site: store.site)
+        let route = Array(route)
+        guard route.count == 3 || route.count == 4, route[0] == "mphb", route[1] == "v1",
+            request.method == .get,
+            let collection = store.collection(named: route[2])
+        else {
+            throw .noRoute
+        }
+        guard authenticated else {
+            if route.count == 4 {
+                var error = DemoHTTPError.cannotList
+                error.message = "Sorry, you cannot view this resource."
+                throw error
+            }
+            throw .cannotList
+        }
+        try self.faults.check()
+
+        if route.count == 4 {
+            guard let id = Int(route[3]) else { throw .noRoute }
+            if let index = collection.index(ofID: id) {
+                return DemoHTTPResponses.json(body: collection.record(at: index))
+            }
+            if route[2] == "accommodations", let index = store.trashedAccommodations.index(ofID: id) {
+                return DemoHTTPResponses.json(body: store.trashedAccommodations.record(at: index))
+            }
+            throw .invalidID
+        }
+
+        let query = try WordPressListQuery(
+            parameters: Self.queryParameters(request),
+            filtersBookings: route[2] == "bookings",
+            siteOffsetSeconds: store.utcOffsetSeconds
+        )
+        let selection = query.selection(in: collection)
+        let total = selection.count
+        let totalPages = (total + query.perPage - 1) / query.perPage
+        if query.page > totalPages, total > 0 {
+            throw .invalidPageNumber
+        }
+        let start = min((query.page - 1) * query.perPage, total)
+        let end = min(start + query.perPage, total)
+        let body: ByteBuffer
+        if query.ascending {
+            body = collection.array(of: selection[start..<end])
+        } else {
+            body = collection.array(of: selection[(total - end)..<(total - start)].reversed())
+        }
+
+        var headers: HTTPFields = [:]
+        headers[.init("X-WP-Total")!] = String(total)
+        headers[.init("X-WP-TotalPages")!] = String(totalPages)
+        // WordPress sends one Link header per relation, prev before next.
+        var links: [String] = []
+        if query.page > 1 {
+            links.append(Self.link(request, page: min(query.page - 1, totalPages), rel: "prev"))
+        }
+        if totalPages > query.page {
+            links.append(Self.link(request, page: query.page + 1, rel: "next"))
+        }
+        if !links.isEmpty {
+            headers[values: .init("Link")!] = links
+        }
+        return DemoHTTPResponses.json(headers: headers, body: body)
+    }
+
+    /// Checks Basic credentials or `consumer_key`/`consumer_secret` query parameters.
+    ///
+    /// Returns `false` when none were given; throws when some were given but are wrong.
+    static func authenticate(_ request: Request, site: DemoSite) throws(DemoHTTPError) -> Bool {
+        var key: String?
+        var secret: String?
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
+            let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+            guard let data = Data(base64Encoded: encoded), let decoded = String(data: data, encoding: .utf8),
+                let colon = decoded.firstIndex(of: ":")
+            else {
+                throw .authentication("Consumer key is invalid.")
+            }
+            key = String(decoded[..<colon])
+            secret = String(decoded[decoded.index(after: colon)...])
+        } else {
+            let parameters = Self.queryParameters(request)
+            key = parameters["consumer_key"].map(String.init)
+            secret = parameters["consumer_secret"].map(String.init)
+        }
+        guard let key else { return false }
+        guard key == site.consumerKey else { throw .authentication("Consumer key is invalid.") }
+        guard secret == site.consumerSecret else { throw .authentication("Consumer secret is invalid.") }
+        return true
+    }
+
+    /// The query parameters, percent-decoded; the last of repeated keys wins, as in PHP.
+    static func queryParameters(_ request: Request) -> [Substring: Substring] {
+        Dictionary(request.uri.queryParameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// A `Link` header value: this request's URL with `page` replaced (or added), as WordPress builds it.
+    static func link(_ request: Request, page: Int, rel: String) -> String {
+        let authority = request.head.authority ?? "127.0.0.1"
+        var items = (request.uri.query ?? "").split(separator: "&").map(String.init)
+        if let index = items.firstIndex(where: { $0 == "page" || $0.hasPrefix("page=") }) {
+            items[index] = "page=\(page)"
+        } else {
+            items.append("page=\(page)")
+        }
+        return "<http://\(authority)\(request.uri.path)?\(items.joined(separator: "&"))>; rel=\"\(rel)\""
+    }
+}

@@ -1,0 +1,118 @@
+import Hummingbird
+import Logging
+
+/// The demo upstream: many tenants' fake MotoPress Hotel Booking sites and estimates APIs on one
+/// loopback HTTP server.
+///
+/// Creating the server validates the configuration and generates and encodes every site's data, so
+/// the cost of 100,000 bookings is paid once, before the first request. Run it with
+/// ``withRunning(logger:isolation:_:)`` in tests, or put ``makeApplication(logger:onServerRunning:)``
+/// in a service group.
+///
+/// ```swift
+/// let configuration = DemoUpstreamConfiguration(siteNames: ["hotel-a"], bookings: 200)
+/// try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
+///     let bookings = endpoint.motoPressBaseURL(site: "hotel-a") + "/bookings?per_page=100"
+///     // … Basic auth with configuration.sites[0].consumerKey / consumerSecret
+/// }
+/// ```
+public struct DemoUpstreamServer: Sendable {
+    /// The validated configuration the server runs with.
+    public let configuration: DemoUpstreamConfiguration
+    private let responder: DemoUpstreamResponder
+
+    /// Validates `configuration` and prepares every site's data.
+    public init(configuration: DemoUpstreamConfiguration) throws(DemoUpstreamError) {
+        try configuration.validate()
+        self.configuration = configuration
+        self.responder = DemoUpstreamResponder(configuration: configuration)
+    }
+
+    /// A Hummingbird application serving the sites; `onServerRunning` gets the bound port.
+    public func makeApplication(
+        logger: Logger = Self.quietLogger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            responder: self.responder,
+            configuration: ApplicationConfiguration(
+                address: .hostname(self.configuration.host, port: self.configuration.port),
+                serverName: "tenantsync-demo-upstream"
+            ),
+            onServerRunning: { channel in
+                await onServerRunning(channel.localAddress?.port ?? 0)
+            },
+            logger: logger
+        )
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then shuts it down gracefully.
+    public func runUntilSignalled(
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await self.makeApplication(logger: logger, onServerRunning: onServerRunning).runService()
+    }
+
+    /// Runs the server, calls `body` once it is listening, then shuts the server down.
+    ///
+    /// Waits for the listening socket (not for a fixed time) and rethrows the server's own error if
+    /// it stops before listening, such as when the port is taken. The server runs on two threads of
+    /// its own, so `body` may call blocking clients without starving it.
+    public func withRunning<Result>(
+        logger: Logger = Self.quietLogger,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (DemoUpstreamEndpoint) async throws -> Result
+    ) async throws -> Result {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let teardown = ShutdownQuietLogHandler.Switch()
+        let quietOnTeardown = ShutdownQuietLogHandler.logger(wrapping: logger, teardown: teardown)
+        let application = self.makeApplication(logger: quietOnTeardown) { port in
+            continuation.yield(port)
+        }
+        let executor = DedicatedThreadExecutor(threads: 2, name: "demo-upstream")
+        defer { executor.shutdown() }
+        return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
+            group.addTask(executorPreference: executor) {
+                defer { continuation.finish() }
+                try await application.run()
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else {
+                try await group.next()
+                throw DemoUpstreamError(code: .serverDidNotStart, context: "the server stopped before listening")
+            }
+            let endpoint = DemoUpstreamEndpoint(host: self.configuration.host, port: port)
+            // Cancelling the task stops the server; Hummingbird needs a service group's graceful
+            // shutdown to stop quietly, and this module does not depend on swift-service-lifecycle.
+            do {
+                let result = try await body(endpoint)
+                teardown.stop()
+                group.cancelAll()
+                return result
+            } catch {
+                teardown.stop()
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+
+    /// Creates a server for `configuration` and runs `body` against it; see ``withRunning(logger:isolation:_:)``.
+    public static func withRunningServer<Result>(
+        configuration: DemoUpstreamConfiguration,
+        logger: Logger = Self.quietLogger,
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (DemoUpstreamEndpoint) async throws -> Result
+    ) async throws -> Result {
+        let server = try DemoUpstreamServer(configuration: configuration)
+        return try await server.withRunning(logger: logger, body)
+    }
+
+    /// A logger that only reports warnings and worse, so tests stay quiet.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "tenantsync.demo-upstream")
+        logger.logLevel = .warning
+        return logger
+    }
+}
