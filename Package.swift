@@ -103,6 +103,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Fixtures shared by the integration tests: throwaway databases, the demo upstream, binaries.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .testTarget(
@@ -112,12 +120,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TenantWorkerTests",
-            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "DemoUpstreamKit"],
+            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SupervisorTests",
-            dependencies: ["SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit"],
+            dependencies: [
+                "SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

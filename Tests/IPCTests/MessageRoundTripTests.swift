@@ -25,9 +25,9 @@ struct MessageRoundTripTests {
     static let workerMessages: [WorkerMessage] = [
         .ready(Ready(pid: 4242, version: "0.1.0", streams: ["accommodation_types", "accommodations", "reservations"])),
         .fatal(Fatal(code: .badConfiguration, message: "setting base_url is missing")),
-        .progress(Progress(runID: "run-1", stream: "reservations", step: 3, steps: 3, page: 2, pages: 5,
+        .progress(SyncProgress(runID: "run-1", stream: "reservations", step: 3, steps: 3, page: 2, pages: 5,
                            counts: StreamCounts(fetched: 200, created: 150, updated: 10, unchanged: 40))),
-        .progress(Progress(runID: "run-1", stream: "estimates", step: 1, steps: 1, page: 1, pages: nil, counts: StreamCounts())),
+        .progress(SyncProgress(runID: "run-1", stream: "estimates", step: 1, steps: 1, page: 1, pages: nil, counts: StreamCounts())),
         .log(LogRecord(level: "info", message: "page written\nwith a newline", runID: "run-1", stream: "accommodations",
                        fields: ["sync.page": "1"])),
         .result(RunResult(runID: "run-1", status: .failed, streams: [

@@ -51,33 +51,45 @@ public final class LineReader: Sendable {
         thread.start()
     }
 
-    /// Reads on the calling thread until end of file.
-    public func runBlocking(_ handler: (Event) -> Void) {
+    /// Reads on the calling thread until end of file, or until `handler` returns `false`.
+    ///
+    /// Events already framed from the last read are dropped once the handler asks to stop.
+    public func runBlocking(_ handler: (Event) -> Bool) {
         Self.run(fileDescriptor: fileDescriptor, maximumLineLength: maximumLineLength, chunkSize: chunkSize, handler: handler)
     }
 
     private static func run(fileDescriptor: Int32, maximumLineLength: Int, chunkSize: Int, handler: (Event) -> Void) {
+        run(fileDescriptor: fileDescriptor, maximumLineLength: maximumLineLength, chunkSize: chunkSize) { event -> Bool in
+            handler(event)
+            return true
+        }
+    }
+
+    private static func run(fileDescriptor: Int32, maximumLineLength: Int, chunkSize: Int, handler: (Event) -> Bool) {
         var framer = LineFramer(maximumLineLength: maximumLineLength)
         var chunk = [UInt8](repeating: 0, count: chunkSize)
-        func deliver(_ events: [LineFramer.Event]) {
+        func deliver(_ events: [LineFramer.Event]) -> Bool {
             for event in events {
+                let keepGoing: Bool
                 switch event {
-                case .line(let line): handler(.line(line))
-                case .oversized(let length): handler(.oversized(length: length))
+                case .line(let line): keepGoing = handler(.line(line))
+                case .oversized(let length): keepGoing = handler(.oversized(length: length))
                 }
+                if !keepGoing { return false }
             }
+            return true
         }
         while true {
             let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, chunkSize) }
             if count > 0 {
-                deliver(framer.append(chunk[0..<count]))
+                guard deliver(framer.append(chunk[0..<count])) else { return }
             } else if count < 0 && errno == EINTR {
                 continue
             } else {
                 break
             }
         }
-        deliver(framer.finish())
-        handler(.endOfFile)
+        guard deliver(framer.finish()) else { return }
+        _ = handler(.endOfFile)
     }
 }

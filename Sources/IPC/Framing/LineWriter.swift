@@ -43,6 +43,19 @@ public final class LineWriter: Sendable {
         }
     }
 
+    /// Closes the descriptor; later writes return `false` instead of touching a reused descriptor.
+    public func close() {
+        lock.withLock { open in
+            guard open else { return }
+            open = false
+            #if canImport(Glibc)
+            _ = Glibc.close(fileDescriptor)
+            #else
+            _ = Darwin.close(fileDescriptor)
+            #endif
+        }
+    }
+
     /// Encodes and writes one message as a line.
     @discardableResult
     public func send(_ message: some Encodable, codec: MessageCodec = MessageCodec()) -> Bool {

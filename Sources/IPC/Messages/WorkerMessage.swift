@@ -5,7 +5,7 @@ public enum WorkerMessage: Sendable, Equatable {
     /// The worker cannot go on (bad configuration, protocol mismatch) and is about to exit.
     case fatal(Fatal)
     /// Progress of a run: one per page written.
-    case progress(Progress)
+    case progress(SyncProgress)
     /// A log record, stamped and stored by the supervisor under the tenant.
     case log(LogRecord)
     /// The final outcome of a run.
@@ -35,7 +35,7 @@ extension WorkerMessage: Codable {
         switch type {
         case "ready": self = .ready(try Ready(from: decoder))
         case "fatal": self = .fatal(try Fatal(from: decoder))
-        case "progress": self = .progress(try Progress(from: decoder))
+        case "progress": self = .progress(try SyncProgress(from: decoder))
         case "log": self = .log(try LogRecord(from: decoder))
         case "result": self = .result(try RunResult(from: decoder))
         case "heartbeat": self = .heartbeat(try Heartbeat(from: decoder))

@@ -40,7 +40,7 @@ struct WordPressPager {
                 total: response.header("X-WP-Total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             )
         } catch {
-            throw SyncError(code: error.code, message: "GET \(HTTPClientError.redact(url)): \(error.message)")
+            throw SyncError(code: error.code, message: "GET \(URLRedactor.redact(url)): \(error.message)")
         }
     }
 

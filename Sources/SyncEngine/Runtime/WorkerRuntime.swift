@@ -23,6 +23,7 @@ public final class WorkerRuntime: Sendable {
     private let cancellation = CancellationFlag()
     private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
     private let currentRun = Mutex<String?>(nil)
+    private let heartbeatSequence = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - makeLogger: builds the worker's logger once the tenant's secrets are known.
@@ -35,14 +36,14 @@ public final class WorkerRuntime: Sendable {
     /// Runs until shutdown or end of input; returns the process exit status.
     public func run() -> Int32 {
         var session: Session?
+        var heartbeat: (any DispatchSourceTimer)?
         var exitCode = WorkerExitCode.success
         var logger = makeLogger(SecretMasker(secrets: []))
-        LineReader(fileDescriptor: input, name: "worker-stdin").runBlocking { event in
-            guard exitCode == WorkerExitCode.success, !cancellation.isCancelled else { return }
+        func handle(_ event: LineReader.Event) {
             switch event {
             case .line(let line):
                 let message: SupervisorMessage
-                do {
+                do throws(IPCError) {
                     message = try codec.decodeSupervisorMessage(line)
                 } catch {
                     if session == nil {
@@ -62,6 +63,7 @@ public final class WorkerRuntime: Sendable {
                     case .success(let started):
                         session = started
                         logger = started.logger
+                        heartbeat = startHeartbeat(every: hello.tenant.heartbeatInterval)
                     case .failure(let code):
                         exitCode = code.value
                     }
@@ -82,19 +84,22 @@ public final class WorkerRuntime: Sendable {
                 cancellation.cancel()
             }
         }
+        LineReader(fileDescriptor: input, name: "worker-stdin").runBlocking { event in
+            handle(event)
+            return exitCode == WorkerExitCode.success && !cancellation.isCancelled
+        }
         cancellation.cancel()
         // Let the run in hand finish its page and report before exiting.
         syncQueue.sync {}
-        session?.heartbeat.cancel()
+        heartbeat?.cancel()
         return exitCode
     }
 
     /// What a started worker holds for its tenant.
-    private struct Session {
+    private struct Session: Sendable {
         var tenant: TenantSpec
         var connector: any Connector
         var logger: Logger
-        var heartbeat: any DispatchSourceTimer
     }
 
     private func start(_ hello: Hello) -> Result<Session, Int32Box> {
@@ -117,10 +122,9 @@ public final class WorkerRuntime: Sendable {
         } catch {
             return .failure(Int32Box(fail(.badConfiguration, error.message)))
         }
-        let heartbeat = startHeartbeat(every: tenant.heartbeatInterval)
         writer.send(WorkerMessage.ready(Ready(pid: getpid(), version: Self.version, streams: streams)))
         logger.info("worker ready", metadata: ["worker.streams": "\(streams.joined(separator: ","))"])
-        return .success(Session(tenant: tenant, connector: connector, logger: logger, heartbeat: heartbeat))
+        return .success(Session(tenant: tenant, connector: connector, logger: logger))
     }
 
     private func enqueue(_ command: SyncCommand, session: Session) {
@@ -154,7 +158,7 @@ public final class WorkerRuntime: Sendable {
             cancellation: cancellation
         ) { [writer] stream, page, pages, counts in
             let step = (order.firstIndex(of: stream) ?? 0) + 1
-            writer.send(WorkerMessage.progress(Progress(runID: command.runID, stream: stream, step: step, steps: steps, page: page, pages: pages, counts: counts)))
+            writer.send(WorkerMessage.progress(SyncProgress(runID: command.runID, stream: stream, step: step, steps: steps, page: page, pages: pages, counts: counts)))
         }
         logger.info("sync started", metadata: ["sync.full": "\(command.full)"])
         let result = runner.run(context: context)
@@ -164,14 +168,10 @@ public final class WorkerRuntime: Sendable {
 
     private func startHeartbeat(every seconds: Double) -> any DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tenantsync.worker.heartbeat"))
-        let sequence = Mutex(0)
         let interval = max(0.05, seconds)
         timer.schedule(deadline: .now(), repeating: interval)
-        timer.setEventHandler { [writer, currentRun] in
-            let next = sequence.withLock { value in
-                value += 1
-                return value
-            }
+        timer.setEventHandler { [self] in
+            let next = heartbeatSequence.add(1, ordering: .relaxed).newValue
             writer.send(WorkerMessage.heartbeat(Heartbeat(sequence: next, runID: currentRun.withLock { $0 })))
         }
         timer.resume()

@@ -23,7 +23,7 @@ struct UpstreamFetcher {
                 case 200..<300:
                     return response
                 case 401, 403:
-                    throw SyncError(code: .authentication, message: "\(request.method) \(HTTPClientError.redact(request.url)) was refused with HTTP \(response.status): check the tenant's credentials")
+                    throw SyncError(code: .authentication, message: "\(request.method) \(URLRedactor.redact(request.url)) was refused with HTTP \(response.status): check the tenant's credentials")
                 case 429, 500..<600:
                     failure = ("HTTP \(response.status)", true, response.retryAfter)
                 default:
@@ -36,14 +36,14 @@ struct UpstreamFetcher {
             } catch {
                 failure = ("\(error)", false, nil)
             }
-            let where_ = "\(request.method) \(HTTPClientError.redact(request.url))"
+            let where_ = "\(request.method) \(URLRedactor.redact(request.url))"
             guard failure.retryable, attempt < retryPolicy.maximumAttempts else {
                 let tries = attempt > 1 ? " after \(attempt) attempts" : ""
                 throw SyncError(code: .upstream, message: "\(where_) failed\(tries): \(failure.message)")
             }
             let delay = retryPolicy.delay(beforeRetry: attempt, retryAfter: failure.retryAfter)
             logger.warning("upstream request failed, retrying", metadata: [
-                "http.url": "\(HTTPClientError.redact(request.url))", "error": "\(failure.message)",
+                "http.url": "\(URLRedactor.redact(request.url))", "error": "\(failure.message)",
                 "retry.attempt": "\(attempt)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
             ])
             if isCancelled() { throw SyncError(code: .cancelled, message: "run cancelled: worker shutting down") }

@@ -1,5 +1,5 @@
 /// Progress of a run, sent by the worker after each page it writes.
-public struct Progress: Codable, Sendable, Equatable {
+public struct SyncProgress: Codable, Sendable, Equatable {
     public var runID: String
     /// The stream being synced, for example `reservations`.
     public var stream: String

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// `tenantsync status`: a table of every tenant's worker.
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show every tenant's worker.")
+
+    @OptionGroup var api: APIOptions
+
+    @Flag(help: "Print the raw JSON.")
+    var json = false
+
+    func run() throws {
+        let object = try api.request("GET", "/api/tenants")
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let tenants = object["tenants"] as? [[String: Any]] ?? []
+        let header = ["TENANT", "STATE", "PID", "UPTIME", "RESTARTS", "RUN", "PROGRESS"]
+        var rows: [[String]] = [header]
+        for tenant in tenants {
+            let progress = (tenant["progress"] as? [String: Any]).map { p in
+                "\(p["stream"] ?? "") step \(p["step"] ?? "")/\(p["steps"] ?? "") page \(p["page"] ?? "")/\(p["pages"] ?? "?")"
+            } ?? ""
+            rows.append([
+                "\(tenant["id"] ?? "")",
+                "\(tenant["state"] ?? "")",
+                (tenant["pid"] as? Int).map(String.init) ?? "-",
+                (tenant["uptime_seconds"] as? Double).map { Self.duration($0) } ?? "-",
+                "\(tenant["restarts"] ?? 0)",
+                "\(tenant["current_run_id"] ?? "-")",
+                progress,
+            ])
+        }
+        print(TextTable.render(rows))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m\(total % 60)s" }
+        return "\(total / 3600)h\((total % 3600) / 60)m"
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Postgres
+import Schema
+import ServiceLifecycle
+
+/// Builds and runs a whole supervisor: database, workers, run coordinator and HTTP API.
+///
+/// `tenantsync serve` calls ``run(configuration:logger:workerEnvironment:onListening:)``; tests call it too, in
+/// a task group, and stop it by cancelling the task or by sending the process SIGTERM.
+public enum SupervisorApp {
+    /// Applies migrations, starts every enabled tenant's worker and serves the API until SIGTERM/SIGINT.
+    ///
+    /// - Parameter onListening: called with the bound port once the API accepts connections.
+    public static func run(
+        configuration: SupervisorConfiguration,
+        logger: Logger,
+        workerEnvironment: [String: String] = [:],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try configuration.validate()
+        let database = PostgresClient(url: configuration.databaseURL, maximumConnections: 4)
+        defer { database.shutdown() }
+        let applied = try await database.withConnection { try Migrator().migrate($0) }
+        if !applied.isEmpty {
+            logger.info("applied migrations", metadata: ["schema.versions": "\(applied.map(String.init).joined(separator: ","))"])
+        }
+
+        let ownerID = configuration.supervisorID ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        let environment = WorkerEnvironment(
+            executable: try configuration.workerPath ?? defaultWorkerPath(),
+            databaseURL: configuration.databaseURL,
+            heartbeatInterval: configuration.heartbeatInterval,
+            shutdownGracePeriod: configuration.shutdownGracePeriod,
+            extraEnvironment: workerEnvironment
+        )
+        let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
+        let coordinator = RunCoordinator(
+            store: RunStore(database: database, ownerID: ownerID),
+            fleet: fleet,
+            concurrency: configuration.concurrency,
+            logger: logger
+        )
+        let router = APIRouter(fleet: fleet, coordinator: coordinator).build()
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.info("API listening", metadata: ["http.address": "\(configuration.host):\(port)"])
+                await onListening(port)
+            },
+            logger: logger
+        )
+        // Services stop in reverse order: the API first, then the workers (which ends the runs
+        // in flight), then the coordinator, which records how those runs ended.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: coordinator),
+                    .init(service: fleet),
+                    .init(service: app),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    /// `tenantsync-worker` beside the running executable.
+    static func defaultWorkerPath() throws -> String {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let candidate = executable.deletingLastPathComponent().appendingPathComponent("tenantsync-worker").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw ConfigurationError("worker executable not found at \(candidate); set worker_path in the configuration")
+        }
+        return candidate
+    }
+}

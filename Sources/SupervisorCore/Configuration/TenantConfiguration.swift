@@ -1,0 +1,51 @@
+/// One tenant as the supervisor's configuration file describes it.
+public struct TenantConfiguration: Codable, Sendable, Equatable {
+    /// Stable identifier; letters, digits, `-`, `_` and `.` only.
+    public var id: String
+    /// Connector name, for example `motopress`.
+    public var connector: String
+    /// Disabled tenants get no worker and are left out of sync-all.
+    public var enabled: Bool
+    /// Connector settings (`base_url`, `consumer_key`, `consumer_secret`, …).
+    public var settings: [String: String]
+    /// Settings whose values are secret; by default every setting whose name contains
+    /// `secret`, `password`, `token` or `key`.
+    public var secretSettings: [String]?
+
+    public init(id: String, connector: String, enabled: Bool = true, settings: [String: String], secretSettings: [String]? = nil) {
+        self.id = id
+        self.connector = connector
+        self.enabled = enabled
+        self.settings = settings
+        self.secretSettings = secretSettings
+    }
+
+    /// The names of settings to keep out of logs and API responses.
+    public var effectiveSecretSettings: [String] {
+        if let secretSettings { return secretSettings }
+        return settings.keys.filter { name in
+            let lowered = name.lowercased()
+            return ["secret", "password", "token", "key"].contains { lowered.contains($0) }
+        }.sorted()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, connector, enabled, settings
+        case secretSettings = "secret_settings"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        connector = try container.decode(String.self, forKey: .connector)
+        enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        secretSettings = try container.decodeIfPresent([String].self, forKey: .secretSettings)
+    }
+
+    /// Whether `id` is safe to use in file names, URLs and logs.
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
+            && id != "." && id != ".."
+    }
+}

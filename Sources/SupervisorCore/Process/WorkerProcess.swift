@@ -1,0 +1,115 @@
+import Foundation
+import IPC
+import Synchronization
+
+/// One running `tenantsync-worker` child: its pipes, its pid, and a stream of what it does.
+///
+/// stdout and stderr are drained concurrently, each on its own thread with blocking reads, so a
+/// chatty stderr can never stall the protocol channel. Events arrive on ``events`` in the order
+/// each pipe produced them; ``WorkerEvent/exited(_:)`` comes last, after both pipes hit EOF.
+final class WorkerProcess: Sendable {
+    /// The child's process id.
+    let pid: Int32
+    /// Everything the worker does, ending with its exit.
+    let events: AsyncStream<WorkerEvent>
+    private let writer: LineWriter
+    private let process: Process
+
+    private init(process: Process, stdinDescriptor: Int32, events: AsyncStream<WorkerEvent>) {
+        self.pid = process.processIdentifier
+        self.process = process
+        self.writer = LineWriter(fileDescriptor: stdinDescriptor)
+        self.events = events
+    }
+
+    /// Starts `executable` from the spawner thread and begins draining its output.
+    static func spawn(executable: String, arguments: [String] = [], environment: [String: String]) async throws -> WorkerProcess {
+        try await SpawnerThread.shared.run {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            var environment = environment
+            environment["TENANTSYNC_SUPERVISOR_PID"] = String(getpid())
+            process.environment = environment
+            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+
+            let (events, continuation) = AsyncStream.makeStream(of: WorkerEvent.self, bufferingPolicy: .unbounded)
+            // The exit event must come after both pipes are drained: count three "done" signals.
+            let pending = Mutex(3)
+            let exitStatus = Mutex<WorkerExit?>(nil)
+            let finishOne: @Sendable () -> Void = {
+                let remaining = pending.withLock { value in
+                    value -= 1
+                    return value
+                }
+                if remaining == 0 {
+                    if let exit = exitStatus.withLock({ $0 }) { continuation.yield(.exited(exit)) }
+                    continuation.finish()
+                }
+            }
+            process.terminationHandler = { process in
+                let signaled = process.terminationReason == .uncaughtSignal
+                exitStatus.withLock { $0 = WorkerExit(status: process.terminationStatus, signaled: signaled) }
+                finishOne()
+            }
+            try process.run()
+
+            let codec = MessageCodec()
+            LineReader(fileDescriptor: stdout.fileHandleForReading.fileDescriptor, name: "worker-\(process.processIdentifier)-stdout").start { event in
+                switch event {
+                case .line(let line):
+                    do {
+                        continuation.yield(.message(try codec.decodeWorkerMessage(line)))
+                    } catch {
+                        continuation.yield(.badLine(error as? IPCError ?? IPCError(code: .malformed, message: "\(error)")))
+                    }
+                case .oversized(let length):
+                    continuation.yield(.badLine(IPCError(code: .oversized, message: "line of \(length) bytes exceeds the 1 MiB cap")))
+                case .endOfFile:
+                    try? stdout.fileHandleForReading.close()
+                    finishOne()
+                }
+            }
+            LineReader(fileDescriptor: stderr.fileHandleForReading.fileDescriptor, maximumLineLength: 64 * 1024, name: "worker-\(process.processIdentifier)-stderr").start { event in
+                switch event {
+                case .line(let line):
+                    continuation.yield(.stderr(String(decoding: line, as: UTF8.self)))
+                case .oversized(let length):
+                    continuation.yield(.stderr("[line of \(length) bytes cut: over the 64 KiB cap]"))
+                case .endOfFile:
+                    try? stderr.fileHandleForReading.close()
+                    finishOne()
+                }
+            }
+            // The writer owns a private copy of the stdin descriptor, so closing it can never
+            // race with FileHandle closing (and the kernel reusing) the original.
+            let stdinDescriptor = fcntl(stdin.fileHandleForWriting.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+            try? stdin.fileHandleForWriting.close()
+            return WorkerProcess(process: process, stdinDescriptor: stdinDescriptor, events: events)
+        }
+    }
+
+    /// Sends one message; returns `false` if the worker's stdin is closed.
+    @discardableResult
+    func send(_ message: SupervisorMessage) -> Bool {
+        writer.send(message)
+    }
+
+    /// Closes the worker's stdin: a worker exits when its input ends.
+    func closeInput() {
+        writer.close()
+    }
+
+    /// Sends `signal` to the worker's process group (Foundation puts each child in its own group).
+    func signal(_ signal: Int32) {
+        if kill(-pid, signal) != 0 {
+            kill(pid, signal)
+        }
+    }
+
+    /// Whether the process is still running.
+    var isRunning: Bool { process.isRunning }
+}

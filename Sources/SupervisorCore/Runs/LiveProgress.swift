@@ -1,0 +1,19 @@
+import IPC
+import Synchronization
+
+/// The latest progress of every running tenant, by run; kept in memory only.
+final class LiveProgress: Sendable {
+    private let byRun = Mutex<[String: [String: SyncProgress]]>([:])
+
+    func record(_ progress: SyncProgress, tenantID: String) {
+        byRun.withLock { $0[progress.runID, default: [:]][tenantID] = progress }
+    }
+
+    func progress(of runID: String) -> [String: SyncProgress] {
+        byRun.withLock { $0[runID] ?? [:] }
+    }
+
+    func forget(_ runID: String) {
+        _ = byRun.withLock { $0.removeValue(forKey: runID) }
+    }
+}

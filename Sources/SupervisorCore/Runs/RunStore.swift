@@ -1,0 +1,129 @@
+import Foundation
+import IPC
+import Postgres
+
+/// Reads and writes runs in PostgreSQL, so they outlive the supervisor.
+struct RunStore: Sendable {
+    let database: PostgresClient
+    let ownerID: String
+
+    /// Timestamps as RFC 3339 text in UTC, straight from the database.
+    static func timestamp(_ column: String) -> String {
+        "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS \(column)"
+    }
+
+    /// Records a new queued run with one queued row per tenant.
+    func create(runID: String, scope: String, trigger: String, tenantIDs: [String], options: SyncOptions) async throws {
+        let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        try await database.withConnection { [ownerID] connection in
+            try connection.withTransaction { connection in
+                _ = try connection.query(
+                    "INSERT INTO sync_runs (id, scope, trigger, status, options, owner_id) VALUES ($1, $2, $3, 'queued', $4::jsonb, $5)",
+                    [.text(runID), .text(scope), .text(trigger), .text(optionsJSON), .text(ownerID)]
+                )
+                _ = try connection.query(
+                    "INSERT INTO sync_run_tenants (run_id, tenant_id, status) SELECT $1, unnest($2::text[]), 'queued'",
+                    [.text(runID), .textArray(tenantIDs)]
+                )
+            }
+        }
+    }
+
+    func markRunStarted(_ runID: String) async throws {
+        try await database.withConnection { connection in
+            _ = try connection.query(
+                "UPDATE sync_runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1",
+                [.text(runID)]
+            )
+        }
+    }
+
+    func markTenantStarted(_ runID: String, tenantID: String) async throws {
+        try await database.withConnection { connection in
+            _ = try connection.query("""
+                UPDATE sync_run_tenants SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, now())
+                WHERE run_id = $1 AND tenant_id = $2
+                """, [.text(runID), .text(tenantID)])
+        }
+    }
+
+    /// Stores a tenant's final result: status, per-stream results and totals.
+    func finishTenant(_ runID: String, tenantID: String, status: String, result: RunResult) async throws {
+        let streamsJSON = String(decoding: try JSONEncoder().encode(result.streams), as: UTF8.self)
+        let totals = result.totals
+        try await database.withConnection { connection in
+            _ = try connection.query("""
+                UPDATE sync_run_tenants SET status = $3, streams = $4::jsonb, fetched = $5, created = $6, updated = $7,
+                    unchanged = $8, rejected = $9, error = $10, finished_at = now()
+                WHERE run_id = $1 AND tenant_id = $2
+                """, [
+                    .text(runID), .text(tenantID), .text(status), .text(streamsJSON), .int(totals.fetched), .int(totals.created),
+                    .int(totals.updated), .int(totals.unchanged), .int(totals.rejected), result.error.map { .text($0) } ?? .null,
+                ])
+        }
+    }
+
+    func finishRun(_ runID: String, status: String, error: String?) async throws {
+        try await database.withConnection { connection in
+            _ = try connection.query(
+                "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
+                [.text(runID), .text(status), error.map { .text($0) } ?? .null]
+            )
+        }
+    }
+
+    /// Marks runs a dead supervisor left queued or running as interrupted; returns their ids.
+    func interruptAbandonedRuns() async throws -> [String] {
+        try await database.withConnection { [ownerID] connection in
+            try connection.withTransaction { connection in
+                _ = try connection.query("""
+                    UPDATE sync_run_tenants SET status = 'interrupted', error = 'supervisor stopped before the tenant finished', finished_at = now()
+                    WHERE status IN ('queued', 'running') AND run_id IN (
+                        SELECT id FROM sync_runs WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL))
+                    """, [.text(ownerID)])
+                return try connection.query("""
+                    UPDATE sync_runs SET status = 'interrupted', error = 'supervisor stopped before the run finished', finished_at = now()
+                    WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL)
+                    RETURNING id
+                    """, [.text(ownerID)]).rows.map { try $0.decode(String.self, "id") }
+            }
+        }
+    }
+
+    /// The run with its tenants, or `nil` if there is no such run.
+    func fetch(_ runID: String) async throws -> RunSnapshot? {
+        try await database.withConnection { connection in
+            let runs = try connection.query("""
+                SELECT id, scope, trigger, status, error, \(Self.timestamp("created_at")), \(Self.timestamp("started_at")),
+                       \(Self.timestamp("finished_at"))
+                FROM sync_runs WHERE id = $1
+                """, [.text(runID)]).rows
+            guard let run = runs.first else { return nil }
+            let tenants = try connection.query("""
+                SELECT tenant_id, status, attempts, streams::text AS streams, fetched, created, updated, unchanged, rejected, error,
+                       \(Self.timestamp("started_at")), \(Self.timestamp("finished_at"))
+                FROM sync_run_tenants WHERE run_id = $1 ORDER BY tenant_id
+                """, [.text(runID)]).rows.map { row in
+                    let counts = StreamCounts(
+                        fetched: try row.decode(Int.self, "fetched"), created: try row.decode(Int.self, "created"),
+                        updated: try row.decode(Int.self, "updated"), unchanged: try row.decode(Int.self, "unchanged"),
+                        rejected: try row.decode(Int.self, "rejected")
+                    )
+                    let streams = try JSONDecoder().decode([StreamResult].self, from: Data((row["streams"] ?? "[]").utf8))
+                    return TenantRunSnapshot(
+                        tenantID: try row.decode(String.self, "tenant_id"), status: try row.decode(String.self, "status"),
+                        attempts: try row.decode(Int.self, "attempts"), counts: counts, streams: streams, error: row["error"],
+                        startedAt: row["started_at"], finishedAt: row["finished_at"], progress: nil
+                    )
+                }
+            var totals = StreamCounts()
+            for tenant in tenants { totals.add(tenant.counts) }
+            return RunSnapshot(
+                runID: try run.decode(String.self, "id"), scope: try run.decode(String.self, "scope"),
+                trigger: try run.decode(String.self, "trigger"), status: try run.decode(String.self, "status"),
+                error: run["error"], createdAt: try run.decode(String.self, "created_at"), startedAt: run["started_at"],
+                finishedAt: run["finished_at"], totals: totals, tenants: tenants
+            )
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/// What every tenant's worker is started with.
+struct WorkerEnvironment: Sendable {
+    /// Path of the `tenantsync-worker` executable.
+    var executable: String
+    /// Database URL handed to workers in `hello`.
+    var databaseURL: String
+    /// Seconds between heartbeats.
+    var heartbeatInterval: Double
+    /// Seconds a worker gets to exit after `shutdown`.
+    var shutdownGracePeriod: Double
+    /// Extra environment variables for workers (tests use it to select behaviour).
+    var extraEnvironment: [String: String] = [:]
+}

@@ -1,0 +1,50 @@
+import DemoUpstreamKit
+import Foundation
+import Testing
+import TestSupport
+
+@Suite("Supervisor process: SIGTERM stops every worker")
+struct ShutdownTests {
+    @Test("SIGTERM to `tenantsync serve` leaves no worker process behind")
+    func sigtermStopsWorkers() async throws {
+        let sites = ["hotel-x", "hotel-y"].map { DemoSite(name: $0, accommodations: 3, bookings: 3) }
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenantsync-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                let configPath = directory.appendingPathComponent("tenantsync.json").path
+                try ConfigurationFile.write(configuration, to: configPath)
+                let portFile = directory.appendingPathComponent("port").path
+
+                let supervisor = Process()
+                supervisor.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync"))
+                supervisor.arguments = ["serve", "--config", configPath, "--port", "0", "--port-file", portFile]
+                supervisor.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "warning"]) { _, new in new }
+                let exits = AsyncInbox<Int32>()
+                supervisor.terminationHandler = { exits.push($0.terminationStatus) }
+                try supervisor.run()
+                defer { if supervisor.isRunning { kill(supervisor.processIdentifier, SIGKILL) } }
+
+                let port = try await eventually("the supervisor to write its port") {
+                    (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
+                }
+                let api = APIClient(port: port)
+                let pids = try await eventually("both workers ready") { () -> [Int32]? in
+                    let list = try api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
+                    let ready = list.filter { $0["state"] as? String == "ready" }.compactMap { $0["pid"] as? Int }.map(Int32.init)
+                    return ready.count == 2 ? ready : nil
+                }
+                for pid in pids { #expect(processExists(pid)) }
+
+                kill(supervisor.processIdentifier, SIGTERM)
+                let status = try await exits.next(timeout: .seconds(30))
+                #expect(status == 0)
+                for pid in pids {
+                    _ = try await eventually("worker \(pid) to be gone") { processExists(pid) ? nil : true }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import DemoUpstreamKit
+import Foundation
+import Logging
+import SupervisorCore
+import TestSupport
+
+/// Runs a whole supervisor in-process (its workers are real child processes) for one test.
+enum SupervisorTestHarness {
+    static func configuration(sites: [DemoSite], endpoint: DemoUpstreamEndpoint, databaseURL: String, concurrency: Int = 4) -> SupervisorConfiguration {
+        SupervisorConfiguration(
+            databaseURL: databaseURL,
+            port: 0,
+            concurrency: concurrency,
+            supervisorID: "test-\(UUID().uuidString.prefix(8))",
+            workerPath: try? Binaries.path(of: "tenantsync-worker"),
+            heartbeatInterval: 0.5,
+            shutdownGracePeriod: 5,
+            tenants: sites.map { site in
+                TenantConfiguration(id: site.name, connector: "motopress", settings: [
+                    "base_url": "\(endpoint.baseURL)/sites/\(site.name)",
+                    "consumer_key": site.consumerKey,
+                    "consumer_secret": site.consumerSecret,
+                ])
+            }
+        )
+    }
+
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "supervisor-test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Starts the supervisor, runs `body` with its API client once it listens, then stops it.
+    static func withSupervisor<T: Sendable>(_ configuration: SupervisorConfiguration, _ body: @Sendable (APIClient) async throws -> T) async throws -> T {
+        let logger = quietLogger()
+        let ports = AsyncInbox<Int>()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await SupervisorApp.run(configuration: configuration, logger: logger) { port in ports.push(port) }
+                return nil
+            }
+            guard let port = try await ports.next(timeout: .seconds(60)) else { throw TestSupportError("supervisor did not listen") }
+            let result = try await body(APIClient(port: port))
+            group.cancelAll()
+            while let next = try await group.next() {
+                if let next { return next }
+            }
+            return result
+        }
+    }
+}

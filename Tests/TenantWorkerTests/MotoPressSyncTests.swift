@@ -1,0 +1,133 @@
+import CurlHTTP
+import DemoUpstreamKit
+import IPC
+import Logging
+import Postgres
+import SyncEngine
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite("MotoPress sync against the demo upstream and a real PostgreSQL")
+struct MotoPressSyncTests {
+    /// Runs one sync of `spec` in-process, collecting progress, and returns the result.
+    static func sync(_ spec: TenantSpec, runID: String = "run-test") throws -> (result: RunResult, progress: [SyncProgress]) {
+        let connector = try ConnectorRegistry.connector(for: spec)
+        let database = try PostgresConnection(url: spec.databaseURL)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let progress = Mutex<[SyncProgress]>([])
+        let order = try StreamPlan(streams: connector.streams).ordered.map(\.name)
+        let context = SyncContext(
+            tenantID: spec.id, command: SyncCommand(runID: runID), database: database, http: CurlHTTPClient(),
+            logger: logger, cancellation: CancellationFlag()
+        ) { stream, page, pages, counts in
+            let step = (order.firstIndex(of: stream) ?? -1) + 1
+            progress.withLock {
+                $0.append(SyncProgress(runID: runID, stream: stream, step: step, steps: order.count, page: page, pages: pages, counts: counts))
+            }
+        }
+        let result = SyncRunner(connector: connector).run(context: context)
+        return (result, progress.withLock { $0 })
+    }
+
+    @Test("streams run parents first; no reservation lacks its accommodation; counts match the upstream")
+    func orderedFullSync() async throws {
+        let site = DemoSite(name: "hotel-order", accommodations: 30, bookings: 240)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
+                let (result, progress) = try Self.sync(spec)
+
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(result.streams.map(\.stream) == ["accommodation_types", "accommodations", "reservations"])
+                // Progress never goes back to an earlier stream: parents finish before children start.
+                let steps = progress.map(\.step)
+                #expect(steps == steps.sorted())
+                #expect(Set(progress.map(\.stream)) == ["accommodation_types", "accommodations", "reservations"])
+
+                let accommodations = try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE tenant_id = $1", [.text(site.name)])
+                #expect(accommodations == 30)
+                #expect(result.streams[1].counts.created == 30)
+                let bookings = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)])
+                #expect(bookings == 240)
+                let nullUnits = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL")
+                #expect(nullUnits == 0)
+                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                let reservations = result.streams[2].counts
+                #expect(reservations.created == lines)
+                #expect(reservations.fetched == reservations.created + reservations.rejected)
+                // Every reservation's unit belongs to the same tenant.
+                let foreign = try TestDatabase.scalar(url, """
+                    SELECT count(*) FROM reservations r JOIN accommodations a ON a.id = r.accommodation_unit_id
+                    WHERE a.tenant_id <> r.tenant_id
+                    """)
+                #expect(foreign == 0)
+            }
+        }
+    }
+
+    @Test("a second sync with nothing changed creates nothing and rewrites nothing")
+    func secondSyncIsUnchanged() async throws {
+        let site = DemoSite(name: "hotel-again", accommodations: 12, bookings: 130)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
+                let first = try Self.sync(spec, runID: "first").result
+                #expect(first.status == .succeeded)
+                let updatedAtBefore = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
+
+                let second = try Self.sync(spec, runID: "second").result
+                #expect(second.status == .succeeded)
+                for stream in second.streams {
+                    #expect(stream.counts.created == 0, "\(stream.stream)")
+                    #expect(stream.counts.updated == 0, "\(stream.stream)")
+                    #expect(stream.counts.unchanged == first.streams.first { $0.stream == stream.stream }!.counts.created, "\(stream.stream)")
+                }
+                let updatedAtAfter = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
+                #expect(updatedAtAfter == updatedAtBefore)
+            }
+        }
+    }
+
+    @Test("a changed upstream record is counted as updated, the rest unchanged")
+    func changedRecordIsUpdated() async throws {
+        let site = DemoSite(name: "hotel-change", accommodations: 6, bookings: 20)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
+                _ = try Self.sync(spec)
+                // Make one stored accommodation differ from the upstream, as if the upstream had changed it.
+                let connection = try PostgresConnection(url: url)
+                _ = try connection.query("""
+                    UPDATE accommodations SET data = jsonb_set(data, '{title}', '"renamed"')
+                    WHERE id = (SELECT min(id) FROM accommodations)
+                    """)
+                let again = try Self.sync(spec).result
+                let accommodations = try #require(again.streams.first { $0.stream == "accommodations" })
+                #expect(accommodations.counts.updated == 1)
+                #expect(accommodations.counts.unchanged == 5)
+            }
+        }
+    }
+
+    @Test("when the first stream fails, its children are skipped and the result says why")
+    func failingParentSkipsChildren() async throws {
+        let site = DemoSite(name: "hotel-badkey", accommodations: 4, bookings: 5)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, secret: "cs_wrong_secret_value")
+                let result = try Self.sync(spec).result
+                #expect(result.status == .failed)
+                #expect(result.streams.map(\.status) == [.failed, .skipped, .skipped])
+                #expect(result.streams[0].error?.contains("401") == true)
+                #expect(result.streams[1].error?.contains("parent stream accommodation_types") == true)
+                #expect(result.streams[2].error?.contains("parent stream accommodations") == true)
+                #expect(result.error?.contains("accommodation_types") == true)
+                // The secret never appears in what the result reports.
+                #expect(!(result.error ?? "").contains("cs_wrong_secret_value"))
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") == 0)
+            }
+        }
+    }
+}
