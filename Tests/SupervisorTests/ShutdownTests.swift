@@ -32,7 +32,7 @@ struct ShutdownTests {
                 }
                 let api = APIClient(port: port)
                 let pids = try await eventually("both workers ready") { () -> [Int32]? in
-                    let list = try api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
+                    let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
                     let ready = list.filter { $0["state"] as? String == "ready" }.compactMap { $0["pid"] as? Int }.map(Int32.init)
                     return ready.count == 2 ? ready : nil
                 }

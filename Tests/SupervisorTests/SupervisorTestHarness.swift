@@ -35,18 +35,20 @@ enum SupervisorTestHarness {
     static func withSupervisor<T: Sendable>(_ configuration: SupervisorConfiguration, _ body: @Sendable (APIClient) async throws -> T) async throws -> T {
         let logger = quietLogger()
         let ports = AsyncInbox<Int>()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await SupervisorApp.run(configuration: configuration, logger: logger) { port in ports.push(port) }
-                return nil
+        let supervisor = try await SupervisorApp(configuration: configuration, logger: logger) { port in ports.push(port) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await supervisor.run() }
+            do {
+                guard let port = try await ports.next(timeout: .seconds(60)) else { throw TestSupportError("supervisor did not listen") }
+                let result = try await body(APIClient(port: port))
+                await supervisor.shutdown()
+                try await group.waitForAll()
+                return result
+            } catch {
+                await supervisor.shutdown()
+                try? await group.waitForAll()
+                throw error
             }
-            guard let port = try await ports.next(timeout: .seconds(60)) else { throw TestSupportError("supervisor did not listen") }
-            let result = try await body(APIClient(port: port))
-            group.cancelAll()
-            while let next = try await group.next() {
-                if let next { return next }
-            }
-            return result
         }
     }
 }

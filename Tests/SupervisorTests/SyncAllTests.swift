@@ -14,14 +14,14 @@ struct SyncAllTests {
                 try await SupervisorTestHarness.withSupervisor(configuration) { api in
                     // Every tenant gets its own worker process.
                     let tenants = try await eventually("all workers ready") { () -> [[String: Any]]? in
-                        let list = try api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
+                        let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
                         return list.count == 3 && list.allSatisfy { $0["state"] as? String == "ready" } ? list : nil
                     }
                     let pids = Set(tenants.compactMap { $0["pid"] as? Int })
                     #expect(pids.count == 3)
                     for pid in pids { #expect(processExists(Int32(pid))) }
 
-                    let accepted = try api.request("POST", "/api/sync")
+                    let accepted = try await api.request("POST", "/api/sync")
                     #expect(accepted.status == 202)
                     #expect(accepted.json["status"] as? String == "processing")
                     #expect(accepted.json["success"] as? Bool == true)
@@ -52,15 +52,15 @@ struct SyncAllTests {
             try await TestDatabase.withDatabase(migrated: false) { url in
                 let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
                 try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let missingTenant = try api.request("POST", "/api/tenants/nobody/sync")
+                    let missingTenant = try await api.request("POST", "/api/tenants/nobody/sync")
                     #expect(missingTenant.status == 404)
                     #expect((missingTenant.json["error"] as? [String: Any])?["code"] as? String == "not_found")
-                    let missingRun = try api.request("GET", "/api/runs/run_nope")
+                    let missingRun = try await api.request("GET", "/api/runs/run_nope")
                     #expect(missingRun.status == 404)
-                    let badDate = try api.request("POST", "/api/sync?start_date=yesterday")
+                    let badDate = try await api.request("POST", "/api/sync?start_date=yesterday")
                     #expect(badDate.status == 400)
                     #expect(((badDate.json["error"] as? [String: Any])?["message"] as? String)?.contains("start_date") == true)
-                    let health = try api.request("GET", "/health")
+                    let health = try await api.request("GET", "/health")
                     #expect(health.status == 200)
                 }
             }

@@ -37,7 +37,7 @@ struct MotoPressSyncTests {
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { url in
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
-                let (result, progress) = try Self.sync(spec)
+                let (result, progress) = try await offPool { try Self.sync(spec) }
 
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 #expect(result.streams.map(\.stream) == ["accommodation_types", "accommodations", "reservations"])
@@ -73,11 +73,11 @@ struct MotoPressSyncTests {
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { url in
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
-                let first = try Self.sync(spec, runID: "first").result
+                let first = try await offPool { try Self.sync(spec, runID: "first") }.result
                 #expect(first.status == .succeeded)
                 let updatedAtBefore = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
 
-                let second = try Self.sync(spec, runID: "second").result
+                let second = try await offPool { try Self.sync(spec, runID: "second") }.result
                 #expect(second.status == .succeeded)
                 for stream in second.streams {
                     #expect(stream.counts.created == 0, "\(stream.stream)")
@@ -96,14 +96,14 @@ struct MotoPressSyncTests {
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { url in
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
-                _ = try Self.sync(spec)
+                _ = try await offPool { try Self.sync(spec) }
                 // Make one stored accommodation differ from the upstream, as if the upstream had changed it.
                 let connection = try PostgresConnection(url: url)
                 _ = try connection.query("""
                     UPDATE accommodations SET data = jsonb_set(data, '{title}', '"renamed"')
                     WHERE id = (SELECT min(id) FROM accommodations)
                     """)
-                let again = try Self.sync(spec).result
+                let again = try await offPool { try Self.sync(spec) }.result
                 let accommodations = try #require(again.streams.first { $0.stream == "accommodations" })
                 #expect(accommodations.counts.updated == 1)
                 #expect(accommodations.counts.unchanged == 5)
@@ -117,7 +117,7 @@ struct MotoPressSyncTests {
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { url in
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, secret: "cs_wrong_secret_value")
-                let result = try Self.sync(spec).result
+                let result = try await offPool { try Self.sync(spec) }.result
                 #expect(result.status == .failed)
                 #expect(result.streams.map(\.status) == [.failed, .skipped, .skipped])
                 #expect(result.streams[0].error?.contains("401") == true)

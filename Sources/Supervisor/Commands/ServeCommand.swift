@@ -33,10 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let port { configuration.port = port }
         let portFile = self.portFile
-        try await SupervisorApp.run(configuration: configuration, logger: logger) { port in
+        let supervisor = try await SupervisorApp(configuration: configuration, logger: logger) { port in
             if let portFile {
                 try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8)
             }
         }
+        try await supervisor.run()
     }
 }

@@ -6,15 +6,18 @@ import Postgres
 import Schema
 import ServiceLifecycle
 
-/// Builds and runs a whole supervisor: database, workers, run coordinator and HTTP API.
+/// A whole supervisor: database, workers, run coordinator and HTTP API.
 ///
-/// `tenantsync serve` calls ``run(configuration:logger:workerEnvironment:onListening:)``; tests call it too, in
-/// a task group, and stop it by cancelling the task or by sending the process SIGTERM.
-public enum SupervisorApp {
-    /// Applies migrations, starts every enabled tenant's worker and serves the API until SIGTERM/SIGINT.
+/// `tenantsync serve` builds one and calls ``run()``, which returns after SIGTERM/SIGINT once
+/// every worker has stopped; tests call ``shutdown()`` to get the same graceful path.
+public final class SupervisorApp: Sendable {
+    private let group: ServiceGroup
+    private let database: PostgresClient
+
+    /// Applies migrations and wires every part; nothing runs until ``run()``.
     ///
     /// - Parameter onListening: called with the bound port once the API accepts connections.
-    public static func run(
+    public init(
         configuration: SupervisorConfiguration,
         logger: Logger,
         workerEnvironment: [String: String] = [:],
@@ -22,7 +25,7 @@ public enum SupervisorApp {
     ) async throws {
         try configuration.validate()
         let database = PostgresClient(url: configuration.databaseURL, maximumConnections: 4)
-        defer { database.shutdown() }
+        self.database = database
         let applied = try await database.withConnection { try Migrator().migrate($0) }
         if !applied.isEmpty {
             logger.info("applied migrations", metadata: ["schema.versions": "\(applied.map(String.init).joined(separator: ","))"])
@@ -30,7 +33,7 @@ public enum SupervisorApp {
 
         let ownerID = configuration.supervisorID ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
         let environment = WorkerEnvironment(
-            executable: try configuration.workerPath ?? defaultWorkerPath(),
+            executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
             databaseURL: configuration.databaseURL,
             heartbeatInterval: configuration.heartbeatInterval,
             shutdownGracePeriod: configuration.shutdownGracePeriod,
@@ -56,7 +59,7 @@ public enum SupervisorApp {
         )
         // Services stop in reverse order: the API first, then the workers (which ends the runs
         // in flight), then the coordinator, which records how those runs ended.
-        let group = ServiceGroup(
+        group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: coordinator),
@@ -67,7 +70,17 @@ public enum SupervisorApp {
                 logger: logger
             )
         )
+    }
+
+    /// Runs until SIGTERM/SIGINT or ``shutdown()``, then stops every worker before returning.
+    public func run() async throws {
+        defer { database.shutdown() }
         try await group.run()
+    }
+
+    /// Starts a graceful shutdown, as SIGTERM would.
+    public func shutdown() async {
+        await group.triggerGracefulShutdown()
     }
 
     /// `tenantsync-worker` beside the running executable.
