@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# One command from a fresh machine to three synced tenants: installs what is missing, builds,
+# starts a private PostgreSQL and the demo upstream, runs the supervisor, syncs every tenant,
+# prints the results, and keeps serving until Ctrl-C, then stops everything it started.
+source "$(dirname "$0")/lib.sh"
+
+ensure_packages
+cd "$REPO_ROOT"
+mkdir -p "$STATE_DIR"
+
+log "building"
+swift build --product tenantsync >/dev/null
+swift build --product tenantsync-worker >/dev/null
+swift build --product tenantsync-demo-upstream >/dev/null
+BIN="$(swift build --show-bin-path)"
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_private_postgres
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_private_postgres "$STATE_DIR/pg"
+create_database tenantsync
+DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/tenantsync"
+
+sites="hotel-a,hotel-b,hotel-c"
+"$BIN/tenantsync-demo-upstream" --port 0 --sites "$sites" --accommodations 12 --bookings 250 \
+  >"$STATE_DIR/demo-upstream.out" 2>"$STATE_DIR/demo-upstream.log" &
+pids+=($!)
+for _ in $(seq 1 300); do
+  grep -q "listening on" "$STATE_DIR/demo-upstream.out" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q "listening on" "$STATE_DIR/demo-upstream.out" || die "demo upstream did not start (see $STATE_DIR/demo-upstream.log)"
+log "$(head -n 1 "$STATE_DIR/demo-upstream.out")"
+
+# A configuration with one tenant per demo site, credentials as the demo upstream printed them.
+API_KEY="${TENANTSYNC_API_KEY:-demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
+export TENANTSYNC_API_KEY="$API_KEY"
+{
+  printf '{\n  "database_url": "%s",\n  "host": "127.0.0.1",\n  "port": 0,\n  "concurrency": 4,\n' "$DATABASE_URL"
+  printf '  "api_keys": [{"key_env": "TENANTSYNC_API_KEY"}],\n'
+  printf '  "data_directory": "%s",\n' "$STATE_DIR/data"
+  printf '  "tenants": [\n'
+  first=1
+  while read -r _ name motopress key secret _; do
+    base="${motopress#motopress=}"; base="${base%/wp-json/mphb/v1}"
+    [ $first -eq 1 ] || printf ',\n'
+    first=0
+    printf '    {"id": "%s", "connector": "motopress", "settings": {"base_url": "%s", "consumer_key": "%s", "consumer_secret": "%s"}}' \
+      "$name" "$base" "${key#consumer_key=}" "${secret#consumer_secret=}"
+  done < <(grep '^site ' "$STATE_DIR/demo-upstream.out")
+  printf '\n  ]\n}\n'
+} >"$STATE_DIR/tenantsync.json"
+
+rm -f "$STATE_DIR/port"
+"$BIN/tenantsync" serve --config "$STATE_DIR/tenantsync.json" --port-file "$STATE_DIR/port" 2>"$STATE_DIR/supervisor.log" &
+supervisor=$!
+pids=("$supervisor" "${pids[@]}")
+for _ in $(seq 1 600); do
+  [ -s "$STATE_DIR/port" ] && break
+  kill -0 "$supervisor" 2>/dev/null || { tail -n 20 "$STATE_DIR/supervisor.log" >&2; die "supervisor exited"; }
+  sleep 0.1
+done
+[ -s "$STATE_DIR/port" ] || die "supervisor did not start (see $STATE_DIR/supervisor.log)"
+export TENANTSYNC_URL="http://127.0.0.1:$(cat "$STATE_DIR/port")"
+log "supervisor API on $TENANTSYNC_URL (log: $STATE_DIR/supervisor.log)"
+
+"$BIN/tenantsync" status
+log "sync-all: POST /api/sync"
+"$BIN/tenantsync" sync --all --wait || log "the run did not fully succeed (see above)"
+
+log "what is in PostgreSQL ($DATABASE_URL):"
+psql "$DATABASE_URL" -P pager=off -c "
+  SELECT t.tenant_id,
+         (SELECT count(*) FROM accommodation_types x WHERE x.tenant_id = t.tenant_id) AS accommodation_types,
+         (SELECT count(*) FROM accommodations x WHERE x.tenant_id = t.tenant_id) AS accommodations,
+         (SELECT count(*) FROM reservations x WHERE x.tenant_id = t.tenant_id) AS reservations
+  FROM (SELECT DISTINCT tenant_id FROM accommodations) t ORDER BY 1"
+psql "$DATABASE_URL" -P pager=off -c "SELECT count(*) AS reservations_without_accommodation FROM reservations WHERE accommodation_unit_id IS NULL"
+
+log "serving until Ctrl-C. Try: TENANTSYNC_URL=$TENANTSYNC_URL TENANTSYNC_API_KEY=$API_KEY $BIN/tenantsync status"
+wait "$supervisor"
