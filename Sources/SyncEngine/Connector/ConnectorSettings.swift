@@ -37,3 +37,16 @@ public struct ConnectorSettings: Sendable {
         return value
     }
 }
+
+extension ConnectorSettings {
+    /// An optional boolean setting (`true`/`false`, `1`/`0`, `yes`/`no`), `false` when absent.
+    public func boolean(_ name: String) throws(SyncError) -> Bool {
+        guard let text = optional(name) else { return false }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default:
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" must be true or false, got \"\(text)\"")
+        }
+    }
+}

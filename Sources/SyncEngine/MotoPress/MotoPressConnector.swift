@@ -1,24 +1,30 @@
 import CurlHTTP
+import Foundation
 import IPC
 import Postgres
 
-/// Syncs a MotoPress Hotel Booking site: accommodation types → accommodations → reservations.
+/// Syncs a MotoPress Hotel Booking site: accommodation types → accommodations and rates → reservations.
 ///
 /// Settings: `base_url` (the WordPress site, without `/wp-json`), `consumer_key`,
-/// `consumer_secret`, optional `per_page` (1–100, default 100).
+/// `consumer_secret`, optional `per_page` (1–100, default 100), `max_attempts` (default 4) and the
+/// reservation filters of ``ReservationFilter``. Catalog streams are read whole on every run (and
+/// rows they no longer list are marked deleted); bookings are read incrementally with
+/// `modified_after` set to the high-water mark of the last complete pass, or whole with `full`.
 public struct MotoPressConnector: Connector {
     public let streams: [StreamDefinition] = [
         StreamDefinition(name: "accommodation_types"),
         StreamDefinition(name: "accommodations", parents: ["accommodation_types"]),
-        StreamDefinition(name: "reservations", parents: ["accommodations"], primaryKey: ["booking_id", "line_number"]),
+        StreamDefinition(name: "rates", parents: ["accommodation_types"]),
+        StreamDefinition(name: "reservations", parents: ["accommodations", "rates"], primaryKey: ["booking_id", "line_number"]),
     ]
 
     let baseURL: String
     let credentials: BasicAuth
     let perPage: Int
     let retryPolicy: RetryPolicy
+    let filter: ReservationFilter
 
-    public init(settings: ConnectorSettings, retryPolicy: RetryPolicy = RetryPolicy()) throws(SyncError) {
+    public init(settings: ConnectorSettings, retryPolicy: RetryPolicy? = nil) throws(SyncError) {
         var baseURL = try settings.required("base_url")
         while baseURL.hasSuffix("/") { baseURL.removeLast() }
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
@@ -31,7 +37,12 @@ public struct MotoPressConnector: Connector {
             throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): per_page must be between 1 and 100")
         }
         self.perPage = perPage
-        self.retryPolicy = retryPolicy
+        if let retryPolicy {
+            self.retryPolicy = retryPolicy
+        } else {
+            self.retryPolicy = try RetryPolicy(settings: settings)
+        }
+        self.filter = try ReservationFilter(settings: settings)
     }
 
     public func sync(stream: StreamDefinition, context: SyncContext) throws(SyncError) -> StreamCounts {
@@ -42,47 +53,52 @@ public struct MotoPressConnector: Connector {
             fetcher: UpstreamFetcher(http: context.http, retryPolicy: retryPolicy, logger: context.logger, isCancelled: { context.isCancelled })
         )
         let writer = MotoPressWriter(tenantID: context.tenantID, runID: context.runID)
-        var total = StreamCounts()
-        let collection = stream.name == "reservations" ? "bookings" : stream.name
-        try pager.forEachPage(collection: collection, isCancelled: { context.isCancelled }) { page, number throws(SyncError) in
-            let counts: StreamCounts = try inTransaction(context.database, stream: stream.name, page: number) { connection throws(SyncError) in
-                try writer.reject(stream: stream.name, records: page.invalid, on: connection)
-                var counts: StreamCounts
-                switch stream.name {
-                case "accommodation_types":
-                    counts = try writer.upsertAccommodationTypes(page.records, on: connection)
-                case "accommodations":
-                    counts = try writer.upsertAccommodations(page.records, on: connection)
-                case "reservations":
-                    let empty = page.records.filter { ($0.fields["reserved_accommodations"] as? [Any])?.isEmpty ?? true }
-                    try writer.reject(stream: stream.name, records: empty.map { ($0.json, "booking \($0.externalID) has no reserved accommodations") }, on: connection)
-                    counts = try writer.upsertReservations(page.records.flatMap(ReservationLine.lines(of:)), on: connection)
-                    counts.fetched += empty.count
-                    counts.rejected += empty.count
-                default:
-                    throw SyncError(code: .configuration, message: "motopress has no stream \(stream.name)")
-                }
-                counts.fetched += page.invalid.count
-                counts.rejected += page.invalid.count
-                return counts
+        let driver = PagedStreamDriver(stream: stream.name, context: context)
+        let isReservations = stream.name == "reservations"
+        let pass = try driver.begin(incremental: isReservations)
+        let collection = isReservations ? "bookings" : stream.name
+        let table: (name: String, key: String)
+        switch stream.name {
+        case "accommodation_types", "accommodations", "rates": table = (stream.name, "external_id")
+        case "reservations": table = ("reservations", "booking_id")
+        default: throw SyncError(code: .configuration, message: "motopress has no stream \(stream.name)")
+        }
+        var tally = ReservationFilter.Tally()
+        let today = Date()
+        let counts = try driver.run(pass: pass) { number throws(SyncError) in
+            let page = try pager.fetch(collection: collection, page: number, modifiedAfter: isReservations ? pass.since : nil)
+            return FetchedPage(
+                payload: page, keys: page.records.map { String($0.externalID) },
+                isLast: pager.isLast(page, number: number), totalPages: page.totalPages
+            )
+        } write: { fetched, connection throws(SyncError) in
+            let page = fetched.payload
+            try writer.reject(stream: stream.name, records: page.invalid, on: connection)
+            var counts: StreamCounts
+            switch stream.name {
+            case "accommodation_types":
+                counts = try writer.upsertAccommodationTypes(page.records, on: connection)
+            case "accommodations":
+                counts = try writer.upsertAccommodations(page.records, on: connection)
+            case "rates":
+                counts = try writer.upsertRates(page.records, on: connection)
+            default:
+                let empty = page.records.filter { ($0.fields["reserved_accommodations"] as? [Any])?.isEmpty ?? true }
+                try writer.reject(stream: stream.name, records: empty.map { ($0.json, "booking \($0.externalID) has no reserved accommodations") }, on: connection)
+                let lines = filter.apply(page.records.flatMap(ReservationLine.lines(of:)), today: today, tally: &tally)
+                counts = try writer.upsertReservations(lines, on: connection)
+                counts.fetched += empty.count
+                counts.rejected += empty.count
             }
-            total.add(counts)
-            context.logger.debug("page written", metadata: [
-                "sync.stream": "\(stream.name)", "sync.page": "\(number)", "sync.pages": "\(page.totalPages.map(String.init) ?? "?")",
-            ])
-            context.reportPage(stream: stream.name, page: number, pages: page.totalPages, counts: total)
+            counts.fetched += page.invalid.count
+            counts.rejected += page.invalid.count
+            return counts
+        } softDelete: { seen, connection throws(SyncError) in
+            try writer.softDelete(table: table.name, keyColumn: table.key, keeping: seen, on: connection)
         }
-        return total
-    }
-
-    /// Runs one page's writes in a transaction: a page is stored whole or not at all.
-    private func inTransaction<T>(_ connection: PostgresConnection, stream: String, page: Int, _ body: (PostgresConnection) throws(SyncError) -> T) throws(SyncError) -> T {
-        do {
-            return try connection.withTransaction { connection in try body(connection) }
-        } catch let error as SyncError {
-            throw error
-        } catch {
-            throw SyncError.database(error, while: "writing page \(page) of \(stream)")
+        if isReservations {
+            context.logger.info("\(tally.summary)", metadata: ["sync.stream": "reservations"])
         }
+        return counts
     }
 }

@@ -76,23 +76,25 @@ struct MotoPressWriter {
     func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
-                SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::jsonb[])
-                    AS t(booking_id, line_number, accommodation_external_id, data)
+                SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::jsonb[], $7::bigint[])
+                    AS t(booking_id, line_number, accommodation_external_id, data, rate_external_id)
             ), resolved AS (
-                SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id
+                SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id, r.id AS rate_id
                 FROM input i
                 LEFT JOIN accommodations a ON a.tenant_id = $1 AND a.external_id = i.accommodation_external_id
+                LEFT JOIN rates r ON r.tenant_id = $1 AND r.external_id = i.rate_external_id
             ), rejected AS (
                 INSERT INTO sync_rejects (tenant_id, run_id, stream, external_id, reason, record)
                 SELECT $1, $6, 'reservations', booking_id || '/' || line_number,
-                       'accommodation ' || coalesce(accommodation_external_id::text, '(none)') || ' is not listed by the upstream', data
+                       'quarantined: accommodation ' || coalesce(accommodation_external_id::text, '(none)')
+                           || ' is not listed by the upstream (trashed or deleted there)', data
                 FROM resolved WHERE unit_id IS NULL
                 RETURNING 1
             ), written AS (
                 INSERT INTO reservations AS t
                     (tenant_id, booking_id, line_number, accommodation_unit_id, accommodation_type_id, status,
                      check_in_date, check_out_date, guest_name, customer_name, customer_email, adults, children,
-                     total_price, currency, is_block, data)
+                     total_price, currency, is_block, rate_id, data)
                 SELECT $1, booking_id, line_number, unit_id, type_id, data->>'status',
                        (data->>'check_in_date')::date, (data->>'check_out_date')::date,
                        nullif(data->'reserved_accommodation'->>'guest_name', ''),
@@ -101,7 +103,7 @@ struct MotoPressWriter {
                        (data->'reserved_accommodation'->>'adults')::integer,
                        (data->'reserved_accommodation'->>'children')::integer,
                        (data->>'total_price')::numeric, data->>'currency',
-                       coalesce((data->>'imported')::boolean, false), data
+                       coalesce((data->>'imported')::boolean, false), rate_id, data
                 FROM resolved WHERE unit_id IS NOT NULL
                 ON CONFLICT (tenant_id, booking_id, line_number) DO UPDATE SET
                     accommodation_unit_id = excluded.accommodation_unit_id,
@@ -110,9 +112,10 @@ struct MotoPressWriter {
                     guest_name = excluded.guest_name, customer_name = excluded.customer_name,
                     customer_email = excluded.customer_email, adults = excluded.adults, children = excluded.children,
                     total_price = excluded.total_price, currency = excluded.currency, is_block = excluded.is_block,
-                    data = excluded.data, updated_at = now(), deleted_at = NULL
+                    rate_id = excluded.rate_id, data = excluded.data, updated_at = now(), deleted_at = NULL
                 WHERE t.data IS DISTINCT FROM excluded.data
                    OR t.accommodation_unit_id IS DISTINCT FROM excluded.accommodation_unit_id
+                   OR t.rate_id IS DISTINCT FROM excluded.rate_id
                    OR t.deleted_at IS NOT NULL
                 RETURNING (xmax = 0) AS inserted
             )
@@ -129,7 +132,61 @@ struct MotoPressWriter {
             .textArray(unique.map { $0.accommodationID.map { String($0) } }),
             .textArray(unique.map(\.json)),
             .text(runID),
+            .textArray(unique.map { $0.rateID.map { String($0) } }),
         ], fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
+    }
+
+    func upsertRates(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        let sql = """
+            WITH input AS (
+                SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
+            ), resolved AS (
+                SELECT i.external_id, i.data, (i.data->>'accommodation_type_id')::bigint AS type_external_id, at.id AS type_id
+                FROM input i
+                LEFT JOIN accommodation_types at
+                    ON at.tenant_id = $1 AND at.external_id = (i.data->>'accommodation_type_id')::bigint
+            ), written AS (
+                INSERT INTO rates AS t
+                    (tenant_id, external_id, accommodation_type_id, accommodation_type_external_id, title, status, data)
+                SELECT $1, external_id, type_id, type_external_id, coalesce(data->>'title', ''), data->>'status', data
+                FROM resolved
+                ON CONFLICT (tenant_id, external_id) DO UPDATE SET
+                    accommodation_type_id = excluded.accommodation_type_id,
+                    accommodation_type_external_id = excluded.accommodation_type_external_id,
+                    title = excluded.title, status = excluded.status, data = excluded.data,
+                    updated_at = now(), deleted_at = NULL
+                WHERE t.data IS DISTINCT FROM excluded.data
+                   OR t.accommodation_type_id IS DISTINCT FROM excluded.accommodation_type_id
+                   OR t.deleted_at IS NOT NULL
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
+            """
+        let unique = Self.lastByID(records)
+        return try upsert(sql, parameters: [
+            .text(tenantID),
+            .textArray(unique.map { String($0.externalID) }),
+            .textArray(unique.map(\.json)),
+        ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
+    }
+
+    /// Marks the tenant's rows whose key is not in `seen` as deleted upstream; returns how many.
+    ///
+    /// `table` and `keyColumn` come from the connector's own constants, never from data.
+    func softDelete(table: String, keyColumn: String, keeping seen: [String], on connection: PostgresConnection) throws(SyncError) -> Int {
+        do {
+            let row = try connection.query("""
+                WITH gone AS (
+                    UPDATE \(table) SET deleted_at = now(), updated_at = now()
+                    WHERE tenant_id = $1 AND deleted_at IS NULL AND NOT (\(keyColumn)::text = ANY($2::text[]))
+                    RETURNING 1
+                )
+                SELECT count(*) FROM gone
+                """, [.text(tenantID), .textArray(seen)]).rows.first
+            return row.flatMap { $0[0].flatMap { Int($0) } } ?? 0
+        } catch {
+            throw SyncError.database(error, while: "marking rows of \(table) deleted upstream")
+        }
     }
 
     /// Stores records that could not be used at all, with the reason.

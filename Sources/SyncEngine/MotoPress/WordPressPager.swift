@@ -4,7 +4,8 @@ import Foundation
 /// Reads a WordPress REST collection page by page, in stable `id` order.
 ///
 /// Asks for `orderby=id&order=asc` so that records created during the sync land on later pages
-/// instead of shifting earlier ones, and reads the page count from `X-WP-TotalPages`.
+/// instead of shifting earlier ones. The last page is known from `X-WP-TotalPages`; without it, from
+/// the absence of a `Link: <…>; rel="next"` header; without either, it is the first short page.
 struct WordPressPager {
     /// The largest page WordPress serves.
     static let maximumPerPage = 100
@@ -20,45 +21,50 @@ struct WordPressPager {
         var invalid: [(json: String, reason: String)]
         var totalPages: Int?
         var total: Int?
+        /// Whether a `Link` header names a next page; `nil` when the response has no `Link` header.
+        var hasNext: Bool?
     }
 
-    /// The URL of `page` of `collection`.
-    func url(collection: String, page: Int) -> String {
-        "\(baseURL)/wp-json/mphb/v1/\(collection)?page=\(page)&per_page=\(perPage)&orderby=id&order=asc"
-    }
-
-    /// Fetches and parses one page; a body that is not a JSON array fails with the URL and reason.
-    func fetch(collection: String, page: Int) throws(SyncError) -> Page {
-        let url = url(collection: collection, page: page)
-        let response = try fetcher.perform(HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")], basicAuth: credentials))
-        do {
-            let parsed = try JSONRecord.parseArray(response.body)
-            return Page(
-                records: parsed.records,
-                invalid: parsed.invalid,
-                totalPages: response.header("X-WP-TotalPages").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
-                total: response.header("X-WP-Total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            )
-        } catch {
-            throw SyncError(code: error.code, message: "GET \(URLRedactor.redact(url)): \(error.message)")
+    /// The URL of `page` of `collection`, optionally only records modified after an RFC 3339 time.
+    func url(collection: String, page: Int, modifiedAfter: String? = nil) -> String {
+        var url = "\(baseURL)/wp-json/mphb/v1/\(collection)?page=\(page)&per_page=\(perPage)&orderby=id&order=asc"
+        if let modifiedAfter {
+            url += "&modified_after=" + (modifiedAfter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? modifiedAfter)
         }
+        return url
     }
 
-    /// Calls `body` with every page in order until the last; stops early when cancelled.
-    func forEachPage(collection: String, isCancelled: () -> Bool, _ body: (_ page: Page, _ number: Int) throws(SyncError) -> Void) throws(SyncError) {
-        var number = 1
-        while true {
-            if isCancelled() { throw SyncError(code: .cancelled, message: "run cancelled: worker shutting down") }
-            let page = try fetch(collection: collection, page: number)
-            try body(page, number)
-            let isLast: Bool
-            if let totalPages = page.totalPages {
-                isLast = number >= totalPages
-            } else {
-                isLast = page.records.count + page.invalid.count < perPage
+    /// Fetches and parses one page; a body that is not a JSON array is fetched again, then fails with the URL and reason.
+    func fetch(collection: String, page: Int, modifiedAfter: String? = nil) throws(SyncError) -> Page {
+        let url = url(collection: collection, page: page, modifiedAfter: modifiedAfter)
+        let request = HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")], basicAuth: credentials)
+        return try fetcher.perform(request) { response throws(SyncError) in
+            do throws(SyncError) {
+                let parsed = try JSONRecord.parseArray(response.body)
+                return Page(
+                    records: parsed.records,
+                    invalid: parsed.invalid,
+                    totalPages: response.header("X-WP-TotalPages").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                    total: response.header("X-WP-Total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                    hasNext: Self.hasNextLink(response)
+                )
+            } catch {
+                throw SyncError(code: error.code, message: "GET \(URLRedactor.redact(url)): \(error.message)")
             }
-            if isLast { return }
-            number += 1
         }
+    }
+
+    /// Whether `page` (number `number`) is the last one.
+    func isLast(_ page: Page, number: Int) -> Bool {
+        if let totalPages = page.totalPages { return number >= totalPages }
+        if let hasNext = page.hasNext { return !hasNext }
+        return page.records.count + page.invalid.count < perPage
+    }
+
+    /// `true` if a `Link` header has `rel="next"`, `false` if there are `Link` headers without it, `nil` if none.
+    static func hasNextLink(_ response: HTTPResponse) -> Bool? {
+        let links = response.headers.filter { $0.name.lowercased() == "link" }.map(\.value)
+        guard !links.isEmpty else { return nil }
+        return links.contains { $0.replacingOccurrences(of: " ", with: "").lowercased().contains("rel=\"next\"") }
     }
 }

@@ -23,3 +23,17 @@ public struct RetryPolicy: Sendable {
         return .milliseconds(Int(milliseconds / 2 + Double.random(in: 0...(milliseconds / 2))))
     }
 }
+
+extension RetryPolicy {
+    /// The policy a tenant's settings ask for: `max_attempts` (1–20, default 4), `retry_initial_ms`
+    /// (default 200) and `retry_max_ms` (default 30000, also caps `Retry-After`).
+    public init(settings: ConnectorSettings) throws(SyncError) {
+        let attempts = try settings.integer("max_attempts", default: 4)
+        let initial = try settings.integer("retry_initial_ms", default: 200)
+        let maximum = try settings.integer("retry_max_ms", default: 30_000)
+        guard (1...20).contains(attempts), initial >= 0, maximum >= 0 else {
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): max_attempts must be 1…20 and retry delays not negative")
+        }
+        self.init(maximumAttempts: attempts, initialDelay: .milliseconds(initial), maximumDelay: .milliseconds(maximum))
+    }
+}

@@ -14,6 +14,14 @@ struct UpstreamFetcher {
 
     /// Performs `request` until it succeeds with a 2xx, or fails for good.
     func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {
+        try perform(request) { response throws(SyncError) in response }
+    }
+
+    /// Performs `request` and parses its 2xx answer, retrying transient faults and unparseable bodies.
+    ///
+    /// A body that `parse` rejects with ``SyncError/Code/badPayload`` (a truncated or garbled page)
+    /// is fetched again like a 5xx; once attempts run out the error names the URL and the reason.
+    func perform<T>(_ request: HTTPRequest, parse: (HTTPResponse) throws(SyncError) -> T) throws(SyncError) -> T {
         var attempt = 1
         while true {
             let failure: (message: String, retryable: Bool, retryAfter: Duration?)
@@ -21,7 +29,14 @@ struct UpstreamFetcher {
                 let response = try http.perform(request)
                 switch response.status {
                 case 200..<300:
-                    return response
+                    switch Result(catching: { () throws(SyncError) -> T in try parse(response) }) {
+                    case .success(let value):
+                        return value
+                    case .failure(let error) where error.code == .badPayload:
+                        failure = (error.message, true, nil)
+                    case .failure(let error):
+                        throw error
+                    }
                 case 401, 403:
                     throw SyncError(code: .authentication, message: "\(request.method) \(URLRedactor.redact(request.url)) was refused with HTTP \(response.status): check the tenant's credentials")
                 case 429, 500..<600:

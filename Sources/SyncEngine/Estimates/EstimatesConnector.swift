@@ -1,0 +1,94 @@
+import CurlHTTP
+import Foundation
+import IPC
+import Postgres
+
+/// Syncs an estimates API into `estimates`: one stream, 100 per page, stopping at the first short page.
+///
+/// Settings: `base_url` (the API root, under which `auth/login` and `estimates` live), `email`,
+/// `password`, optional `start_date` and `end_date` (`YYYY-MM-DD`, on creation date; a sync
+/// command's own dates win), `per_page` (1–1000, default 100) and the retry settings of
+/// ``RetryPolicy/init(settings:)``. A pass without a date range sees every estimate, so rows it no
+/// longer sees are marked deleted.
+public struct EstimatesConnector: Connector {
+    public let streams: [StreamDefinition] = [StreamDefinition(name: "estimates")]
+
+    let baseURL: String
+    let email: String
+    let password: String
+    let perPage: Int
+    let startDate: String?
+    let endDate: String?
+    let retryPolicy: RetryPolicy
+
+    public init(settings: ConnectorSettings, retryPolicy: RetryPolicy? = nil) throws(SyncError) {
+        var baseURL = try settings.required("base_url")
+        while baseURL.hasSuffix("/") { baseURL.removeLast() }
+        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): base_url must start with http:// or https://")
+        }
+        self.baseURL = baseURL
+        self.email = try settings.required("email")
+        self.password = try settings.required("password")
+        self.perPage = try settings.integer("per_page", default: 100)
+        guard (1...1_000).contains(perPage) else {
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): per_page must be between 1 and 1000")
+        }
+        self.startDate = try Self.date(settings, "start_date")
+        self.endDate = try Self.date(settings, "end_date")
+        if let retryPolicy {
+            self.retryPolicy = retryPolicy
+        } else {
+            self.retryPolicy = try RetryPolicy(settings: settings)
+        }
+    }
+
+    public func sync(stream: StreamDefinition, context: SyncContext) throws(SyncError) -> StreamCounts {
+        guard stream.name == "estimates" else {
+            throw SyncError(code: .configuration, message: "estimates has no stream \(stream.name)")
+        }
+        let client = EstimatesClient(
+            baseURL: baseURL, email: email, password: password, perPage: perPage,
+            fetcher: UpstreamFetcher(http: context.http, retryPolicy: retryPolicy, logger: context.logger, isCancelled: { context.isCancelled })
+        )
+        let startDate = try context.command.startDate.map { text throws(SyncError) in try Self.validDate(text, name: "start_date") } ?? self.startDate
+        let endDate = try context.command.endDate.map { text throws(SyncError) in try Self.validDate(text, name: "end_date") } ?? self.endDate
+        let writer = EstimatesWriter(tenantID: context.tenantID, runID: context.runID)
+        let driver = PagedStreamDriver(stream: stream.name, context: context)
+        let pass = try driver.begin(incremental: false)
+        let everything = startDate == nil && endDate == nil
+        let counts = try driver.run(pass: pass) { number throws(SyncError) in
+            let page = try client.page(number, startDate: startDate, endDate: endDate)
+            return FetchedPage(payload: page, keys: page.records.map(\.id), isLast: page.isLast, totalPages: nil)
+        } write: { fetched, connection throws(SyncError) in
+            try writer.reject(records: fetched.payload.invalid, on: connection)
+            var counts = try writer.upsert(fetched.payload.records, on: connection)
+            counts.fetched += fetched.payload.invalid.count
+            counts.rejected += fetched.payload.invalid.count
+            return counts
+        } softDelete: { seen, connection throws(SyncError) in
+            everything ? try writer.softDelete(keeping: seen, on: connection) : 0
+        }
+        context.logger.info("estimates synchronized: new \(counts.created), updated \(counts.updated), unchanged \(counts.unchanged), rejected \(counts.rejected)")
+        return counts
+    }
+
+    private static func date(_ settings: ConnectorSettings, _ name: String) throws(SyncError) -> String? {
+        guard let text = settings.optional(name) else { return nil }
+        do {
+            return try validDate(text, name: name)
+        } catch {
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): \(error.message)")
+        }
+    }
+
+    private static func validDate(_ text: String, name: String) throws(SyncError) -> String {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && Int($0) != nil })
+        else {
+            throw SyncError(code: .configuration, message: "\(name) must be a date, YYYY-MM-DD; got \"\(text)\"")
+        }
+        return text
+    }
+}
