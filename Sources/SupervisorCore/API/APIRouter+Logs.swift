@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// `/api/tenants/{id}/logs` and `/api/logs`: tails from memory and live follows (Server-Sent Events).
+///
+/// Query: `lines` (default 100, at most the ring size), `level` (minimum: `debug`, `info`, `warn`, …),
+/// `grep` (case-insensitive substring of the message), `since` (RFC 3339 time), `after` (a `seq`
+/// already seen), `follow=true`,
+/// `format=json|text` for what each event's `data` holds.
+extension APIRouter {
+    struct LogTail: Encodable {
+        var tenant: String?
+        var lines: [TenantLogEntry]
+        var counters: [String: TenantLogStore.Counters]
+    }
+
+    func registerLogRoutes(on api: RouterGroup<BasicRequestContext>) {
+        api.get("/tenants/:tenant/logs") { request, context in
+            let tenantID = try context.parameters.require("tenant")
+            guard try authenticator.principal(of: request).may(use: tenantID) else {
+                throw APIError.forbidden("this API key may not read tenant \(tenantID)")
+            }
+            guard fleet.controller(for: tenantID) != nil else { throw APIError.notFound("no tenant \(tenantID)") }
+            return try logs(request, tenant: tenantID)
+        }
+        api.get("/logs") { request, _ in
+            // A tenant-scoped key sees its own tenant only.
+            try logs(request, tenant: try authenticator.principal(of: request).tenant)
+        }
+        api.get("/logs/counters") { request, _ in
+            let principal = try authenticator.principal(of: request)
+            return try JSONResponse.make(["tenants": fleet.logStore.counters().filter { principal.may(use: $0.key) }])
+        }
+    }
+
+    private func logs(_ request: Request, tenant: String?) throws -> Response {
+        let query = request.uri.queryParameters
+        let store = fleet.logStore
+        var filter = LogFilter(tenant: tenant)
+        if let level = query["level"].map(String.init), !level.isEmpty {
+            guard let normalized = LogLevels.normalize(level) else {
+                throw APIError.badRequest("level \"\(level)\" is unknown: use trace, debug, info, notice, warn, error or critical")
+            }
+            filter.minimumLevel = normalized
+        }
+        if let grep = query["grep"].map(String.init), !grep.isEmpty { filter.grep = grep }
+        if let since = query["since"].map(String.init), !since.isEmpty {
+            guard let date = LogTimestamp.parse(since) else {
+                throw APIError.badRequest("since \"\(since)\" is not an RFC 3339 time such as 2026-01-02T03:04:05Z")
+            }
+            filter.since = date
+        }
+        if let after = query["after"].map(String.init), !after.isEmpty {
+            guard let value = UInt64(after) else { throw APIError.badRequest("after must be a line sequence number") }
+            filter.after = value
+        }
+        var lines = 100
+        if let text = query["lines"].map(String.init), !text.isEmpty {
+            guard let value = Int(text), value >= 0 else { throw APIError.badRequest("lines must be a non-negative integer") }
+            lines = min(value, store.settings.ringLines)
+        }
+        let text: Bool
+        switch query["format"].map(String.init) ?? "json" {
+        case "json": text = false
+        case "text": text = true
+        case let other: throw APIError.badRequest("format \"\(other)\" is unknown: use json or text")
+        }
+        let follow = ["true", "1", "yes"].contains(query["follow"].map(String.init) ?? "")
+        guard follow else {
+            let counters = store.counters().filter { tenant == nil || $0.key == tenant }
+            return try JSONResponse.make(LogTail(tenant: tenant, lines: store.tail(filter, limit: lines), counters: counters))
+        }
+
+        // Subscribe before taking the tail, then skip what the tail already showed: no gap, no repeat.
+        let follower = store.follow(filter)
+        let backlog = store.tail(filter, limit: lines)
+        let shown = backlog.last?.sequence ?? 0
+        let body = ResponseBody { writer in
+            defer { store.unfollow(follower) }
+            try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            for entry in backlog {
+                try await writer.write(ByteBuffer(string: Self.serverSentEvent(entry, text: text)))
+            }
+            following: while true {
+                switch await follower.next(timeout: .seconds(15)) {
+                case .event(.entry(let entry)):
+                    guard entry.sequence > shown else { continue }
+                    try await writer.write(ByteBuffer(string: Self.serverSentEvent(entry, text: text)))
+                case .event(.dropped(let count)):
+                    let data = "{\"dropped\":\(count),\"message\":\"dropped \(count) lines: this follower fell behind; the log files have every line\"}"
+                    try await writer.write(ByteBuffer(string: "event: dropped\ndata: \(data)\n\n"))
+                case .idle:
+                    // A comment keeps proxies from timing out and finds clients that went away.
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                case .finished:
+                    break following
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"],
+            body: body
+        )
+    }
+
+    /// One `log` event; `text` data is the text line prefixed with the tenant (`tenant | line`).
+    static func serverSentEvent(_ entry: TenantLogEntry, text: Bool) -> String {
+        let data = text ? "\(entry.tenant) | \(entry.text())" : entry.json()
+        return "id: \(entry.sequence)\nevent: log\ndata: \(data)\n\n"
+    }
+}

@@ -1,0 +1,299 @@
+import Foundation
+import IPC
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Every tenant's log: stamps, masks and caps each line, keeps the last lines in memory, writes
+/// rotated files under the data directory and feeds live followers.
+///
+/// Appending never waits: files are written by one serial disk queue (off the cooperative pool)
+/// fed through a bounded backlog, and followers have bounded buffers of their own. When the disk
+/// falls more than ``LogSettings/maxPendingWrites`` records behind, further records are counted
+/// and a `dropped N lines` line takes their place in the file; a slow follower gets the same
+/// notice while the files keep every line.
+public final class TenantLogStore: Service, Sendable {
+    /// Per-tenant counters for status displays.
+    public struct Counters: Encodable, Sendable, Equatable {
+        /// Lines accepted for this tenant.
+        public var lines: UInt64 = 0
+        /// Lines followers of this tenant missed because they fell behind (the files have them).
+        public var droppedByFollowers: UInt64 = 0
+        /// Lines that never reached the files because the disk fell too far behind.
+        public var droppedFromFiles: UInt64 = 0
+        /// Lines cut at the line cap.
+        public var cutLines: UInt64 = 0
+
+        enum CodingKeys: String, CodingKey {
+            case lines
+            case droppedByFollowers = "dropped_by_followers"
+            case droppedFromFiles = "dropped_from_files"
+            case cutLines = "cut_lines"
+        }
+    }
+
+    private struct TenantState {
+        var masker: SecretMasker
+        var configuration: TenantConfiguration?
+        var ring: [TenantLogEntry] = []
+        var ringHead = 0
+        var counters = Counters()
+        var unwrittenDropped = 0
+    }
+
+    private struct State {
+        var tenants: [String: TenantState] = [:]
+        var nextSequence: UInt64 = 1
+        var followers: [ObjectIdentifier: LogFollower] = [:]
+        var pendingWrites = 0
+        var closed = false
+    }
+
+    public let settings: LogSettings
+    /// Where the files go; `nil` keeps logs in memory only.
+    public let directory: String?
+    private let state: Mutex<State>
+    private let disk: DiskWriter
+    private let defaultMasker: SecretMasker
+    private let databaseURL: String?
+
+    /// - Parameters:
+    ///   - directory: the logs directory, created if missing; `nil` keeps logs in memory only.
+    ///   - tenants: their secret settings are masked in every line of theirs.
+    ///   - databaseURL: its password is masked in every tenant's lines.
+    public init(directory: String?, settings: LogSettings = LogSettings(), tenants: [TenantConfiguration] = [], databaseURL: String? = nil, logger: Logger = Logger(label: "tenantsync.logs")) {
+        self.settings = settings
+        self.directory = directory
+        self.databaseURL = databaseURL
+        var initial = State()
+        for tenant in tenants {
+            initial.tenants[tenant.id] = TenantState(masker: SecretMasker(tenant: tenant, databaseURL: databaseURL), configuration: tenant)
+        }
+        state = Mutex(initial)
+        defaultMasker = SecretMasker(secrets: databaseURL.flatMap { URLComponents(string: $0)?.password }.map { [$0] } ?? [])
+        disk = DiskWriter(directory: directory, settings: settings, logger: logger)
+    }
+
+    // MARK: Writing
+
+    /// Records a line a worker wrote to stderr.
+    public func appendStderr(tenant: TenantConfiguration, pid: Int32?, line: String, runID: String? = nil) {
+        append(tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.guess(from: line), runID: runID, stream: nil, source: .stderr, message: line, fields: [:])
+    }
+
+    /// Records a worker's `log` message.
+    public func append(tenant: TenantConfiguration, pid: Int32?, record: IPC.LogRecord) {
+        append(
+            tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.normalize(record.level) ?? "info",
+            runID: record.runID, stream: record.stream, source: .log, message: record.message, fields: record.fields
+        )
+    }
+
+    /// Records something the supervisor did to or saw of a tenant's worker (spawned, exited, killed).
+    public func supervisorEvent(tenant: TenantConfiguration, pid: Int32? = nil, level: String = "notice", message: String) {
+        append(tenant: tenant.id, configuration: tenant, pid: pid, level: level, runID: nil, stream: nil, source: .supervisor, message: message, fields: [:])
+    }
+
+    /// Stamps, masks, caps and stores one line. Never blocks on the disk or on followers.
+    ///
+    /// - Parameter configuration: the tenant's configuration, whose secret values are masked;
+    ///   `nil` keeps the one seen last (or the one given at init).
+    public func append(
+        tenant: String, configuration: TenantConfiguration? = nil, pid: Int32?, level: String, runID: String? = nil,
+        stream: String? = nil, source: TenantLogEntry.Source, message: String, fields: [String: String] = [:]
+    ) {
+        let now = Date()
+        state.withLock { state in
+            var tenantState = state.tenants[tenant] ?? TenantState(masker: defaultMasker)
+            if let configuration, configuration != tenantState.configuration {
+                // A reload may change a tenant's secrets.
+                tenantState.configuration = configuration
+                tenantState.masker = SecretMasker(tenant: configuration, databaseURL: databaseURL)
+            }
+            let masker = tenantState.masker
+            var text = masker.isEmpty ? message : masker.mask(message)
+            if text.utf8.count > settings.maxLineBytes {
+                text = Self.cut(text, to: settings.maxLineBytes)
+                tenantState.counters.cutLines += 1
+            }
+            let entry = TenantLogEntry(
+                sequence: state.nextSequence, timestamp: now, tenant: tenant, pid: pid, level: level,
+                runID: runID.map(masker.mask), stream: stream, source: source, message: text,
+                fields: masker.isEmpty ? fields : fields.mapValues(masker.mask)
+            )
+            state.nextSequence += 1
+            tenantState.counters.lines += 1
+
+            if tenantState.ring.count < settings.ringLines {
+                tenantState.ring.append(entry)
+            } else {
+                tenantState.ring[tenantState.ringHead] = entry
+                tenantState.ringHead = (tenantState.ringHead + 1) % settings.ringLines
+            }
+
+            for follower in state.followers.values where follower.filter.matches(entry) {
+                if !follower.offer(entry) { tenantState.counters.droppedByFollowers += 1 }
+            }
+
+            if disk.enabled {
+                if state.pendingWrites >= settings.maxPendingWrites {
+                    tenantState.unwrittenDropped += 1
+                    tenantState.counters.droppedFromFiles += 1
+                } else {
+                    state.pendingWrites += 1
+                    let dropped = tenantState.unwrittenDropped
+                    tenantState.unwrittenDropped = 0
+                    // Enqueued under the lock, so each tenant's file gets lines in sequence order.
+                    disk.enqueue(entry, droppedBefore: dropped) { [weak self] in
+                        self?.state.withLock { $0.pendingWrites -= 1 }
+                    }
+                }
+            }
+            state.tenants[tenant] = tenantState
+        }
+    }
+
+    static func cut(_ text: String, to limit: Int) -> String {
+        let total = text.utf8.count
+        var end = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
+        while end > text.startIndex, !text.unicodeScalars.indices.contains(end) { end = text.utf8.index(before: end) }
+        return String(text[..<end]) + " … [line cut: \(total - limit) more bytes over the \(limit / 1024) KiB cap]"
+    }
+
+    /// Waits until every line accepted so far is in the files.
+    public func flush() {
+        disk.flush()
+    }
+
+    // MARK: Reading
+
+    /// The last `limit` lines held in memory that match `filter`, oldest first, all tenants merged
+    /// by sequence when `filter.tenant` is `nil`.
+    public func tail(_ filter: LogFilter, limit: Int) -> [TenantLogEntry] {
+        guard limit > 0 else { return [] }
+        let rings: [[TenantLogEntry]] = state.withLock { state in
+            let selected = filter.tenant.map { id in state.tenants[id].map { [$0] } ?? [] } ?? Array(state.tenants.values)
+            return selected.map { Array($0.ring[$0.ringHead...] + $0.ring[..<$0.ringHead]) }
+        }
+        var merged = rings.count == 1 ? rings[0] : rings.flatMap { $0 }.sorted { $0.sequence < $1.sequence }
+        merged.removeAll { !filter.matches($0) }
+        return Array(merged.suffix(limit))
+    }
+
+    /// Starts following new lines that match `filter`; call ``unfollow(_:)`` when done.
+    public func follow(_ filter: LogFilter) -> LogFollower {
+        let follower = LogFollower(filter: filter, capacity: settings.followerBuffer)
+        let closed = state.withLock { state -> Bool in
+            if !state.closed { state.followers[ObjectIdentifier(follower)] = follower }
+            return state.closed
+        }
+        if closed { follower.finish() }
+        return follower
+    }
+
+    public func unfollow(_ follower: LogFollower) {
+        _ = state.withLock { $0.followers.removeValue(forKey: ObjectIdentifier(follower)) }
+        follower.finish()
+    }
+
+    /// Counters per tenant, for status.
+    public func counters() -> [String: Counters] {
+        state.withLock { state in state.tenants.mapValues(\.counters) }
+    }
+
+    /// Every file holding `tenant`'s lines, oldest first.
+    public func files(of tenant: String) -> [String] {
+        disk.files(of: tenant)
+    }
+
+    // MARK: Service
+
+    /// Ends every follow at graceful shutdown (so the API can stop), then flushes the files.
+    /// Lines appended afterwards, as workers stop, still reach the files.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        let followers = state.withLock { state -> [LogFollower] in
+            state.closed = true
+            defer { state.followers.removeAll() }
+            return Array(state.followers.values)
+        }
+        for follower in followers { follower.finish() }
+        flush()
+    }
+}
+
+/// The store's single disk writer: a serial queue that owns every tenant's open file.
+private final class DiskWriter: @unchecked Sendable {
+    // Everything below is touched only on `queue`.
+    private let queue = DispatchQueue(label: "tenantsync.logs.disk", qos: .utility)
+    private var files: [String: RotatingLogFile] = [:]
+    private var failing: Set<String> = []
+    private let directory: String?
+    private let settings: LogSettings
+    private let logger: Logger
+
+    init(directory: String?, settings: LogSettings, logger: Logger) {
+        self.directory = directory
+        self.settings = settings
+        self.logger = logger
+        if let directory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                logger.error("cannot create the logs directory", metadata: ["logs.directory": "\(directory)", "error": "\(error.localizedDescription)"])
+            }
+        }
+    }
+
+    var enabled: Bool { directory != nil }
+
+    func enqueue(_ entry: TenantLogEntry, droppedBefore dropped: Int, done: @escaping @Sendable () -> Void) {
+        queue.async { [self] in
+            defer { done() }
+            var text = ""
+            if dropped > 0 {
+                var notice = entry
+                notice.level = "warning"
+                notice.source = .supervisor
+                notice.message = "dropped \(dropped) lines: the log disk writer fell behind"
+                notice.fields = [:]
+                text += render(notice) + "\n"
+            }
+            text += render(entry) + "\n"
+            write(Array(text.utf8), tenant: entry.tenant)
+        }
+    }
+
+    func flush() {
+        queue.sync {}
+    }
+
+    func files(of tenant: String) -> [String] {
+        queue.sync { file(for: tenant)?.allPaths() ?? [] }
+    }
+
+    private func render(_ entry: TenantLogEntry) -> String {
+        settings.format == .json ? entry.json() : entry.text()
+    }
+
+    private func file(for tenant: String) -> RotatingLogFile? {
+        guard let directory else { return nil }
+        if let file = files[tenant] { return file }
+        let file = RotatingLogFile(directory: directory, name: "\(tenant).log", maxBytes: settings.maxFileBytes, maxFiles: settings.maxFiles)
+        files[tenant] = file
+        return file
+    }
+
+    private func write(_ bytes: [UInt8], tenant: String) {
+        guard let file = file(for: tenant) else { return }
+        do {
+            try file.write(bytes)
+            failing.remove(tenant)
+        } catch {
+            // Reported once per failing spell, not once per line.
+            if failing.insert(tenant).inserted {
+                logger.error("cannot write a tenant log file", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
+            }
+        }
+    }
+}
