@@ -47,6 +47,30 @@ struct DemoUpstreamCommand: AsyncParsableCommand {
     @Option(help: "Fraction of API requests answered with an injected 500, 0...1.")
     var errorRate = 0.0
 
+    @Option(help: "Fraction of API requests that start a burst of 429s with Retry-After, 0...1.")
+    var rateLimitRate = 0.0
+
+    @Option(help: "Consecutive 429s in a rate-limit burst.")
+    var rateLimitBurst = 3
+
+    @Option(help: "Seconds sent in Retry-After with each 429.")
+    var retryAfter = 1
+
+    @Option(help: "Fraction of API requests answered slowly, 0...1.")
+    var slowRate = 0.0
+
+    @Option(name: .customLong("slow-ms"), help: "Extra delay of a slow answer, in milliseconds.")
+    var slowMilliseconds = 500
+
+    @Option(help: "Fraction of API requests whose body is cut in half, 0...1.")
+    var truncateRate = 0.0
+
+    @Option(help: "Fraction of list pages that gain one malformed record, 0...1.")
+    var malformedRate = 0.0
+
+    @Option(help: "Fraction of API requests whose connection drops mid-body, 0...1.")
+    var resetRate = 0.0
+
     @Option(help: "Log level for stderr: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "warning"
 
@@ -69,7 +93,12 @@ struct DemoUpstreamCommand: AsyncParsableCommand {
         configuration.port = self.port
         configuration.latency = .milliseconds(self.latencyMilliseconds)
         configuration.estimatesTokenLifetime = self.tokenLifetime
-        configuration.faults = DemoUpstreamFaults(errorRate: self.errorRate, seed: self.seed)
+        configuration.faults = DemoUpstreamFaults(
+            errorRate: self.errorRate, rateLimitRate: self.rateLimitRate, rateLimitBurst: self.rateLimitBurst,
+            retryAfterSeconds: self.retryAfter, slowRate: self.slowRate, slowDelay: .milliseconds(self.slowMilliseconds),
+            truncateRate: self.truncateRate, malformedRecordRate: self.malformedRate, resetRate: self.resetRate,
+            seed: self.seed
+        )
 
         let server: DemoUpstreamServer
         do {

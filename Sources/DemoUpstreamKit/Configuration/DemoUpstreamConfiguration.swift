@@ -61,8 +61,11 @@ public struct DemoUpstreamConfiguration: Sendable, Hashable {
         guard self.estimatesTokenLifetime >= 1 else {
             throw DemoUpstreamError(code: .invalidValue, context: "estimatesTokenLifetime \(self.estimatesTokenLifetime)")
         }
-        guard (0...1).contains(self.faults.errorRate) else {
-            throw DemoUpstreamError(code: .invalidValue, context: "faults.errorRate \(self.faults.errorRate)")
+        for (name, rate) in self.faults.rates where !(0...1).contains(rate) {
+            throw DemoUpstreamError(code: .invalidValue, context: "faults.\(name) \(rate)")
+        }
+        guard self.faults.rateLimitBurst >= 1, self.faults.retryAfterSeconds >= 0, self.faults.slowDelay >= .zero else {
+            throw DemoUpstreamError(code: .invalidValue, context: "faults: rateLimitBurst, retryAfterSeconds or slowDelay")
         }
         guard self.latency >= .zero else {
             throw DemoUpstreamError(code: .invalidValue, context: "latency \(self.latency)")

@@ -23,6 +23,8 @@ struct DemoHTTPError: Error, Sendable {
     var message: String
     var style: Style
     var invalidParameters: [InvalidParameter] = []
+    /// Sent as `Retry-After` when set (an injected 429).
+    var retryAfterSeconds: Int?
 
     /// WordPress's answer to a path or method it has no route for; also used for unknown sites.
     static let noRoute = DemoHTTPError(
@@ -108,6 +110,8 @@ struct DemoHTTPError: Error, Sendable {
             json.field("message", self.message)
         }
         json.closeObject()
-        return DemoHTTPResponses.json(status: self.status, body: ByteBuffer(bytes: json.bytes))
+        var headers: HTTPFields = [:]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return DemoHTTPResponses.json(status: self.status, headers: headers, body: ByteBuffer(bytes: json.bytes))
     }
 }

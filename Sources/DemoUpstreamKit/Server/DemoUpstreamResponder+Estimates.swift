@@ -25,7 +25,7 @@ extension DemoUpstreamResponder {
         guard store.tokens.withLock({ $0.use(token) }) else {
             throw .estimates(.unauthorized, "token_expired", "The token is invalid or has expired; log in again.")
         }
-        try self.faults.check()
+        let bodyFaults = try self.faults.check()
 
         let parameters = Self.queryParameters(request)
         func integer(_ name: Substring, default value: Int, range: ClosedRange<Int>) throws(DemoHTTPError) -> Int {
@@ -57,9 +57,8 @@ extension DemoUpstreamResponder {
         }
         let start = min((page - 1).multipliedReportingOverflow(by: limit).partialValue, selection.count)
         let end = min(start + limit, selection.count)
-        return DemoHTTPResponses.json(
-            body: collection.array(of: selection[max(start, 0)..<end], prefix: "{\"data\":", suffix: "}")
-        )
+        let body = collection.array(of: selection[max(start, 0)..<end], prefix: "{\"data\":", suffix: "}")
+        return await FaultInjector.apply(bodyFaults, to: DemoHTTPResponses.json(body: body), body: body)
     }
 
     /// `POST auth/login` with `{"email", "password"}`: answers `{"token"}` or 401.

@@ -4,7 +4,7 @@ import Hummingbird
 extension DemoUpstreamResponder {
     /// Serves `/wp-json/mphb/v1/…` in the order WordPress checks things: credentials that were given
     /// but are wrong fail first (401), then the route (404), then missing credentials (401).
-    func motoPress(_ request: Request, store: DemoSiteStore, route: ArraySlice<Substring>) throws(DemoHTTPError) -> Response {
+    func motoPress(_ request: Request, store: DemoSiteStore, route: ArraySlice<Substring>) async throws(DemoHTTPError) -> Response {
         let authenticated = try Self.authenticate(request, site: store.site)
         let route = Array(route)
         guard route.count == 3 || route.count == 4, route[0] == "mphb", route[1] == "v1",
@@ -21,7 +21,7 @@ extension DemoUpstreamResponder {
             }
             throw .cannotList
         }
-        try self.faults.check()
+        let bodyFaults = try self.faults.check()
 
         if route.count == 4 {
             guard let id = Int(route[3]) else { throw .noRoute }
@@ -68,7 +68,7 @@ extension DemoUpstreamResponder {
         if !links.isEmpty {
             headers[values: .init("Link")!] = links
         }
-        return DemoHTTPResponses.json(headers: headers, body: body)
+        return await FaultInjector.apply(bodyFaults, to: DemoHTTPResponses.json(headers: headers, body: body), body: body)
     }
 
     /// Checks Basic credentials or `consumer_key`/`consumer_secret` query parameters.

@@ -40,7 +40,7 @@ struct DemoUpstreamResponder: HTTPResponder {
         do throws(DemoHTTPError) {
             switch path[2] {
             case "wp-json":
-                return try self.motoPress(request, store: store, route: path.dropFirst(3))
+                return try await self.motoPress(request, store: store, route: path.dropFirst(3))
             case "estimates-api":
                 return try await self.estimates(request, store: store, route: path.dropFirst(3))
             default:

@@ -142,6 +142,7 @@ public final class WorkerRuntime: Sendable {
         let database: PostgresConnection
         do {
             database = try PostgresConnection(url: session.tenant.databaseURL)
+            try TenantSession.bind(database, tenantID: session.tenant.id)
         } catch {
             logger.error("database unavailable", metadata: ["error": "\(error)"])
             return RunResult(runID: command.runID, status: .failed, streams: [], error: "database unavailable: \(error)", durationMilliseconds: 0)
