@@ -13,12 +13,16 @@ enum TenantWorkerMain {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
         exitWithParent()
-        let writer = LineWriter(fileDescriptor: STDOUT_FILENO)
+        // Test builds of supervision may ask for a misbehaving worker; see WorkerFaultInjector.
+        let fault = WorkerFaultInjector.fromEnvironment()
+        let (input, writer) = fault?.install() ?? (STDIN_FILENO, LineWriter(fileDescriptor: STDOUT_FILENO))
         let level = ProcessInfo.processInfo.environment["TENANTSYNC_WORKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let runtime = WorkerRuntime(input: STDIN_FILENO, writer: writer) { masker in
+        let runtime = WorkerRuntime(input: input, writer: writer) { masker in
             Logger(label: "tenantsync.worker") { _ in IPCLogHandler(writer: writer, secrets: masker, level: level) }
         }
-        exit(runtime.run())
+        let status = runtime.run()
+        fault?.finish(writer)
+        exit(status)
     }
 
     /// Dies with the supervisor even if it is SIGKILLed: the kernel sends SIGTERM when the parent goes.

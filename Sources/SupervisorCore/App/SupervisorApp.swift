@@ -37,7 +37,8 @@ public final class SupervisorApp: Sendable {
             databaseURL: configuration.databaseURL,
             heartbeatInterval: configuration.heartbeatInterval,
             shutdownGracePeriod: configuration.shutdownGracePeriod,
-            extraEnvironment: workerEnvironment
+            extraEnvironment: workerEnvironment,
+            supervision: configuration.supervision
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
         let coordinator = RunCoordinator(

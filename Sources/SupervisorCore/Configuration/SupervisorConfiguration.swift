@@ -19,6 +19,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// Seconds a worker gets to exit after `shutdown` before it is killed.
     public var shutdownGracePeriod: Double
     public var tenants: [TenantConfiguration]
+    /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
+    public var supervision: SupervisionSettings?
 
     public init(
         databaseURL: String,
@@ -49,6 +51,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case workerPath = "worker_path"
         case heartbeatInterval = "heartbeat_interval"
         case shutdownGracePeriod = "shutdown_grace_period"
+        case supervision
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,6 +65,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         heartbeatInterval = try container.decodeIfPresent(Double.self, forKey: .heartbeatInterval) ?? 2
         shutdownGracePeriod = try container.decodeIfPresent(Double.self, forKey: .shutdownGracePeriod) ?? 10
         tenants = try container.decodeIfPresent([TenantConfiguration].self, forKey: .tenants) ?? []
+        supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
     }
 
     /// Reads and validates a configuration file; environment variables override the file.
@@ -88,12 +92,14 @@ public struct SupervisorConfiguration: Codable, Sendable {
         guard !databaseURL.isEmpty else { throw ConfigurationError("database_url is missing (or set TENANTSYNC_DATABASE_URL)") }
         guard (0...65535).contains(port) else { throw ConfigurationError("port \(port) is out of range") }
         guard concurrency >= 1 else { throw ConfigurationError("concurrency must be at least 1") }
+        try supervision?.validate(context: "configuration")
         var seen = Set<String>()
         for tenant in tenants {
             guard TenantConfiguration.isValidID(tenant.id) else {
                 throw ConfigurationError("tenant id \"\(tenant.id)\" is invalid: use letters, digits, -, _ and . (at most 64)")
             }
             guard seen.insert(tenant.id).inserted else { throw ConfigurationError("tenant id \"\(tenant.id)\" appears twice") }
+            try tenant.supervision?.validate(context: "tenant \(tenant.id)")
         }
     }
 }

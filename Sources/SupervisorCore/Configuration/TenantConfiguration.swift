@@ -11,6 +11,8 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
     /// Settings whose values are secret; by default every setting whose name contains
     /// `secret`, `password`, `token` or `key`.
     public var secretSettings: [String]?
+    /// Restart and liveness settings for this tenant, over the global ones.
+    public var supervision: SupervisionSettings?
 
     public init(id: String, connector: String, enabled: Bool = true, settings: [String: String], secretSettings: [String]? = nil) {
         self.id = id
@@ -32,6 +34,7 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case id, connector, enabled, settings
         case secretSettings = "secret_settings"
+        case supervision
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +44,7 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         secretSettings = try container.decodeIfPresent([String].self, forKey: .secretSettings)
+        supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
     }
 
     /// Whether `id` is safe to use in file names, URLs and logs.

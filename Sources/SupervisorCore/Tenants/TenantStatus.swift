@@ -6,25 +6,53 @@ public struct TenantStatus: Codable, Sendable {
     public var connector: String
     public var enabled: Bool
     public var state: WorkerState
+    /// Why the worker is in its state, as last logged.
+    public var stateCause: String
     public var pid: Int32?
     public var restarts: Int
     public var streams: [String]
-    /// Seconds since the worker became ready.
+    /// Seconds since the worker process started.
     public var uptimeSeconds: Double?
+    /// CPU use of the worker over the last sampling interval, in percent of one core.
+    public var cpuPercent: Double?
+    /// Resident memory of the worker in bytes.
+    public var rssBytes: Int?
     /// The run in progress, if any, with its latest progress.
     public var currentRunID: String?
     public var progress: SyncProgress?
+    /// The last finished sync of this tenant.
+    public var lastSync: LastSync?
     /// The last exit of the worker, if it ever exited.
     public var lastExit: String?
-    /// Why the worker is errored or backing off.
+    /// Why the worker last crashed or is errored.
     public var lastError: String?
     /// Stdout lines from the worker that were not valid protocol messages.
     public var badLines: Int
 
+    /// The outcome of a tenant's most recent sync.
+    public struct LastSync: Codable, Sendable {
+        public var runID: String
+        public var status: String
+        /// ISO 8601 time the sync ended.
+        public var finishedAt: String
+        public var counts: StreamCounts
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case status, counts, error
+            case runID = "run_id"
+            case finishedAt = "finished_at"
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, connector, enabled, state, pid, restarts, streams, progress
+        case stateCause = "state_cause"
         case uptimeSeconds = "uptime_seconds"
+        case cpuPercent = "cpu_percent"
+        case rssBytes = "rss_bytes"
         case currentRunID = "current_run_id"
+        case lastSync = "last_sync"
         case lastExit = "last_exit"
         case lastError = "last_error"
         case badLines = "bad_lines"

@@ -4,29 +4,45 @@ import Logging
 
 /// Owns one tenant's worker process: starts it, restarts it, feeds it syncs, stops it.
 ///
-/// ``supervise()`` is the controller's life: it runs inside the fleet's task group until the
-/// supervisor shuts down, spawning the worker, consuming its events, and restarting it with
-/// backoff when it exits unexpectedly. Other calls change what the loop wants.
+/// What the worker should be doing is decided by a ``WorkerLifecycle``; this actor feeds it the
+/// events it sees (messages, exits, operator verbs, liveness failures) and performs the actions it
+/// answers. ``supervise()`` spawns workers while the lifecycle says so and ``monitor()`` checks
+/// liveness and samples resource use; both run in the fleet's task group until shutdown.
 actor TenantWorkerController {
     let tenant: TenantConfiguration
     private let environment: WorkerEnvironment
-    private var logger: Logger
+    var logger: Logger
 
-    private(set) var state: WorkerState = .stopped
-    private var wanted = true
-    private var shuttingDown = false
-    private var process: WorkerProcess?
+    private(set) var lifecycle: WorkerLifecycle
+    private(set) var liveness: LivenessPolicy
+    private var supervising = false
+    private(set) var shuttingDown = false
+    private(set) var process: WorkerProcess?
     private var readySince: ContinuousClock.Instant?
     private var streams: [String] = []
-    private var restarts = 0
-    private var consecutiveFailures = 0
     private var lastExit: WorkerExit?
-    private var lastError: String?
+    private var lastFatal: String?
     private var badLines = 0
     private var currentRunID: String?
     private var latestProgress: SyncProgress?
+    private var lastSync: TenantStatus.LastSync?
+    /// When the worker last said anything: heartbeats and every other message.
+    var lastHeardAt: ContinuousClock.Instant?
+    /// When the sync in hand last made progress (or started).
+    var lastProgressAt: ContinuousClock.Instant?
+    var sample: ProcessSample?
+    var cpuPercent: Double?
 
-    private var pendingRun: (id: String, continuation: CheckedContinuation<RunResult, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
+    /// How a sync handed to the worker ended.
+    enum SyncOutcome: Sendable {
+        case finished(RunResult)
+        /// The worker died during the sync and will be restarted; the sync may be retried.
+        case crashed(String)
+        /// The sync cannot run (worker stopped, errored, not ready in time, shutting down).
+        case failed(String)
+    }
+
+    private var pendingRun: (id: String, continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
@@ -35,50 +51,78 @@ actor TenantWorkerController {
         var logger = logger
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         self.logger = logger
+        let settings = Self.settings(tenant, environment)
+        self.lifecycle = WorkerLifecycle(policy: settings.restartPolicy)
+        self.liveness = settings.livenessPolicy
+    }
+
+    static func settings(_ tenant: TenantConfiguration, _ environment: WorkerEnvironment) -> SupervisionSettings {
+        (tenant.supervision ?? SupervisionSettings()).over(environment.supervision)
+    }
+
+    var state: WorkerState { lifecycle.state }
+
+    func markShuttingDown() {
+        shuttingDown = true
     }
 
     // MARK: Life
 
-    /// Keeps a worker running while one is wanted; returns once ``shutdown()`` has stopped it.
+    /// Keeps a worker running while the lifecycle wants one; returns once ``shutdown()`` has stopped it.
     func supervise() async {
-        while !shuttingDown {
-            guard wanted, state != .errored else {
-                await waitForChange()
-                continue
-            }
-            await runOnce()
-            guard !shuttingDown, wanted, state != .errored else { continue }
-            let delay = backoffDelay()
-            transition(to: .backoff, because: "restarting in \(delay.formatted())")
-            try? await Task.sleep(for: delay)
+        supervising = true
+        if tenant.enabled {
+            await perform(apply(.start(cause: "supervisor started", at: .now)))
         }
-        transition(to: .stopped, because: "supervisor shutting down")
+        while !shuttingDown {
+            switch lifecycle.state {
+            case .starting where process == nil:
+                await runOnce()
+            case .backoff:
+                let due = lifecycle.backoffUntil ?? .now
+                if ContinuousClock.now >= due {
+                    await perform(apply(.backoffElapsed(at: .now)))
+                } else {
+                    await waitForChange(until: due)
+                }
+            default:
+                await waitForChange()
+            }
+        }
     }
 
     /// Spawns one worker and follows it until it exits.
     private func runOnce() async {
-        transition(to: .starting, because: restarts == 0 ? "starting" : "restart \(restarts)")
         let worker: WorkerProcess
         do {
             worker = try await WorkerProcess.spawn(executable: environment.executable, environment: workerEnvironment())
         } catch {
-            lastError = "cannot start worker \(environment.executable): \(error)"
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
-            consecutiveFailures += 1
-            restarts += 1
+            await perform(apply(.spawnFailed(error: "\(environment.executable): \(error)", at: .now)))
             return
         }
         process = worker
+        lastHeardAt = .now
+        lastProgressAt = nil
+        sample = nil
+        cpuPercent = nil
         logger.info("worker spawned", metadata: ["worker.pid": "\(worker.pid)"])
-        let spec = TenantSpec(
-            id: tenant.id,
-            connector: tenant.connector,
-            databaseURL: environment.databaseURL,
-            settings: tenant.settings,
-            secretSettings: tenant.effectiveSecretSettings,
-            heartbeatInterval: environment.heartbeatInterval
-        )
-        worker.send(.hello(Hello(tenantID: tenant.id, tenant: spec)))
+        environment.logStore.supervisorEvent(tenant: tenant, pid: worker.pid, message: "worker spawned (pid \(worker.pid))")
+        if lifecycle.state == .starting, !shuttingDown {
+            let spec = TenantSpec(
+                id: tenant.id,
+                connector: tenant.connector,
+                databaseURL: environment.databaseURL,
+                settings: tenant.settings,
+                secretSettings: tenant.effectiveSecretSettings,
+                heartbeatInterval: environment.heartbeatInterval
+            )
+            worker.send(.hello(Hello(tenantID: tenant.id, tenant: spec)))
+        } else {
+            // Stopped or killed while it was being spawned.
+            worker.closeInput()
+            worker.signal(SIGKILL)
+        }
 
         for await event in worker.events {
             handle(event, from: worker)
@@ -88,12 +132,14 @@ actor TenantWorkerController {
     private func handle(_ event: WorkerEvent, from worker: WorkerProcess) {
         switch event {
         case .message(let message):
+            lastHeardAt = .now
             handle(message)
         case .badLine(let error):
             badLines += 1
             logger.error("bad line from worker", metadata: ["worker.pid": "\(worker.pid)", "error": "\(error)"])
         case .stderr(let line):
             logger.info("\(line)", metadata: ["worker.pid": "\(worker.pid)", "log.source": "stderr"])
+            environment.logStore.appendStderr(tenant: tenant, pid: worker.pid, line: line, runID: currentRunID)
         case .exited(let exit):
             handleExit(exit, of: worker)
         }
@@ -104,13 +150,13 @@ actor TenantWorkerController {
         case .ready(let ready):
             streams = ready.streams
             readySince = .now
-            consecutiveFailures = 0
-            transition(to: .ready, because: "worker \(ready.pid) ready (version \(ready.version))")
+            _ = apply(.ready(at: .now), detail: "worker \(ready.pid) ready (version \(ready.version))")
         case .fatal(let fatal):
-            lastError = "\(fatal.code.rawValue): \(fatal.message)"
+            lastFatal = "\(fatal.code.rawValue): \(fatal.message)"
             logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
         case .progress(let progress):
             guard let pendingRun, pendingRun.id == progress.runID else { return }
+            lastProgressAt = .now
             latestProgress = progress
             pendingRun.onProgress(progress)
         case .log(let record):
@@ -118,6 +164,7 @@ actor TenantWorkerController {
             if let runID = record.runID { metadata["sync.run_id"] = "\(runID)" }
             if let stream = record.stream { metadata["sync.stream"] = "\(stream)" }
             logger.log(level: Logger.Level(rawValue: record.level) ?? .info, "\(record.message)", metadata: metadata)
+            environment.logStore.append(tenant: tenant, pid: process?.pid, record: record)
         case .result(let result):
             guard let run = pendingRun, run.id == result.runID else {
                 logger.warning("result for an unknown run ignored", metadata: ["sync.run_id": "\(result.runID)"])
@@ -126,8 +173,13 @@ actor TenantWorkerController {
             pendingRun = nil
             currentRunID = nil
             latestProgress = nil
-            if state == .syncing { transition(to: .ready, because: "run \(result.runID) \(result.status.rawValue)") }
-            run.continuation.resume(returning: result)
+            lastProgressAt = nil
+            lastSync = TenantStatus.LastSync(
+                runID: result.runID, status: result.status.rawValue, finishedAt: Date().formatted(.iso8601),
+                counts: result.totals, error: result.error
+            )
+            _ = apply(.syncFinished(runID: result.runID, status: result.status.rawValue))
+            run.continuation.resume(returning: .finished(result))
         case .heartbeat:
             break
         }
@@ -137,31 +189,27 @@ actor TenantWorkerController {
         process = nil
         readySince = nil
         lastExit = exit
+        lastHeardAt = nil
+        lastProgressAt = nil
+        sample = nil
+        cpuPercent = nil
+        let action = apply(.exited(exit, at: .now), detail: exit.isPermanentFailure ? lastFatal : nil)
+        if lifecycle.state == .stopped {
+            logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
+        } else {
+            logger.warning("worker exited unexpectedly", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
+        }
         if let run = pendingRun {
             pendingRun = nil
             currentRunID = nil
             latestProgress = nil
             let message = "worker \(worker.pid) \(exit) during the run"
-            run.continuation.resume(returning: RunResult(runID: run.id, status: .failed, streams: [], error: message, durationMilliseconds: 0))
+            let willRestart = !shuttingDown && [.backoff, .starting].contains(lifecycle.state)
+            run.continuation.resume(returning: willRestart ? .crashed(message) : .failed(message))
         }
-        if shuttingDown || !wanted {
-            logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
-            transition(to: .stopped, because: "worker \(exit)")
-            return
+        if case .giveUp = action {
+            logger.error("worker errored; not restarting until started", metadata: ["worker.cause": "\(lifecycle.cause)"])
         }
-        restarts += 1
-        consecutiveFailures += 1
-        if exit.isPermanentFailure {
-            transition(to: .errored, because: "worker \(exit) (permanent failure: \(lastError ?? "see log")); not restarting")
-        } else {
-            logger.warning("worker exited unexpectedly", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
-        }
-    }
-
-    private func backoffDelay() -> Duration {
-        let exponent = min(max(consecutiveFailures - 1, 0), 16)
-        let milliseconds = min(100 * (1 << exponent), 30_000)
-        return .milliseconds(Int.random(in: (milliseconds / 2)...milliseconds))
     }
 
     private func workerEnvironment() -> [String: String] {
@@ -172,52 +220,70 @@ actor TenantWorkerController {
         return environment
     }
 
-    private func transition(to newState: WorkerState, because cause: String) {
-        guard newState != state else { return }
-        logger.info("worker state \(state.rawValue) → \(newState.rawValue)", metadata: ["worker.cause": "\(cause)"])
-        if newState == .errored || newState == .backoff { lastError = lastError ?? cause }
-        state = newState
-        let waiters = stateWaiters
-        stateWaiters.removeAll()
-        for waiter in waiters { waiter.resume() }
+    // MARK: Lifecycle plumbing
+
+    /// Feeds `event` to the lifecycle, logs any state change with its cause, wakes waiters.
+    func apply(_ event: WorkerLifecycle.Event, detail: String? = nil) -> WorkerLifecycle.Action {
+        let before = lifecycle.state
+        let action = lifecycle.event(event)
+        let after = lifecycle.state
+        if before != after {
+            var metadata: Logger.Metadata = ["worker.cause": "\(lifecycle.cause)", "worker.state": "\(after.rawValue)"]
+            if let detail { metadata["worker.detail"] = "\(detail)" }
+            let level: Logger.Level = [.backoff, .errored].contains(after) ? .warning : .info
+            logger.log(level: level, "worker state \(before.rawValue) → \(after.rawValue)", metadata: metadata)
+            environment.logStore.supervisorEvent(tenant: tenant, pid: process?.pid, level: level == .info ? "notice" : level.rawValue, message: "worker state \(before.rawValue) → \(after.rawValue): \(lifecycle.cause)\(detail.map { " (\($0))" } ?? "")")
+            wakeWaiters()
+        }
+        return action
     }
 
-    private func waitForChange() async {
+    /// Carries out what the lifecycle asked for.
+    func perform(_ action: WorkerLifecycle.Action) async {
+        switch action {
+        case .none, .giveUp, .scheduleRestart, .spawn:
+            // The supervise loop spawns in `starting` and waits out `backoff`; wake it.
+            wakeWaiters()
+        case .stopGracefully:
+            await stopProcess()
+        case .kill:
+            if let process {
+                logger.warning("killing worker", metadata: ["worker.pid": "\(process.pid)", "worker.cause": "\(lifecycle.cause)"])
+                process.signal(SIGKILL)
+            }
+        }
+    }
+
+    /// Sends `shutdown`, waits up to the grace period, then SIGKILLs the process group.
+    private func stopProcess() async {
+        guard let worker = process else { return }
+        worker.send(.shutdown(Shutdown(reason: lifecycle.cause)))
+        worker.closeInput()
+        let grace = Duration.milliseconds(Int(environment.shutdownGracePeriod * 1000))
+        let deadline = ContinuousClock.now + grace
+        while process === worker, ContinuousClock.now < deadline {
+            await waitForChange(until: deadline)
+        }
+        if process === worker {
+            logger.warning("worker did not exit within the grace period; killing it", metadata: ["worker.pid": "\(worker.pid)"])
+            worker.signal(SIGKILL)
+        }
+    }
+
+    /// Waits until the current process (if any) has exited, or the deadline.
+    func waitForExit(of worker: WorkerProcess, timeout: Duration) async {
+        let deadline = ContinuousClock.now + timeout
+        while process === worker, ContinuousClock.now < deadline {
+            await waitForChange(until: deadline)
+        }
+    }
+
+    func waitForChange() async {
         await withCheckedContinuation { stateWaiters.append($0) }
     }
 
-    // MARK: Syncs
-
-    /// Runs one sync on this tenant's worker and returns its result; never throws.
-    ///
-    /// Waits up to `readyTimeout` for the worker to become ready. If the worker exits during the
-    /// run, the result is a failure that says so.
-    func sync(_ command: SyncCommand, readyTimeout: Duration = .seconds(30), onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> RunResult {
-        let deadline = ContinuousClock.now + readyTimeout
-        while state != .ready {
-            if state == .errored || !wanted || shuttingDown {
-                return failure(command.runID, "worker is \(state.rawValue)\(lastError.map { ": \($0)" } ?? "")")
-            }
-            if ContinuousClock.now >= deadline {
-                return failure(command.runID, "worker did not become ready within \(readyTimeout.formatted()) (state \(state.rawValue))")
-            }
-            await waitForChange(until: deadline)
-        }
-        guard let process else { return failure(command.runID, "worker is gone") }
-        transition(to: .syncing, because: "run \(command.runID)")
-        currentRunID = command.runID
-        return await withCheckedContinuation { continuation in
-            pendingRun = (command.runID, continuation, onProgress)
-            if !process.send(.sync(command)) {
-                pendingRun = nil
-                currentRunID = nil
-                continuation.resume(returning: failure(command.runID, "worker's input is closed"))
-            }
-        }
-    }
-
     /// Waits for a state change or the deadline, whichever comes first.
-    private func waitForChange(until deadline: ContinuousClock.Instant) async {
+    func waitForChange(until deadline: ContinuousClock.Instant) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForChange() }
             group.addTask {
@@ -230,41 +296,71 @@ actor TenantWorkerController {
         }
     }
 
-    private func wakeWaiters() {
+    func wakeWaiters() {
         let waiters = stateWaiters
         stateWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
+    }
+
+    // MARK: Syncs
+
+    /// Runs one sync on this tenant's worker and returns its result; never throws.
+    ///
+    /// Waits up to `readyTimeout` for the worker to become ready. If the worker crashes during
+    /// the run, the sync is retried on the restarted worker as often as the restart policy's
+    /// `syncRetries` allows, then fails with the cause.
+    func sync(_ command: SyncCommand, readyTimeout: Duration = .seconds(30), onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> RunResult {
+        var retries = 0
+        while true {
+            switch await syncOnce(command, readyTimeout: readyTimeout, onProgress: onProgress) {
+            case .finished(let result):
+                return result
+            case .failed(let message):
+                return failure(command.runID, retries == 0 ? message : "\(message) (after \(retries) retry)")
+            case .crashed(let message):
+                guard retries < lifecycle.policy.syncRetries, !shuttingDown else {
+                    let suffix = retries == 0 ? "" : " (after \(retries) retries)"
+                    logger.error("sync failed: worker crashed", metadata: ["sync.run_id": "\(command.runID)", "error": "\(message)\(suffix)"])
+                    return failure(command.runID, message + suffix)
+                }
+                retries += 1
+                logger.warning("worker crashed during the sync; retrying after restart", metadata: [
+                    "sync.run_id": "\(command.runID)", "sync.retry": "\(retries)", "error": "\(message)",
+                ])
+            }
+        }
+    }
+
+    private func syncOnce(_ command: SyncCommand, readyTimeout: Duration, onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> SyncOutcome {
+        let deadline = ContinuousClock.now + readyTimeout
+        while lifecycle.state != .ready {
+            if lifecycle.state == .errored || shuttingDown || (supervising && lifecycle.state == .stopped) {
+                return .failed("worker is \(lifecycle.state.rawValue)\(lifecycle.lastError.map { ": \($0)" } ?? "")")
+            }
+            if ContinuousClock.now >= deadline {
+                return .failed("worker did not become ready within \(readyTimeout.formatted()) (state \(lifecycle.state.rawValue))")
+            }
+            await waitForChange(until: deadline)
+        }
+        guard let process else { return .failed("worker is gone") }
+        _ = apply(.syncStarted(runID: command.runID))
+        currentRunID = command.runID
+        lastProgressAt = .now
+        return await withCheckedContinuation { continuation in
+            pendingRun = (command.runID, continuation, onProgress)
+            if !process.send(.sync(command)) {
+                pendingRun = nil
+                currentRunID = nil
+                continuation.resume(returning: .failed("worker's input is closed"))
+            }
+        }
     }
 
     private func failure(_ runID: String, _ message: String) -> RunResult {
         RunResult(runID: runID, status: .failed, streams: [], error: message, durationMilliseconds: 0)
     }
 
-    // MARK: Control
-
-    /// Stops the worker gracefully and keeps it stopped; used at supervisor shutdown.
-    func shutdown() async {
-        shuttingDown = true
-        await stopProcess()
-        wakeWaiters()
-    }
-
-    /// Sends `shutdown`, waits up to the grace period, then SIGKILLs the process group.
-    private func stopProcess() async {
-        guard let worker = process else { return }
-        transition(to: .stopping, because: "stop requested")
-        worker.send(.shutdown(Shutdown(reason: "supervisor stopping the worker")))
-        worker.closeInput()
-        let grace = Duration.milliseconds(Int(environment.shutdownGracePeriod * 1000))
-        let deadline = ContinuousClock.now + grace
-        while process != nil, ContinuousClock.now < deadline {
-            await waitForChange(until: deadline)
-        }
-        if process != nil {
-            logger.warning("worker did not exit within the grace period; killing it", metadata: ["worker.pid": "\(worker.pid)"])
-            worker.signal(SIGKILL)
-        }
-    }
+    // MARK: Status
 
     /// A snapshot for status displays.
     func status() -> TenantStatus {
@@ -272,15 +368,19 @@ actor TenantWorkerController {
             id: tenant.id,
             connector: tenant.connector,
             enabled: tenant.enabled,
-            state: state,
+            state: lifecycle.state,
+            stateCause: lifecycle.cause,
             pid: process?.pid,
-            restarts: restarts,
+            restarts: lifecycle.restarts,
             streams: streams,
-            uptimeSeconds: readySince.map { Self.seconds(ContinuousClock.now - $0) },
+            uptimeSeconds: process == nil ? nil : lifecycle.startedAt.map { Self.seconds(ContinuousClock.now - $0) },
+            cpuPercent: process == nil ? nil : cpuPercent,
+            rssBytes: process == nil ? nil : sample?.residentBytes,
             currentRunID: currentRunID,
             progress: latestProgress,
+            lastSync: lastSync,
             lastExit: lastExit?.description,
-            lastError: lastError,
+            lastError: lifecycle.lastError,
             badLines: badLines
         )
     }

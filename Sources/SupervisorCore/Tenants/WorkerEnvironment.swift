@@ -10,4 +10,8 @@ struct WorkerEnvironment: Sendable {
     var shutdownGracePeriod: Double
     /// Extra environment variables for workers (tests use it to select behaviour).
     var extraEnvironment: [String: String] = [:]
+    /// Restart and liveness settings for every tenant; a tenant's own settings win.
+    var supervision: SupervisionSettings?
+    /// Where every tenant's log lines go; memory-only unless the supervisor gives it a directory.
+    var logStore = TenantLogStore(directory: nil)
 }

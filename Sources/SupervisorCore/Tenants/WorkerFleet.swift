@@ -1,40 +1,63 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// All tenants' worker controllers, supervised together as one service.
 ///
-/// `run()` starts every enabled tenant's controller in one task group; on graceful shutdown it
-/// stops every worker (shutdown message, grace period, then SIGKILL) before returning.
+/// `run()` supervises every tenant's controller in one task group; tenants added at runtime
+/// join that group, removed ones are stopped and leave it. On graceful shutdown it stops every
+/// worker (shutdown message, grace period, then SIGKILL) before returning.
 public final class WorkerFleet: Service, Sendable {
-    let controllers: [String: TenantWorkerController]
-    /// Tenant ids in configuration order.
-    let order: [String]
-    private let logger: Logger
-
-    init(tenants: [TenantConfiguration], environment: WorkerEnvironment, logger: Logger) {
+    private struct Members: Sendable {
         var controllers: [String: TenantWorkerController] = [:]
-        for tenant in tenants {
-            controllers[tenant.id] = TenantWorkerController(tenant: tenant, environment: environment, logger: logger)
-        }
-        self.controllers = controllers
-        self.order = tenants.map(\.id)
-        self.logger = logger
+        /// Tenant ids in configuration order.
+        var order: [String] = []
     }
 
-    public func run() async throws {
-        let enabled = order.compactMap { id in controllers[id] }.filter { $0.tenant.enabled }
-        logger.info("starting workers", metadata: ["fleet.tenants": "\(enabled.count)"])
-        await withTaskGroup(of: Void.self) { group in
-            for controller in enabled {
-                group.addTask { await controller.supervise() }
+    private let members = Mutex(Members())
+    private let environment: WorkerEnvironment
+    private let logger: Logger
+    private let additions: AsyncStream<TenantWorkerController>
+    private let additionSink: AsyncStream<TenantWorkerController>.Continuation
+
+    init(tenants: [TenantConfiguration], environment: WorkerEnvironment, logger: Logger) {
+        self.environment = environment
+        self.logger = logger
+        (additions, additionSink) = AsyncStream.makeStream(of: TenantWorkerController.self)
+        members.withLock { members in
+            for tenant in tenants {
+                members.controllers[tenant.id] = TenantWorkerController(tenant: tenant, environment: environment, logger: logger)
+                members.order.append(tenant.id)
             }
-            group.addTask {
+        }
+    }
+
+    /// Tenant ids in configuration order.
+    var order: [String] { members.withLock { $0.order } }
+    /// Every tenant's log lines.
+    var logStore: TenantLogStore { environment.logStore }
+
+    public func run() async throws {
+        let initial = members.withLock { members in members.order.compactMap { members.controllers[$0] } }
+        logger.info("starting workers", metadata: ["fleet.tenants": "\(initial.filter { $0.tenant.enabled }.count)"])
+        await withTaskGroup(of: Void.self) { group in
+            for controller in initial {
+                group.addTask { await controller.supervise() }
+                group.addTask { await controller.monitor() }
+            }
+            group.addTask { [additionSink] in
                 try? await gracefulShutdown()
+                additionSink.finish()
+                let everyone = self.members.withLock { Array($0.controllers.values) }
                 await withTaskGroup(of: Void.self) { stopping in
-                    for controller in enabled {
+                    for controller in everyone {
                         stopping.addTask { await controller.shutdown() }
                     }
                 }
+            }
+            for await controller in additions {
+                group.addTask { await controller.supervise() }
+                group.addTask { await controller.monitor() }
             }
         }
         logger.info("all workers stopped")
@@ -42,15 +65,81 @@ public final class WorkerFleet: Service, Sendable {
 
     /// The controller of `tenantID`, if configured.
     func controller(for tenantID: String) -> TenantWorkerController? {
-        controllers[tenantID]
+        members.withLock { $0.controllers[tenantID] }
     }
 
     /// Every tenant's status, in configuration order.
     public func statuses() async -> [TenantStatus] {
+        let controllers = members.withLock { members in members.order.compactMap { members.controllers[$0] } }
         var result: [TenantStatus] = []
-        for id in order {
-            if let controller = controllers[id] { result.append(await controller.status()) }
-        }
+        for controller in controllers { result.append(await controller.status()) }
         return result
+    }
+
+    /// What a reload changed.
+    public struct ReloadSummary: Codable, Sendable, Equatable {
+        public var added: [String] = []
+        public var changed: [String] = []
+        public var removed: [String] = []
+        public var unchanged: [String] = []
+    }
+
+    /// Brings the fleet to `tenants`: new tenants get a worker, changed ones a fresh worker,
+    /// missing ones are stopped; tenants whose configuration is unchanged are not touched.
+    @discardableResult
+    func reconcile(_ tenants: [TenantConfiguration]) async -> ReloadSummary {
+        var summary = ReloadSummary()
+        var stale: [TenantWorkerController] = []
+        var fresh: [TenantWorkerController] = []
+        members.withLock { members in
+            let wanted = Set(tenants.map(\.id))
+            for id in members.order where !wanted.contains(id) {
+                if let old = members.controllers.removeValue(forKey: id) { stale.append(old) }
+                summary.removed.append(id)
+            }
+            for tenant in tenants {
+                if let existing = members.controllers[tenant.id] {
+                    if existing.tenant == tenant {
+                        summary.unchanged.append(tenant.id)
+                        continue
+                    }
+                    stale.append(existing)
+                    summary.changed.append(tenant.id)
+                } else {
+                    summary.added.append(tenant.id)
+                }
+                let controller = TenantWorkerController(tenant: tenant, environment: environment, logger: logger)
+                members.controllers[tenant.id] = controller
+                fresh.append(controller)
+            }
+            members.order = tenants.map(\.id)
+        }
+        // A changed tenant's old worker is gone before its new one starts.
+        for controller in stale { await controller.shutdown() }
+        for controller in fresh { additionSink.yield(controller) }
+        logger.info("tenants reloaded", metadata: [
+            "fleet.added": "\(summary.added.joined(separator: ","))", "fleet.changed": "\(summary.changed.joined(separator: ","))",
+            "fleet.removed": "\(summary.removed.joined(separator: ","))",
+        ])
+        return summary
+    }
+
+    /// Adds `tenant` or replaces its configuration, leaving every other tenant alone.
+    func upsert(_ tenant: TenantConfiguration) async -> ReloadSummary {
+        var tenants = members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
+        if let index = tenants.firstIndex(where: { $0.id == tenant.id }) {
+            tenants[index] = tenant
+        } else {
+            tenants.append(tenant)
+        }
+        return await reconcile(tenants)
+    }
+
+    /// Removes `tenantID`, stopping its worker; `false` if there is no such tenant.
+    func remove(_ tenantID: String) async -> Bool {
+        let tenants = members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
+        guard tenants.contains(where: { $0.id == tenantID }) else { return false }
+        await reconcile(tenants.filter { $0.id != tenantID })
+        return true
     }
 }

@@ -1,0 +1,37 @@
+/// When and how fast a crashed worker is restarted.
+///
+/// Backoff doubles from ``initialBackoff`` to ``maximumBackoff`` with each consecutive crash and
+/// is drawn at random from the upper half of that value (jitter), so many tenants crashing
+/// together do not restart in lockstep. A worker that stayed up ``resetAfter`` resets the
+/// doubling. More than ``maximumCrashes`` crashes within ``crashWindow`` put the worker in
+/// `errored`: no more restarts until an operator starts it.
+public struct RestartPolicy: Sendable, Equatable {
+    /// Delay before the first restart. Default 100 ms.
+    public var initialBackoff: Duration = .milliseconds(100)
+    /// Upper bound of the delay. Default 30 s.
+    public var maximumBackoff: Duration = .seconds(30)
+    /// Uptime after which the next crash counts as the first again. Default 60 s.
+    public var resetAfter: Duration = .seconds(60)
+    /// Crashes tolerated within ``crashWindow``; one more means `errored`. Default 5.
+    public var maximumCrashes: Int = 5
+    /// Window over which crashes are counted. Default 60 s.
+    public var crashWindow: Duration = .seconds(60)
+    /// How many times a tenant's sync is retried after its worker crashed during it. Default 1.
+    public var syncRetries: Int = 1
+
+    public init() {}
+
+    /// The delay before restart number `attempt` (1 for the first), before jitter.
+    public func ceiling(attempt: Int) -> Duration {
+        let exponent = min(max(attempt - 1, 0), 30)
+        let scaled = initialBackoff * (1 << exponent)
+        return min(scaled, maximumBackoff)
+    }
+
+    /// The delay before restart number `attempt`, with jitter: `unit` in `0..<1` picks a point
+    /// in the upper half of ``ceiling(attempt:)``.
+    public func delay(attempt: Int, unit: Double) -> Duration {
+        let ceiling = ceiling(attempt: attempt)
+        return ceiling / 2 + (ceiling / 2) * min(max(unit, 0), 1)
+    }
+}

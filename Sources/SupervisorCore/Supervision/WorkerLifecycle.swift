@@ -1,0 +1,232 @@
+/// The life of one tenant's worker as a pure state machine: no processes, no clock, no I/O.
+///
+/// The controller feeds it what happened (``Event``) with the time it happened and performs the
+/// ``Action`` it answers. Every change of ``state`` comes with a ``cause`` fit for the log.
+/// Crash accounting (backoff doubling, its reset after a stable uptime, the crash window that
+/// ends in `errored`) lives here so it can be tested with an injected clock.
+public struct WorkerLifecycle: Sendable {
+    public typealias Instant = ContinuousClock.Instant
+
+    /// Something that happened to the worker or was asked of it.
+    public enum Event: Sendable, Equatable {
+        /// Start the worker (at supervisor start, or an operator's `start`).
+        case start(cause: String, at: Instant)
+        /// Stop gracefully and stay stopped (operator `stop`, supervisor shutdown).
+        case stop(cause: String)
+        /// Stop gracefully, then start again (operator `restart`).
+        case restart(cause: String, at: Instant)
+        /// SIGKILL now and stay stopped (operator `kill`).
+        case kill(cause: String)
+        /// Liveness failed (silent, stuck, over its memory limit): kill it and restart with backoff.
+        case unhealthy(cause: String)
+        /// The worker answered `ready`.
+        case ready(at: Instant)
+        /// A sync was handed to the worker.
+        case syncStarted(runID: String)
+        /// The sync in hand ended with a result.
+        case syncFinished(runID: String, status: String)
+        /// The process could not be spawned.
+        case spawnFailed(error: String, at: Instant)
+        /// The process ended.
+        case exited(WorkerExit, at: Instant)
+        /// The backoff delay is over.
+        case backoffElapsed(at: Instant)
+    }
+
+    /// What the controller must do now.
+    public enum Action: Sendable, Equatable {
+        case none
+        /// Spawn a worker process.
+        case spawn
+        /// Send `shutdown`, close stdin, SIGKILL the process group after the grace period.
+        case stopGracefully
+        /// SIGKILL the process group now.
+        case kill
+        /// Wait `after`, then feed ``Event/backoffElapsed(at:)``.
+        case scheduleRestart(after: Duration)
+        /// The worker is `errored`: nothing runs until an operator starts it.
+        case giveUp
+    }
+
+    public private(set) var state: WorkerState = .stopped
+    /// Why the worker is in its current state.
+    public private(set) var cause = "not started"
+    /// Why the worker last crashed or gave up; kept across restarts for status.
+    public private(set) var lastError: String?
+    /// How many times a worker was started again after the first start.
+    public private(set) var restarts = 0
+    /// Crashes since the last stable uptime; drives the backoff doubling.
+    public private(set) var consecutiveCrashes = 0
+    /// When the restart waiting in `backoff` is due.
+    public private(set) var backoffUntil: Instant?
+    /// When the current process was started.
+    public private(set) var startedAt: Instant?
+    public var policy: RestartPolicy
+
+    private var crashTimes: [Instant] = []
+    private var startAfterExit = false
+    private var killedBecause: String?
+    private let random: @Sendable () -> Double
+
+    /// - Parameter random: jitter source returning values in `0..<1`; tests pass a constant.
+    public init(policy: RestartPolicy = RestartPolicy(), random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.policy = policy
+        self.random = random
+    }
+
+    /// Whether a worker process exists (or is being spawned) in this state.
+    public var hasProcess: Bool {
+        [.starting, .ready, .syncing, .stopping].contains(state)
+    }
+
+    public mutating func event(_ event: Event) -> Action {
+        switch event {
+        case .start(let cause, let at):
+            switch state {
+            case .stopped, .errored, .backoff:
+                if state == .errored { forgetCrashes() }
+                return begin(at: at, cause: cause, counted: false)
+            case .stopping:
+                startAfterExit = true
+                return .none
+            case .starting, .ready, .syncing:
+                return .none
+            }
+
+        case .stop(let cause):
+            startAfterExit = false
+            switch state {
+            case .starting, .ready, .syncing:
+                move(to: .stopping, cause)
+                return .stopGracefully
+            case .backoff, .errored:
+                backoffUntil = nil
+                move(to: .stopped, cause)
+                return .none
+            case .stopping, .stopped:
+                killedBecause = nil
+                return .none
+            }
+
+        case .restart(let cause, let at):
+            switch state {
+            case .starting, .ready, .syncing:
+                startAfterExit = true
+                move(to: .stopping, cause)
+                return .stopGracefully
+            case .stopping:
+                startAfterExit = true
+                return .none
+            case .stopped, .errored, .backoff:
+                forgetCrashes()
+                return begin(at: at, cause: cause, counted: true)
+            }
+
+        case .kill(let cause):
+            startAfterExit = false
+            killedBecause = nil
+            switch state {
+            case .starting, .ready, .syncing, .stopping:
+                move(to: .stopping, cause)
+                return .kill
+            case .backoff, .errored:
+                backoffUntil = nil
+                move(to: .stopped, cause)
+                return .none
+            case .stopped:
+                return .none
+            }
+
+        case .unhealthy(let cause):
+            guard [.starting, .ready, .syncing].contains(state) else { return .none }
+            killedBecause = cause
+            move(to: .stopping, cause)
+            return .kill
+
+        case .ready:
+            guard state == .starting else { return .none }
+            move(to: .ready, "worker ready")
+            return .none
+
+        case .syncStarted(let runID):
+            guard state == .ready else { return .none }
+            move(to: .syncing, "run \(runID)")
+            return .none
+
+        case .syncFinished(let runID, let status):
+            guard state == .syncing else { return .none }
+            move(to: .ready, "run \(runID) \(status)")
+            return .none
+
+        case .spawnFailed(let error, let at):
+            guard state == .starting else { return .none }
+            return crashed(at: at, cause: "cannot start worker: \(error)", permanent: false)
+
+        case .exited(let exit, let at):
+            switch state {
+            case .stopping:
+                if let reason = killedBecause {
+                    killedBecause = nil
+                    return crashed(at: at, cause: "\(reason); worker \(exit)", permanent: false)
+                }
+                if startAfterExit {
+                    startAfterExit = false
+                    return begin(at: at, cause: "restarting after worker \(exit)", counted: true)
+                }
+                move(to: .stopped, "worker \(exit)")
+                return .none
+            case .starting, .ready, .syncing:
+                let during = state == .syncing ? " during a sync" : ""
+                return crashed(at: at, cause: "worker \(exit)\(during)", permanent: exit.isPermanentFailure)
+            case .stopped, .backoff, .errored:
+                return .none
+            }
+
+        case .backoffElapsed(let at):
+            guard state == .backoff else { return .none }
+            if let due = backoffUntil, at < due { return .scheduleRestart(after: due - at) }
+            return begin(at: at, cause: "restart after backoff (crash \(consecutiveCrashes))", counted: true)
+        }
+    }
+
+    private mutating func begin(at: Instant, cause: String, counted: Bool) -> Action {
+        if counted { restarts += 1 }
+        startedAt = at
+        backoffUntil = nil
+        killedBecause = nil
+        move(to: .starting, cause)
+        return .spawn
+    }
+
+    private mutating func crashed(at: Instant, cause: String, permanent: Bool) -> Action {
+        lastError = cause
+        if permanent {
+            move(to: .errored, "\(cause): permanent failure, not restarting")
+            return .giveUp
+        }
+        if let startedAt, at - startedAt >= policy.resetAfter {
+            consecutiveCrashes = 0
+        }
+        consecutiveCrashes += 1
+        crashTimes.append(at)
+        crashTimes.removeAll { at - $0 > policy.crashWindow }
+        if crashTimes.count > policy.maximumCrashes {
+            move(to: .errored, "\(cause): \(crashTimes.count) crashes within \(policy.crashWindow.formatted()), not restarting")
+            return .giveUp
+        }
+        let delay = policy.delay(attempt: consecutiveCrashes, unit: random())
+        backoffUntil = at + delay
+        move(to: .backoff, "\(cause); restarting in \(delay.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
+        return .scheduleRestart(after: delay)
+    }
+
+    private mutating func forgetCrashes() {
+        crashTimes.removeAll()
+        consecutiveCrashes = 0
+    }
+
+    private mutating func move(to newState: WorkerState, _ cause: String) {
+        state = newState
+        self.cause = cause
+    }
+}

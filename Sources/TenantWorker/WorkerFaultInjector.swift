@@ -1,0 +1,134 @@
+import Foundation
+import IPC
+import Synchronization
+
+/// Deliberate misbehaviour for tests of supervision; never set it in production.
+///
+/// `TENANTSYNC_WORKER_FAULT` selects one fault; `TENANTSYNC_WORKER_FAULT_TENANT` limits it to one
+/// tenant; `TENANTSYNC_WORKER_FAULT_ONCE` names a marker file so that only the first worker to
+/// create it misbehaves (its restarted successor behaves). The fault sits between the real pipes
+/// and ``WorkerRuntime``, so the runtime itself stays untouched.
+enum WorkerFault: String, Sendable {
+    /// SIGKILLs itself when the first progress of a sync is sent: a crash mid-sync.
+    case crashOnSync = "crash-on-sync"
+    /// Never starts the sync it is given, while heartbeats go on: a stuck worker.
+    case hangOnSync = "hang-on-sync"
+    /// Exits with status 1 right after `hello`: a crash loop.
+    case exitAtStart = "exit-at-start"
+    /// Exits with the permanent-failure status right after `hello`.
+    case exitPermanent = "exit-permanent"
+    /// Sends no heartbeats: a silent worker.
+    case noHeartbeat = "no-heartbeat"
+    /// Allocates and touches memory without end after `hello`.
+    case leakMemory = "leak-memory"
+}
+
+final class WorkerFaultInjector: Sendable {
+    private let fault: WorkerFault
+    private let tenantID: String?
+    private let markerPath: String?
+    private let armed = Atomic<Bool>(false)
+    private let outputDone = DispatchSemaphore(value: 0)
+
+    /// The injector the environment asks for, or `nil` when no fault is set.
+    static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> WorkerFaultInjector? {
+        guard let name = environment["TENANTSYNC_WORKER_FAULT"], !name.isEmpty else { return nil }
+        guard let fault = WorkerFault(rawValue: name) else {
+            FileHandle.standardError.write(Data("unknown TENANTSYNC_WORKER_FAULT \(name); ignored\n".utf8))
+            return nil
+        }
+        return WorkerFaultInjector(fault: fault, tenantID: environment["TENANTSYNC_WORKER_FAULT_TENANT"], markerPath: environment["TENANTSYNC_WORKER_FAULT_ONCE"])
+    }
+
+    private init(fault: WorkerFault, tenantID: String?, markerPath: String?) {
+        self.fault = fault
+        self.tenantID = tenantID
+        self.markerPath = markerPath
+    }
+
+    /// Puts the injector between the real stdin/stdout and the runtime; returns the runtime's ends.
+    func install() -> (input: Int32, writer: LineWriter) {
+        var inputPipe: [Int32] = [0, 0]
+        var outputPipe: [Int32] = [0, 0]
+        guard pipe(&inputPipe) == 0, pipe(&outputPipe) == 0 else {
+            return (STDIN_FILENO, LineWriter(fileDescriptor: STDOUT_FILENO))
+        }
+        let codec = MessageCodec()
+        let toRuntime = LineWriter(fileDescriptor: inputPipe[1])
+        LineReader(fileDescriptor: STDIN_FILENO, name: "fault-stdin").start { [self] event in
+            switch event {
+            case .line(let line):
+                switch try? codec.decodeSupervisorMessage(line) {
+                case .hello(let hello):
+                    arm(for: hello.tenantID)
+                case .sync where isArmed && fault == .hangOnSync:
+                    return
+                default:
+                    break
+                }
+                toRuntime.write(line + [0x0A])
+            case .oversized:
+                break
+            case .endOfFile:
+                toRuntime.close()
+            }
+        }
+        let toSupervisor = LineWriter(fileDescriptor: STDOUT_FILENO)
+        LineReader(fileDescriptor: outputPipe[0], name: "fault-stdout").start { [self] event in
+            switch event {
+            case .line(let line):
+                if isArmed, let message = try? codec.decodeWorkerMessage(line) {
+                    if fault == .noHeartbeat, case .heartbeat = message { return }
+                    if fault == .crashOnSync, case .progress = message {
+                        toSupervisor.write(line + [0x0A])
+                        kill(getpid(), SIGKILL)
+                    }
+                }
+                toSupervisor.write(line + [0x0A])
+            case .oversized:
+                break
+            case .endOfFile:
+                outputDone.signal()
+            }
+        }
+        return (inputPipe[0], LineWriter(fileDescriptor: outputPipe[1]))
+    }
+
+    /// Flushes what the runtime wrote before the process exits.
+    func finish(_ writer: LineWriter) {
+        writer.close()
+        _ = outputDone.wait(timeout: .now() + 2)
+    }
+
+    private var isArmed: Bool { armed.load(ordering: .acquiring) }
+
+    private func arm(for tenant: String) {
+        if let tenantID, tenantID != tenant { return }
+        if let markerPath {
+            let descriptor = open(markerPath, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+            guard descriptor >= 0 else { return }
+            close(descriptor)
+        }
+        armed.store(true, ordering: .releasing)
+        switch fault {
+        case .exitAtStart:
+            exit(WorkerExitCode.failure)
+        case .exitPermanent:
+            exit(WorkerExitCode.permanentFailure)
+        case .leakMemory:
+            let thread = Thread {
+                var hoard: [UnsafeMutableRawPointer] = []
+                while true {
+                    let size = 8 * 1024 * 1024
+                    let block = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 4096)
+                    block.initializeMemory(as: UInt8.self, repeating: 1, count: size)
+                    hoard.append(block)
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
+            thread.start()
+        case .crashOnSync, .hangOnSync, .noHeartbeat:
+            break
+        }
+    }
+}

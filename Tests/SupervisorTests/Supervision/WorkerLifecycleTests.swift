@@ -1,0 +1,208 @@
+import Foundation
+import IPC
+import Testing
+@testable import SupervisorCore
+
+@Suite("WorkerLifecycle: restart policy and transitions, without processes")
+struct WorkerLifecycleTests {
+    let t0 = ContinuousClock.now
+    let crash = WorkerExit(status: 1, signaled: false)
+    let sigkill = WorkerExit(status: 9, signaled: true)
+
+    func at(_ seconds: Double) -> ContinuousClock.Instant {
+        t0 + .milliseconds(Int(seconds * 1000))
+    }
+
+    /// A lifecycle with jitter pinned to the top of the range, started and ready at t=0.
+    func running(_ policy: RestartPolicy = RestartPolicy()) -> WorkerLifecycle {
+        var lifecycle = WorkerLifecycle(policy: policy, random: { 1 })
+        #expect(lifecycle.event(.start(cause: "test", at: at(0))) == .spawn)
+        #expect(lifecycle.event(.ready(at: at(0))) == .none)
+        #expect(lifecycle.state == .ready)
+        return lifecycle
+    }
+
+    @Test("a crash loop backs off 100 ms, 200 ms, 400 ms, … and ends errored after more than 5 crashes in 60 s")
+    func crashLoop() {
+        var lifecycle = running()
+        var now = 0.0
+        var delays: [Duration] = []
+        for _ in 1...5 {
+            now += 0.01
+            guard case .scheduleRestart(let delay) = lifecycle.event(.exited(crash, at: at(now))) else {
+                Issue.record("expected a restart, got state \(lifecycle.state)")
+                return
+            }
+            #expect(lifecycle.state == .backoff)
+            delays.append(delay)
+            now += WorkerLifecycleClock.seconds(delay)
+            #expect(lifecycle.event(.backoffElapsed(at: at(now))) == .spawn)
+            #expect(lifecycle.state == .starting)
+        }
+        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600)])
+        #expect(lifecycle.event(.exited(crash, at: at(now + 0.01))) == .giveUp)
+        #expect(lifecycle.state == .errored)
+        #expect(lifecycle.cause.contains("6 crashes"))
+        #expect(lifecycle.restarts == 5)
+        // Errored stays errored: a stale backoff timer does nothing.
+        #expect(lifecycle.event(.backoffElapsed(at: at(now + 100))) == .none)
+        #expect(lifecycle.state == .errored)
+    }
+
+    @Test("backoff is capped at the maximum and jitter stays in the upper half")
+    func capAndJitter() {
+        let policy = RestartPolicy()
+        #expect(policy.ceiling(attempt: 30) == .seconds(30))
+        #expect(policy.ceiling(attempt: 1) == .milliseconds(100))
+        #expect(policy.delay(attempt: 1, unit: 0) == .milliseconds(50))
+        #expect(policy.delay(attempt: 1, unit: 0.5) == .milliseconds(75))
+        #expect(policy.delay(attempt: 20, unit: 0.999) <= .seconds(30))
+    }
+
+    @Test("staying up for the reset interval makes the next crash count as the first")
+    func stableUptimeResetsBackoff() {
+        var policy = RestartPolicy()
+        policy.maximumCrashes = 100
+        var lifecycle = running(policy)
+        var now = 0.0
+        for _ in 1...4 {
+            now += 0.01
+            _ = lifecycle.event(.exited(crash, at: at(now)))
+            now = WorkerLifecycleClock.seconds(lifecycle.backoffUntil! - t0)
+            _ = lifecycle.event(.backoffElapsed(at: at(now)))
+        }
+        #expect(lifecycle.consecutiveCrashes == 4)
+        // Up for 59 s: not enough, the doubling goes on.
+        #expect(lifecycle.event(.ready(at: at(now))) == .none)
+        var probe = lifecycle
+        #expect(probe.event(.exited(crash, at: at(now + 59))) == .scheduleRestart(after: .milliseconds(1600)))
+        // Up for 61 s: back to 100 ms.
+        #expect(lifecycle.event(.exited(crash, at: at(now + 61))) == .scheduleRestart(after: .milliseconds(100)))
+        #expect(lifecycle.consecutiveCrashes == 1)
+    }
+
+    @Test("crashes spread wider than the window never reach errored")
+    func crashWindowSlides() {
+        var lifecycle = running()
+        var now = 0.0
+        for _ in 1...20 {
+            now += 20
+            let action = lifecycle.event(.exited(crash, at: at(now)))
+            #expect(action != .giveUp)
+            now += 1
+            _ = lifecycle.event(.backoffElapsed(at: at(now)))
+            _ = lifecycle.event(.ready(at: at(now)))
+        }
+        #expect(lifecycle.state == .ready)
+    }
+
+    @Test("the permanent-failure exit code is not restarted; an explicit start is")
+    func permanentFailure() {
+        var lifecycle = running()
+        let action = lifecycle.event(.exited(WorkerExit(status: WorkerExitCode.permanentFailure, signaled: false), at: at(1)))
+        #expect(action == .giveUp)
+        #expect(lifecycle.state == .errored)
+        #expect(lifecycle.cause.contains("permanent"))
+        #expect(lifecycle.event(.start(cause: "operator", at: at(2))) == .spawn)
+        #expect(lifecycle.state == .starting)
+        #expect(lifecycle.consecutiveCrashes == 0)
+    }
+
+    @Test("stop is graceful and stays stopped; the exit is not a crash")
+    func stop() {
+        var lifecycle = running()
+        #expect(lifecycle.event(.stop(cause: "operator")) == .stopGracefully)
+        #expect(lifecycle.state == .stopping)
+        #expect(lifecycle.event(.exited(WorkerExit(status: 0, signaled: false), at: at(1))) == .none)
+        #expect(lifecycle.state == .stopped)
+        #expect(lifecycle.consecutiveCrashes == 0)
+        #expect(lifecycle.restarts == 0)
+    }
+
+    @Test("restart stops gracefully then spawns at once, without backoff")
+    func restart() {
+        var lifecycle = running()
+        #expect(lifecycle.event(.restart(cause: "operator", at: at(1))) == .stopGracefully)
+        #expect(lifecycle.event(.exited(WorkerExit(status: 0, signaled: false), at: at(2))) == .spawn)
+        #expect(lifecycle.state == .starting)
+        #expect(lifecycle.restarts == 1)
+        #expect(lifecycle.consecutiveCrashes == 0)
+    }
+
+    @Test("kill SIGKILLs now and stays stopped")
+    func kill() {
+        var lifecycle = running()
+        #expect(lifecycle.event(.kill(cause: "operator")) == .kill)
+        #expect(lifecycle.event(.exited(sigkill, at: at(1))) == .none)
+        #expect(lifecycle.state == .stopped)
+    }
+
+    @Test("a liveness failure kills the worker and restarts it with backoff, counted as a crash")
+    func unhealthy() {
+        var lifecycle = running()
+        #expect(lifecycle.event(.syncStarted(runID: "r1")) == .none)
+        #expect(lifecycle.state == .syncing)
+        #expect(lifecycle.event(.unhealthy(cause: "stuck")) == .kill)
+        #expect(lifecycle.state == .stopping)
+        #expect(lifecycle.event(.exited(sigkill, at: at(1))) == .scheduleRestart(after: .milliseconds(100)))
+        #expect(lifecycle.state == .backoff)
+        #expect(lifecycle.lastError?.contains("stuck") == true)
+        #expect(lifecycle.consecutiveCrashes == 1)
+    }
+
+    @Test("stop during backoff cancels the restart; start from stopped spawns")
+    func stopDuringBackoff() {
+        var lifecycle = running()
+        _ = lifecycle.event(.exited(crash, at: at(1)))
+        #expect(lifecycle.state == .backoff)
+        #expect(lifecycle.event(.stop(cause: "operator")) == .none)
+        #expect(lifecycle.state == .stopped)
+        #expect(lifecycle.event(.backoffElapsed(at: at(5))) == .none)
+        #expect(lifecycle.state == .stopped)
+        #expect(lifecycle.event(.start(cause: "operator", at: at(6))) == .spawn)
+    }
+
+    @Test("an early backoff wake-up waits for the rest of the delay")
+    func earlyWakeUp() {
+        var lifecycle = running()
+        _ = lifecycle.event(.exited(crash, at: at(1)))
+        #expect(lifecycle.event(.backoffElapsed(at: at(1.05))) == .scheduleRestart(after: .milliseconds(50)))
+        #expect(lifecycle.state == .backoff)
+    }
+
+    @Test("a sync ends back in ready; a crash during it says so")
+    func syncTransitions() {
+        var lifecycle = running()
+        _ = lifecycle.event(.syncStarted(runID: "r1"))
+        _ = lifecycle.event(.syncFinished(runID: "r1", status: "succeeded"))
+        #expect(lifecycle.state == .ready)
+        _ = lifecycle.event(.syncStarted(runID: "r2"))
+        _ = lifecycle.event(.exited(sigkill, at: at(3)))
+        #expect(lifecycle.cause.contains("during a sync"))
+    }
+
+    @Test("supervision settings: tenant values win over global ones, which win over defaults")
+    func settingsMerge() throws {
+        let global = SupervisionSettings(initialBackoff: 0.5, maximumCrashes: 3, heartbeatTimeout: 20)
+        let tenant = SupervisionSettings(maximumCrashes: 9, memoryLimitMegabytes: 64)
+        let merged = tenant.over(global)
+        #expect(merged.restartPolicy.initialBackoff == .milliseconds(500))
+        #expect(merged.restartPolicy.maximumCrashes == 9)
+        #expect(merged.restartPolicy.maximumBackoff == .seconds(30))
+        #expect(merged.livenessPolicy.heartbeatTimeout == .seconds(20))
+        #expect(merged.livenessPolicy.stuckTimeout == .seconds(300))
+        #expect(merged.livenessPolicy.memoryLimitBytes == 64 * 1024 * 1024)
+        #expect(throws: ConfigurationError.self) { try SupervisionSettings(heartbeatTimeout: -1).validate(context: "x") }
+    }
+
+    @Test("/proc parsing copes with spaces and parentheses in the command name")
+    func procParsing() throws {
+        let stat = "1234 (tenant (x) y) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 100 1000 10"
+        let sample = try #require(ProcessSample.parse(stat: stat, statm: "5000 300 100 1 0 200 0", pageSize: 4096, at: t0))
+        #expect(sample.cpuTicks == 300)
+        #expect(sample.residentBytes == 300 * 4096)
+        #expect(ProcessSample.parse(stat: "garbage", statm: "", pageSize: 4096, at: t0) == nil)
+        let mine = try #require(ProcessSample.read(pid: getpid()))
+        #expect(mine.residentBytes > 1_000_000)
+    }
+}
