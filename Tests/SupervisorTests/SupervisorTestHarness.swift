@@ -7,7 +7,7 @@ import TestSupport
 /// Runs a whole supervisor in-process (its workers are real child processes) for one test.
 enum SupervisorTestHarness {
     static func configuration(sites: [DemoSite], endpoint: DemoUpstreamEndpoint, databaseURL: String, concurrency: Int = 4) -> SupervisorConfiguration {
-        SupervisorConfiguration(
+        var configuration = SupervisorConfiguration(
             databaseURL: databaseURL,
             port: 0,
             concurrency: concurrency,
@@ -23,6 +23,8 @@ enum SupervisorTestHarness {
                 ])
             }
         )
+        configuration.apiKeys = [APIKeyConfiguration(key: APIClient.defaultAPIKey)]
+        return configuration
     }
 
     static func quietLogger() -> Logger {

@@ -2,16 +2,38 @@ import CurlHTTP
 import Foundation
 
 /// A small JSON client for the supervisor's API in tests, over real HTTP.
+///
+/// Sends ``defaultAPIKey`` (which the test configurations accept) in `X-API-KEY` unless told otherwise.
 public struct APIClient: Sendable {
-    public let baseURL: String
+    /// The API key every test supervisor accepts for all tenants.
+    public static let defaultAPIKey = "test-api-key-all-tenants"
 
-    public init(port: Int) {
+    public let baseURL: String
+    /// Sent as `X-API-KEY`; `nil` sends none.
+    public let apiKey: String?
+
+    public init(port: Int, apiKey: String? = APIClient.defaultAPIKey) {
         baseURL = "http://127.0.0.1:\(port)"
+        self.apiKey = apiKey
+    }
+
+    /// The same server, with another key (or none).
+    public func with(apiKey: String?) -> APIClient {
+        APIClient(baseURL: baseURL, apiKey: apiKey)
+    }
+
+    private init(baseURL: String, apiKey: String?) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
     }
 
     /// Performs a request and returns the status and the decoded JSON object (empty if none).
-    public func request(_ method: String, _ path: String, headers: [(name: String, value: String)] = []) async throws -> APIResponse {
-        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers)
+    public func request(
+        _ method: String, _ path: String, headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(60)
+    ) async throws -> APIResponse {
+        var headers = headers
+        if let apiKey { headers.append((name: "X-API-KEY", value: apiKey)) }
+        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, timeout: timeout)
         let response = try await offPool { try CurlHTTPClient().perform(request) }
         return APIResponse(response: response)
     }

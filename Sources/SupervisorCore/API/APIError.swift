@@ -17,6 +17,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
     public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message: message) }
+    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message: message) }
     public static func conflict(_ code: String, _ message: String) -> APIError { APIError(.conflict, code: code, message: message) }
     public static func internalError(_ message: String) -> APIError { APIError(.internalServerError, code: "internal_error", message: message) }
 

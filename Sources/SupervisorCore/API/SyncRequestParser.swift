@@ -17,6 +17,13 @@ enum SyncRequestParser {
         return options
     }
 
+    /// `background` defaults to true; `background=false` makes the request wait for the run's end.
+    static func background(from query: Parameters) throws -> Bool {
+        guard let value = query["background"] else { return true }
+        guard let flag = Bool(String(value)) else { throw APIError.badRequest("background must be true or false, got \"\(value)\"") }
+        return flag
+    }
+
     private static func date(_ value: Substring?, name: String) throws -> String? {
         guard let value else { return nil }
         let text = String(value)

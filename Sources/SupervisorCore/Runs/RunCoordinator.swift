@@ -17,6 +17,11 @@ public final class RunCoordinator: Service, Sendable {
     private let requests: AsyncStream<RunRequest>
     private let requestSink: AsyncStream<RunRequest>.Continuation
     private let live = LiveProgress()
+    let events = RunEventLog()
+    private let outbox: WebhookOutbox
+    private let cancelled = CancelledRuns()
+    /// Told when a run has written callbacks to the outbox, so they go out without waiting for a poll.
+    private let onCallbacksQueued: @Sendable () -> Void
 
     struct RunRequest: Sendable {
         var runID: String
@@ -24,7 +29,12 @@ public final class RunCoordinator: Service, Sendable {
         var options: SyncOptions
     }
 
-    init(store: RunStore, fleet: WorkerFleet, concurrency: Int, logger: Logger) {
+    init(
+        store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: WebhookOutbox, logger: Logger,
+        onCallbacksQueued: @escaping @Sendable () -> Void = {}
+    ) {
+        self.outbox = outbox
+        self.onCallbacksQueued = onCallbacksQueued
         self.store = store
         self.fleet = fleet
         self.logger = logger
@@ -36,6 +46,7 @@ public final class RunCoordinator: Service, Sendable {
     public func submit(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> String {
         let runID = Self.makeRunID()
         try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
+        events.start(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options))
         return runID
@@ -52,7 +63,7 @@ public final class RunCoordinator: Service, Sendable {
     }
 
     public func run() async throws {
-        let interrupted = try await store.interruptAbandonedRuns()
+        let interrupted = try await store.interruptAbandonedRuns(outbox: outbox)
         if !interrupted.isEmpty {
             logger.warning("marked runs of a previous supervisor as interrupted", metadata: ["run.ids": "\(interrupted.joined(separator: ","))"])
         }
@@ -84,15 +95,23 @@ public final class RunCoordinator: Service, Sendable {
             for await status in group { statuses.append(status) }
             return statuses
         }
-        let status = Self.runStatus(statuses)
+        let wasCancelled = cancelled.contains(request.runID)
+        let status = wasCancelled ? "cancelled" : Self.runStatus(statuses)
         let failed = statuses.filter { $0 != "succeeded" }.count
-        let error = failed == 0 ? nil : "\(failed) of \(statuses.count) tenants did not succeed"
+        let error = wasCancelled ? "run cancelled" : failed == 0 ? nil : "\(failed) of \(statuses.count) tenants did not succeed"
+        var final = RunEndedEvent(runID: request.runID, status: status, error: error, results: nil)
         do {
-            try await store.finishRun(request.runID, status: status, error: error)
+            if let snapshot = try await store.finishRun(request.runID, status: status, error: error, outbox: outbox) {
+                final.results = WebhookPayload.results(snapshot.tenants.flatMap(\.streams))
+                final.durationSeconds = snapshot.durationSeconds
+            }
+            onCallbacksQueued()
         } catch {
             logger.error("cannot record run end", metadata: ["error": "\(error)"])
         }
         live.forget(request.runID)
+        cancelled.remove(request.runID)
+        events.append(request.runID, name: "completed", data: final, final: true)
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
@@ -101,11 +120,17 @@ public final class RunCoordinator: Service, Sendable {
             var logger = logger
             logger[metadataKey: "tenant.id"] = "\(tenantID)"
             let result: RunResult
+            if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
+                logger.info("tenant cancelled before it started")
+                events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: "cancelled", error: "run cancelled before the tenant started"))
+                return "cancelled"
+            }
             if let controller = fleet.controller(for: tenantID) {
                 try? await store.markTenantStarted(request.runID, tenantID: tenantID)
                 let command = SyncCommand(runID: request.runID, full: request.options.full, startDate: request.options.startDate, endDate: request.options.endDate)
-                result = await controller.sync(command) { [live] progress in
+                result = await controller.sync(command) { [live, events] progress in
                     live.record(progress, tenantID: tenantID)
+                    events.append(request.runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
                 }
             } else {
                 result = RunResult(runID: request.runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
@@ -116,6 +141,12 @@ public final class RunCoordinator: Service, Sendable {
             } catch {
                 logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
             }
+            if let error = result.error, status != "succeeded" {
+                events.append(request.runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
+            }
+            events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(
+                tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: WebhookPayload.results(result.streams)
+            ))
             logger.info("tenant finished", metadata: [
                 "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",
                 "sync.unchanged": "\(result.totals.unchanged)", "error": "\(result.error ?? "")",
@@ -124,9 +155,32 @@ public final class RunCoordinator: Service, Sendable {
         }
     }
 
+    /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones finish
+    /// their sync, and the run ends `cancelled`. Returns false when the run is not live here.
+    func cancel(_ runID: String) -> Bool {
+        guard events.isLive(runID) else { return false }
+        cancelled.insert(runID)
+        logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
+        return true
+    }
+
+    /// Recent runs, newest first.
+    func list(tenant: String?, scope: String?, status: String?, limit: Int) async throws -> [RunSnapshot] {
+        try await store.list(tenant: tenant, scope: scope, status: status, limit: limit)
+    }
+
+    /// Waits until the run has ended (its `completed` event), then returns it as stored.
+    func waitForEnd(_ runID: String) async throws -> RunSnapshot? {
+        if let subscription = events.subscribe(runID, after: 0), let live = subscription.live {
+            for await _ in live {}
+        }
+        return try await snapshot(runID)
+    }
+
     /// The run's status from its tenants' statuses.
     static func runStatus(_ statuses: [String]) -> String {
         if statuses.allSatisfy({ $0 == "succeeded" }) { return "succeeded" }
+        if statuses.contains("cancelled") && !statuses.contains("failed") { return "cancelled" }
         if statuses.contains("interrupted") { return "interrupted" }
         if statuses.contains("succeeded") { return "partial" }
         return "failed"

@@ -13,10 +13,15 @@ public struct RunSnapshot: Codable, Sendable {
     public var finishedAt: String?
     public var totals: StreamCounts
     public var tenants: [TenantRunSnapshot]
+    /// The date range and `full` flag the run was started with.
+    public var options: SyncOptions?
+    /// Seconds from start (or creation) to the end, or to now while the run goes on.
+    public var durationSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id"
-        case scope, trigger, status, error, totals, tenants
+        case scope, trigger, status, error, totals, tenants, options
+        case durationSeconds = "duration_seconds"
         case createdAt = "created_at"
         case startedAt = "started_at"
         case finishedAt = "finished_at"

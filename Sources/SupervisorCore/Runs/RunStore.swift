@@ -63,17 +63,49 @@ struct RunStore: Sendable {
         }
     }
 
-    func finishRun(_ runID: String, status: String, error: String?) async throws {
+    /// Ends the run and, in the same transaction, writes its callback deliveries to the outbox.
+    @discardableResult
+    func finishRun(_ runID: String, status: String, error: String?, outbox: WebhookOutbox) async throws -> RunSnapshot? {
         try await database.withConnection { connection in
-            _ = try connection.query(
-                "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
-                [.text(runID), .text(status), error.map { .text($0) } ?? .null]
-            )
+            try connection.withTransaction { connection in
+                _ = try connection.query(
+                    "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
+                    [.text(runID), .text(status), error.map { .text($0) } ?? .null]
+                )
+                guard let snapshot = try Self.fetch(runID, connection: connection) else { return nil }
+                try outbox.enqueue(snapshot, connection: connection)
+                return snapshot
+            }
+        }
+    }
+
+    /// Marks one queued tenant of the run as cancelled; false if it had already started.
+    func cancelQueuedTenant(_ runID: String, tenantID: String) async throws -> Bool {
+        try await database.withConnection { connection in
+            try connection.query("""
+                UPDATE sync_run_tenants SET status = 'cancelled', error = 'run cancelled before the tenant started', finished_at = now()
+                WHERE run_id = $1 AND tenant_id = $2 AND status = 'queued' RETURNING tenant_id
+                """, [.text(runID), .text(tenantID)]).rows.count == 1
+        }
+    }
+
+    /// Recent runs, newest first, optionally only those including a tenant, of a scope, or with a status.
+    func list(tenant: String?, scope: String?, status: String?, limit: Int) async throws -> [RunSnapshot] {
+        try await database.withConnection { connection in
+            let ids = try connection.query("""
+                SELECT id FROM sync_runs r
+                WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM sync_run_tenants t WHERE t.run_id = r.id AND t.tenant_id = $1))
+                  AND ($2::text IS NULL OR r.scope = $2)
+                  AND ($3::text IS NULL OR r.status = $3)
+                ORDER BY created_at DESC, id DESC LIMIT $4
+                """, [tenant.map { .text($0) } ?? .null, scope.map { .text($0) } ?? .null, status.map { .text($0) } ?? .null, .int(limit)])
+                .rows.map { try $0.decode(String.self, "id") }
+            return try ids.compactMap { try Self.fetch($0, connection: connection) }
         }
     }
 
     /// Marks runs a dead supervisor left queued or running as interrupted; returns their ids.
-    func interruptAbandonedRuns() async throws -> [String] {
+    func interruptAbandonedRuns(outbox: WebhookOutbox) async throws -> [String] {
         try await database.withConnection { [ownerID] connection in
             try connection.withTransaction { connection in
                 _ = try connection.query("""
@@ -81,49 +113,59 @@ struct RunStore: Sendable {
                     WHERE status IN ('queued', 'running') AND run_id IN (
                         SELECT id FROM sync_runs WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL))
                     """, [.text(ownerID)])
-                return try connection.query("""
+                let ids = try connection.query("""
                     UPDATE sync_runs SET status = 'interrupted', error = 'supervisor stopped before the run finished', finished_at = now()
                     WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL)
                     RETURNING id
                     """, [.text(ownerID)]).rows.map { try $0.decode(String.self, "id") }
+                // Interrupted runs ended too: their callbacks go out like any other.
+                for runID in ids {
+                    if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
+                }
+                return ids
             }
         }
     }
 
     /// The run with its tenants, or `nil` if there is no such run.
     func fetch(_ runID: String) async throws -> RunSnapshot? {
-        try await database.withConnection { connection in
-            let runs = try connection.query("""
-                SELECT id, scope, trigger, status, error, \(Self.timestamp("created_at")), \(Self.timestamp("started_at")),
-                       \(Self.timestamp("finished_at"))
-                FROM sync_runs WHERE id = $1
-                """, [.text(runID)]).rows
-            guard let run = runs.first else { return nil }
-            let tenants = try connection.query("""
-                SELECT tenant_id, status, attempts, streams::text AS streams, fetched, created, updated, unchanged, rejected, error,
-                       \(Self.timestamp("started_at")), \(Self.timestamp("finished_at"))
-                FROM sync_run_tenants WHERE run_id = $1 ORDER BY tenant_id
-                """, [.text(runID)]).rows.map { row in
-                    let counts = StreamCounts(
-                        fetched: try row.decode(Int.self, "fetched"), created: try row.decode(Int.self, "created"),
-                        updated: try row.decode(Int.self, "updated"), unchanged: try row.decode(Int.self, "unchanged"),
-                        rejected: try row.decode(Int.self, "rejected")
-                    )
-                    let streams = try JSONDecoder().decode([StreamResult].self, from: Data((row["streams"] ?? "[]").utf8))
-                    return TenantRunSnapshot(
-                        tenantID: try row.decode(String.self, "tenant_id"), status: try row.decode(String.self, "status"),
-                        attempts: try row.decode(Int.self, "attempts"), counts: counts, streams: streams, error: row["error"],
-                        startedAt: row["started_at"], finishedAt: row["finished_at"], progress: nil
-                    )
-                }
-            var totals = StreamCounts()
-            for tenant in tenants { totals.add(tenant.counts) }
-            return RunSnapshot(
-                runID: try run.decode(String.self, "id"), scope: try run.decode(String.self, "scope"),
-                trigger: try run.decode(String.self, "trigger"), status: try run.decode(String.self, "status"),
-                error: run["error"], createdAt: try run.decode(String.self, "created_at"), startedAt: run["started_at"],
-                finishedAt: run["finished_at"], totals: totals, tenants: tenants
-            )
-        }
+        try await database.withConnection { connection in try Self.fetch(runID, connection: connection) }
+    }
+
+    static func fetch(_ runID: String, connection: PostgresConnection) throws -> RunSnapshot? {
+        let runs = try connection.query("""
+            SELECT id, scope, trigger, status, error, \(Self.timestamp("created_at")), \(Self.timestamp("started_at")),
+                   \(Self.timestamp("finished_at")), options::text AS options,
+                   extract(epoch FROM coalesce(finished_at, now()) - coalesce(started_at, created_at))::float8::text AS duration
+            FROM sync_runs WHERE id = $1
+            """, [.text(runID)]).rows
+        guard let run = runs.first else { return nil }
+        let tenants = try connection.query("""
+            SELECT tenant_id, status, attempts, streams::text AS streams, fetched, created, updated, unchanged, rejected, error,
+                   \(Self.timestamp("started_at")), \(Self.timestamp("finished_at"))
+            FROM sync_run_tenants WHERE run_id = $1 ORDER BY tenant_id
+            """, [.text(runID)]).rows.map { row in
+                let counts = StreamCounts(
+                    fetched: try row.decode(Int.self, "fetched"), created: try row.decode(Int.self, "created"),
+                    updated: try row.decode(Int.self, "updated"), unchanged: try row.decode(Int.self, "unchanged"),
+                    rejected: try row.decode(Int.self, "rejected")
+                )
+                let streams = try JSONDecoder().decode([StreamResult].self, from: Data((row["streams"] ?? "[]").utf8))
+                return TenantRunSnapshot(
+                    tenantID: try row.decode(String.self, "tenant_id"), status: try row.decode(String.self, "status"),
+                    attempts: try row.decode(Int.self, "attempts"), counts: counts, streams: streams, error: row["error"],
+                    startedAt: row["started_at"], finishedAt: row["finished_at"], progress: nil
+                )
+            }
+        var totals = StreamCounts()
+        for tenant in tenants { totals.add(tenant.counts) }
+        return RunSnapshot(
+            runID: try run.decode(String.self, "id"), scope: try run.decode(String.self, "scope"),
+            trigger: try run.decode(String.self, "trigger"), status: try run.decode(String.self, "status"),
+            error: run["error"], createdAt: try run.decode(String.self, "created_at"), startedAt: run["started_at"],
+            finishedAt: run["finished_at"], totals: totals, tenants: tenants,
+            options: try? JSONDecoder().decode(SyncOptions.self, from: Data((run["options"] ?? "{}").utf8)),
+            durationSeconds: run["duration"].flatMap(Double.init)
+        )
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import Postgres
+
+/// Writes a run's callback deliveries, inside the caller's transaction, so that ending a run and
+/// promising its callbacks commit together or not at all.
+struct WebhookOutbox: Sendable {
+    /// URLs that get every run's payload.
+    var globalURLs: [String]
+    /// Per-tenant URLs; each gets the payload restricted to its tenants in the run.
+    var tenantURLs: [String: [String]]
+    var environment: String
+    /// Seconds before the first attempt.
+    var initialDelay: Double
+
+    init(configuration: SupervisorConfiguration) {
+        globalURLs = configuration.webhooks.urls
+        var tenantURLs: [String: [String]] = [:]
+        for tenant in configuration.tenants where !tenant.webhookURLs.isEmpty { tenantURLs[tenant.id] = tenant.webhookURLs }
+        self.tenantURLs = tenantURLs
+        environment = configuration.webhooks.environment
+        initialDelay = configuration.webhooks.retrySchedule.first ?? 0
+    }
+
+    /// The payloads `run` owes, by URL.
+    func payloads(for run: RunSnapshot) -> [(url: String, payload: WebhookPayload)] {
+        var result: [(url: String, payload: WebhookPayload)] = []
+        for url in globalURLs where !result.contains(where: { $0.url == url }) {
+            result.append((url, WebhookPayload(run: run, environment: environment)))
+        }
+        var tenantsByURL: [String: Set<String>] = [:]
+        var order: [String] = []
+        for tenant in run.tenants {
+            for url in tenantURLs[tenant.tenantID] ?? [] where !globalURLs.contains(url) {
+                if tenantsByURL[url] == nil { order.append(url) }
+                tenantsByURL[url, default: []].insert(tenant.tenantID)
+            }
+        }
+        for url in order {
+            result.append((url, WebhookPayload(run: run, environment: environment, only: tenantsByURL[url])))
+        }
+        return result
+    }
+
+    func enqueue(_ run: RunSnapshot, connection: PostgresConnection) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (url, payload) in payloads(for: run) {
+            let body = String(decoding: try encoder.encode(payload), as: UTF8.self)
+            _ = try connection.query("""
+                INSERT INTO webhook_deliveries (id, run_id, url, payload, next_attempt_at)
+                VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5))
+                """, [.text(Self.makeMessageID()), .text(run.runID), .text(url), .text(body), .double(initialDelay)])
+        }
+    }
+
+    /// `msg_` then 24 random hex digits, the `webhook-id` of every attempt of one delivery.
+    static func makeMessageID() -> String {
+        "msg_" + (0..<3).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
+    }
+}

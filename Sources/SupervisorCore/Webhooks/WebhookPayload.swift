@@ -1,0 +1,133 @@
+import Foundation
+import IPC
+
+/// The callback sent at the end of a run: the fields automation scenarios already read, plus `run_id` and `tenants`.
+///
+/// `results` holds `total_fetched`, `total_processed`, `new`, `updated`, `unchanged`, and `new_<stream>` /
+/// `updated_<stream>` for every stream the run touched (an estimates run has `new_estimates` and `updated_estimates`).
+struct WebhookPayload: Codable, Sendable {
+    struct DateRange: Codable, Sendable {
+        var startDate: String?
+        var endDate: String?
+        enum CodingKeys: String, CodingKey {
+            case startDate = "start_date"
+            case endDate = "end_date"
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(startDate, forKey: .startDate)
+            try container.encode(endDate, forKey: .endDate)
+        }
+    }
+
+    struct Performance: Codable, Sendable {
+        var durationSeconds: Double
+        var durationMinutes: Double
+        enum CodingKeys: String, CodingKey {
+            case durationSeconds = "duration_seconds"
+            case durationMinutes = "duration_minutes"
+        }
+    }
+
+    struct TenantBreakdown: Codable, Sendable {
+        var tenantID: String
+        var status: String
+        var results: [String: Int]
+        var error: String?
+        enum CodingKeys: String, CodingKey {
+            case tenantID = "tenant_id"
+            case status, results, error
+        }
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tenantID, forKey: .tenantID)
+            try container.encode(status, forKey: .status)
+            try container.encode(results, forKey: .results)
+            try container.encode(error, forKey: .error)
+        }
+    }
+
+    var event = "sync_completed"
+    var timestamp: String
+    /// `success`, `error` or `partial`.
+    var status: String
+    var results: [String: Int]
+    var dateRange: DateRange
+    var performance: Performance
+    var error: String?
+    var environment: String
+    var runID: String
+    /// The run's own status (`succeeded`, `failed`, `partial`, `cancelled`, `interrupted`).
+    var runStatus: String
+    var tenants: [TenantBreakdown]
+
+    enum CodingKeys: String, CodingKey {
+        case event, timestamp, status, results, performance, error, environment, tenants
+        case dateRange = "date_range"
+        case runID = "run_id"
+        case runStatus = "run_status"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(event, forKey: .event)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(status, forKey: .status)
+        try container.encode(results, forKey: .results)
+        try container.encode(dateRange, forKey: .dateRange)
+        try container.encode(performance, forKey: .performance)
+        try container.encode(error, forKey: .error) // null on success, as the seed's receivers expect
+        try container.encode(environment, forKey: .environment)
+        try container.encode(runID, forKey: .runID)
+        try container.encode(runStatus, forKey: .runStatus)
+        try container.encode(tenants, forKey: .tenants)
+    }
+
+    /// The payload of `run`, restricted to `tenantIDs` when given (for a tenant's own webhook URL).
+    init(run: RunSnapshot, environment: String, only tenantIDs: Set<String>? = nil) {
+        let tenants = run.tenants.filter { tenantIDs?.contains($0.tenantID) ?? true }
+        var streams: [StreamResult] = []
+        for tenant in tenants { streams += tenant.streams }
+        let statuses = tenants.map(\.status)
+        let status = tenantIDs == nil ? run.status : RunCoordinator.runStatus(statuses)
+        timestamp = run.finishedAt ?? Date().formatted(.iso8601)
+        self.status = Self.callbackStatus(status)
+        results = Self.results(streams)
+        dateRange = DateRange(startDate: run.options?.startDate, endDate: run.options?.endDate)
+        let seconds = ((run.durationSeconds ?? 0) * 10).rounded() / 10
+        performance = Performance(durationSeconds: seconds, durationMinutes: (seconds / 60 * 10).rounded() / 10)
+        let errors = tenants.compactMap { tenant in tenant.error.map { "\(tenant.tenantID): \($0)" } }
+        error = self.status == "success" ? nil : (errors.isEmpty ? run.error : errors.joined(separator: "; "))
+        self.environment = environment
+        runID = run.runID
+        runStatus = status
+        self.tenants = tenants.map { tenant in
+            TenantBreakdown(tenantID: tenant.tenantID, status: tenant.status, results: Self.results(tenant.streams), error: tenant.error)
+        }
+    }
+
+    static func callbackStatus(_ runStatus: String) -> String {
+        switch runStatus {
+        case "succeeded": "success"
+        case "partial": "partial"
+        default: "error"
+        }
+    }
+
+    /// Totals plus `new_<stream>` and `updated_<stream>` per stream.
+    static func results(_ streams: [StreamResult]) -> [String: Int] {
+        var total = StreamCounts()
+        var results: [String: Int] = [:]
+        for stream in streams {
+            total.add(stream.counts)
+            results["new_\(stream.stream)", default: 0] += stream.counts.created
+            results["updated_\(stream.stream)", default: 0] += stream.counts.updated
+        }
+        results["total_fetched"] = total.fetched
+        results["total_processed"] = total.created + total.updated + total.unchanged
+        results["new"] = total.created
+        results["updated"] = total.updated
+        results["unchanged"] = total.unchanged
+        return results
+    }
+}

@@ -1,0 +1,118 @@
+import DemoUpstreamKit
+import Foundation
+import SupervisorCore
+import Testing
+import TestSupport
+
+/// Server-Sent Events parsed from a whole `text/event-stream` body.
+struct ServerSentEvent {
+    var id: Int
+    var name: String
+    var data: [String: Any]
+
+    static func parse(_ text: String) -> [ServerSentEvent] {
+        text.components(separatedBy: "\n\n").compactMap { block in
+            var id: Int?
+            var name = "message"
+            var data = ""
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("id: ") { id = Int(line.dropFirst(4)) }
+                if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: ") { data += line.dropFirst(6) }
+            }
+            guard let id else { return nil }
+            let object = (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any] ?? [:]
+            return ServerSentEvent(id: id, name: name, data: object)
+        }
+    }
+}
+
+@Suite("Runs: background=false, listing, cancel, live events")
+struct RunsTests {
+    @Test("background=false answers 200 with the final counts, and the run is listed")
+    func foreground() async throws {
+        let sites = [DemoSite(name: "hotel-fg", accommodations: 4, bookings: 40)]
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    let done = try await api.request("POST", "/api/tenants/hotel-fg/sync?background=false&start_date=2025-01-01&end_date=2025-12-31")
+                    #expect(done.status == 200)
+                    #expect(done.json["status"] as? String == "succeeded")
+                    #expect(done.json["success"] as? Bool == true)
+                    let results = try #require(done.json["results"] as? [String: Int])
+                    let run = try #require(done.json["run"] as? [String: Any])
+                    let totals = try #require(run["totals"] as? [String: Int])
+                    #expect((results["new"] ?? 0) > 40)
+                    #expect(results["new"] == totals["created"])
+                    #expect(results["new_reservations"] == 40 || (results["new_reservations"] ?? 0) >= 40)
+                    #expect(results["total_fetched"] == totals["fetched"])
+                    let options = run["options"] as? [String: Any] ?? [:]
+                    #expect(options["start_date"] as? String == "2025-01-01")
+
+                    let runID = try #require(done.json["run_id"] as? String)
+                    let listed = try await api.request("GET", "/api/runs?tenant=hotel-fg&status=succeeded&limit=5").json["runs"] as? [[String: Any]] ?? []
+                    #expect(listed.compactMap { $0["run_id"] as? String } == [runID])
+                    let none = try await api.request("GET", "/api/runs?tenant=hotel-fg&status=failed").json["runs"] as? [[String: Any]] ?? []
+                    #expect(none.isEmpty)
+                    #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 409)
+                    #expect(try await api.request("POST", "/api/sync?background=maybe").status == 400)
+                }
+            }
+        }
+    }
+
+    @Test("events stream live to the end; a reconnect with Last-Event-ID gets exactly what it missed")
+    func events() async throws {
+        let sites = ["hotel-e1", "hotel-e2"].map { DemoSite(name: $0, accommodations: 5, bookings: 250) }
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
+                    // Connects while the run goes on; the stream ends with the run's `completed` event.
+                    let live = try await api.request("GET", "/api/runs/\(runID)/events")
+                    #expect(live.status == 200)
+                    #expect(live.headers.header("Content-Type")?.hasPrefix("text/event-stream") == true)
+                    let events = ServerSentEvent.parse(live.response.bodyText)
+                    #expect(events.map(\.id) == Array(1...events.count))
+                    #expect(events.last?.name == "completed")
+                    #expect(events.last?.data["status"] as? String == "succeeded")
+                    #expect(events.filter { $0.name == "tenant_completed" }.count == 2)
+                    let progress = try #require(events.first { $0.name == "progress" })
+                    #expect(progress.data["tenant"] is String)
+                    #expect((progress.data["step_label"] as? String)?.hasPrefix("Step ") == true)
+                    #expect(progress.data["counts"] is [String: Any])
+
+                    let middle = events.count / 2
+                    let resumed = try await api.request("GET", "/api/runs/\(runID)/events", headers: [(name: "Last-Event-ID", value: String(middle))])
+                    let rest = ServerSentEvent.parse(resumed.response.bodyText)
+                    #expect(rest.map(\.id) == Array((middle + 1)...events.count))
+                    #expect(rest.last?.name == "completed")
+                    #expect(try await api.request("GET", "/api/runs/\(runID)/events", headers: [(name: "Last-Event-ID", value: "x")]).status == 400)
+                }
+            }
+        }
+    }
+
+    @Test("cancel stops queued tenants and the run ends cancelled")
+    func cancel() async throws {
+        let sites = ["hotel-c1", "hotel-c2", "hotel-c3"].map { DemoSite(name: $0, accommodations: 5, bookings: 400) }
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url, concurrency: 1)
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
+                    let cancel = try await api.request("POST", "/api/runs/\(runID)/cancel")
+                    #expect(cancel.status == 202)
+                    let run = try await api.waitForRun(runID)
+                    #expect(run["status"] as? String == "cancelled")
+                    let statuses = (run["tenants"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
+                    #expect(statuses.filter { $0 == "cancelled" }.count >= 2)
+                    let events = ServerSentEvent.parse(try await api.request("GET", "/api/runs/\(runID)/events").response.bodyText)
+                    #expect(events.last?.data["status"] as? String == "cancelled")
+                }
+            }
+        }
+    }
+}

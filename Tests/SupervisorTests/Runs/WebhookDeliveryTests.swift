@@ -1,0 +1,102 @@
+import DemoUpstreamKit
+import Foundation
+import SupervisorCore
+import Testing
+import TestSupport
+
+@Suite("Callback webhooks: signed, retried with the same id, durable across restarts")
+struct WebhookDeliveryTests {
+    static func configure(_ configuration: inout SupervisorConfiguration, url: String) {
+        configuration.webhooks = WebhookConfiguration(
+            urls: [url], secret: WebhookReceiver.secret, retrySchedule: [0] + Array(repeating: 0.2, count: 20),
+            timeout: 5, pollInterval: 0.05, environment: "test"
+        )
+    }
+
+    @Test("a receiver failing twice gets the seed's payload, signed, three times with one webhook-id, and it is delivered once")
+    func retriesThenDelivers() async throws {
+        let sites = [DemoSite(name: "hotel-w", accommodations: 3, bookings: 30)]
+        let receiver = try WebhookReceiver(script: [500, 503])
+        try await receiver.withRunning { hookURL in
+            try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+                try await TestDatabase.withDatabase(migrated: false) { url in
+                    var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                    Self.configure(&configuration, url: hookURL)
+                    try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                        let done = try await api.request("POST", "/api/tenants/hotel-w/sync?background=false&start_date=2025-09-01&end_date=2025-10-16")
+                        let runID = try #require(done.json["run_id"] as? String)
+                        var arrivals: [WebhookReceiver.Received] = []
+                        for _ in 0..<3 { arrivals.append(try #require(try await receiver.arrivals.next(timeout: .seconds(30)))) }
+                        #expect(arrivals.map(\.answered) == [500, 503, 200])
+                        #expect(Set(arrivals.map(\.id)).count == 1)
+                        #expect(arrivals.allSatisfy { $0.signatureValid })
+
+                        let payload = arrivals[2].json
+                        #expect(payload["event"] as? String == "sync_completed")
+                        #expect(payload["status"] as? String == "success")
+                        #expect(payload["run_id"] as? String == runID)
+                        #expect(payload["environment"] as? String == "test")
+                        #expect(payload["error"] is NSNull)
+                        #expect(payload["timestamp"] is String)
+                        let results = try #require(payload["results"] as? [String: Int])
+                        for key in ["total_fetched", "total_processed", "new", "updated", "unchanged", "new_reservations", "updated_reservations"] {
+                            #expect(results[key] != nil, "results.\(key)")
+                        }
+                        #expect(results["new"] == (done.json["results"] as? [String: Int])?["new"])
+                        let range = try #require(payload["date_range"] as? [String: Any])
+                        #expect(range["start_date"] as? String == "2025-09-01")
+                        #expect(range["end_date"] as? String == "2025-10-16")
+                        let performance = try #require(payload["performance"] as? [String: Any])
+                        #expect(performance["duration_seconds"] is Double || performance["duration_seconds"] is Int)
+                        #expect(performance["duration_minutes"] != nil)
+                        #expect((payload["tenants"] as? [[String: Any]])?.first?["tenant_id"] as? String == "hotel-w")
+
+                        let delivery = try await eventually("delivery recorded as delivered") { () -> [String: Any]? in
+                            let list = try await api.request("GET", "/api/runs/\(runID)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+                            return list.first { $0["status"] as? String == "delivered" }
+                        }
+                        #expect(delivery["id"] as? String == arrivals[0].id)
+                        #expect((delivery["attempts"] as? [[String: Any]])?.compactMap { $0["status_code"] as? Int } == [500, 503, 200])
+                        #expect((delivery["endpoint"] as? String)?.hasSuffix("/hook") == false)
+                        #expect(receiver.received.count == 3)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a supervisor restarted between attempts still delivers, exactly once, with the same id")
+    func survivesRestart() async throws {
+        let sites = [DemoSite(name: "hotel-r", accommodations: 2, bookings: 5)]
+        let receiver = try WebhookReceiver(script: Array(repeating: 503, count: 1000))
+        try await receiver.withRunning { hookURL in
+            try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+                try await TestDatabase.withDatabase(migrated: false) { url in
+                    var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                    Self.configure(&configuration, url: hookURL)
+                    let runID = try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                        let runID = try #require(try await api.request("POST", "/api/sync?background=false").json["run_id"] as? String)
+                        let first = try #require(try await receiver.arrivals.next(timeout: .seconds(30)))
+                        #expect(first.answered == 503)
+                        return runID
+                    }
+                    let attemptsBefore = receiver.received.count
+                    receiver.script([])
+                    configuration.supervisorID = "test-restarted"
+                    try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                        let delivery = try await eventually("delivered after the restart") { () -> [String: Any]? in
+                            let list = try await api.request("GET", "/api/runs/\(runID)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+                            return list.first { $0["status"] as? String == "delivered" }
+                        }
+                        #expect((delivery["attempts"] as? [[String: Any]])?.count == receiver.received.count)
+                    }
+                    let received = receiver.received
+                    #expect(received.count > attemptsBefore)
+                    #expect(Set(received.map(\.id)).count == 1)
+                    #expect(received.filter { $0.answered == 200 }.count == 1)
+                    #expect(received.allSatisfy { $0.signatureValid })
+                }
+            }
+        }
+    }
+}
