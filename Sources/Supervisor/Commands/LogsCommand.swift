@@ -48,7 +48,7 @@ struct LogsCommand: ParsableCommand {
                 if let sequence = (entry["seq"] as? NSNumber)?.uint64Value { after = max(after ?? 0, sequence) }
             }
             guard follow else { return }
-            fflush(stdout)
+            fflush(nil)
             after = after ?? 0
             limit = 1000
             Thread.sleep(forTimeInterval: 0.5)

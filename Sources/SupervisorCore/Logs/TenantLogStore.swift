@@ -153,11 +153,12 @@ public final class TenantLogStore: Service, Sendable {
         }
     }
 
+    /// `text` cut to at most `limit` bytes on a character boundary, with a marker saying how much went.
     static func cut(_ text: String, to limit: Int) -> String {
-        let total = text.utf8.count
-        var end = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
-        while end > text.startIndex, !text.unicodeScalars.indices.contains(end) { end = text.utf8.index(before: end) }
-        return String(text[..<end]) + " … [line cut: \(total - limit) more bytes over the \(limit / 1024) KiB cap]"
+        let bytes = Array(text.utf8)
+        var end = limit
+        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return String(decoding: bytes[..<end], as: UTF8.self) + " … [line cut: \(bytes.count - end) more bytes over the \(limit / 1024) KiB cap]"
     }
 
     /// Waits until every line accepted so far is in the files.

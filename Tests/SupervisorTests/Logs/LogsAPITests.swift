@@ -1,0 +1,83 @@
+import DemoUpstreamKit
+import Foundation
+import SupervisorCore
+import Testing
+import TestSupport
+
+@Suite("Logs API: tails, filters and Server-Sent Event follows against a real supervisor")
+struct LogsAPITests {
+    @Test("follow receives new lines as they happen; tails filter; secrets stay out; files get every line")
+    func followAndTail() async throws {
+        let sites = [DemoSite(name: "hotel-logs", accommodations: 3, bookings: 8)]
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("tenantsync-data-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                configuration.dataDirectory = dataDirectory
+                let secret = sites[0].consumerSecret
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    _ = try await eventually("worker ready") { () -> Bool? in
+                        let tenant = try await api.request("GET", "/api/tenants/hotel-logs").json
+                        return tenant["state"] as? String == "ready" ? true : nil
+                    }
+                    let port = try #require(Int(api.baseURL.split(separator: ":").last ?? ""))
+                    let headers = ["X-API-KEY": APIClient.defaultAPIKey]
+
+                    let tail = try await api.request("GET", "/api/tenants/hotel-logs/logs?lines=100&level=notice")
+                    #expect(tail.status == 200)
+                    let lines = tail.json["lines"] as? [[String: Any]] ?? []
+                    #expect(lines.contains { ($0["message"] as? String ?? "").hasPrefix("worker spawned (pid ") })
+                    #expect(lines.allSatisfy { ["notice", "warning", "error", "critical"].contains($0["level"] as? String ?? "") })
+                    #expect(lines.allSatisfy { ($0["timestamp"] as? String)?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil })
+                    #expect(try await api.request("GET", "/api/tenants/hotel-logs/logs?level=loud").status == 400)
+                    #expect(try await api.request("GET", "/api/tenants/hotel-logs/logs?since=yesterday").status == 400)
+                    #expect(try await api.request("GET", "/api/tenants/nobody/logs").status == 404)
+
+                    let tenantEvents = AsyncInbox<ServerSentEventReader.Event>()
+                    let tenantReader = try ServerSentEventReader(port: port, path: "/api/tenants/hotel-logs/logs?follow=true&lines=1", headers: headers)
+                    let allEvents = AsyncInbox<ServerSentEventReader.Event>()
+                    let allReader = try ServerSentEventReader(port: port, path: "/api/logs?follow=true&format=text&lines=1", headers: headers)
+                    async let tenantStatus = offPool { tenantReader.run { tenantEvents.push($0); return true } }
+                    async let allStatus = offPool { allReader.run { allEvents.push($0); return true } }
+
+                    // The one backlog line arrives after the subscription exists: what follows is live.
+                    let first = try #require(try await tenantEvents.next(timeout: .seconds(30)))
+                    #expect(first.name == "log")
+                    let firstMerged = try #require(try await allEvents.next(timeout: .seconds(30)))
+                    #expect(firstMerged.data.hasPrefix("hotel-logs | "))
+
+                    let accepted = try await api.request("POST", "/api/tenants/hotel-logs/sync")
+                    #expect(accepted.status == 202)
+                    let runID = try #require(accepted.json["run_id"] as? String)
+                    var seen: [String] = []
+                    while !seen.contains(where: { $0.contains("→ syncing") }) {
+                        let event = try #require(try await tenantEvents.next(timeout: .seconds(30)), "follow ended early")
+                        #expect(event.name == "log")
+                        let object = try #require(try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])
+                        #expect(object["tenant"] as? String == "hotel-logs")
+                        seen.append(object["message"] as? String ?? "")
+                    }
+                    #expect(seen.last?.contains(runID) == true)
+                    let merged = try await eventually("the merged follow to show the run") { () -> Bool? in
+                        guard let event = try await allEvents.next(timeout: .seconds(30)) else { return false }
+                        return event.data.hasPrefix("hotel-logs | ") && event.data.contains("→ syncing") ? true : nil
+                    }
+                    #expect(merged)
+                    _ = try await api.waitForRun(runID)
+                    let everything = try await api.request("GET", "/api/logs?lines=1000")
+                    #expect(!String(decoding: everything.response.body, as: UTF8.self).contains(secret))
+
+                    tenantReader.close()
+                    allReader.close()
+                    #expect(await (try tenantStatus) == 200)
+                    #expect(await (try allStatus) == 200)
+                }
+                let file = try String(contentsOfFile: dataDirectory + "/logs/hotel-logs.log", encoding: .utf8)
+                #expect(file.contains("[supervisor] worker spawned (pid "))
+                #expect(file.contains("→ syncing"))
+                #expect(!file.contains(secret))
+            }
+        }
+    }
+}
