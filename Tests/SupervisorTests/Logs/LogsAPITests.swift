@@ -16,6 +16,7 @@ struct LogsAPITests {
                 var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
                 configuration.dataDirectory = dataDirectory
                 let secret = sites[0].consumerSecret
+                let lingeringStatus = AsyncInbox<Int>()
                 try await SupervisorTestHarness.withSupervisor(configuration) { api in
                     _ = try await eventually("worker ready") { () -> Bool? in
                         let tenant = try await api.request("GET", "/api/tenants/hotel-logs").json
@@ -68,16 +69,50 @@ struct LogsAPITests {
                     let everything = try await api.request("GET", "/api/logs?lines=1000")
                     #expect(!String(decoding: everything.response.body, as: UTF8.self).contains(secret))
 
+                    // The CLI, piped: plain text with a tenant prefix, no colour codes.
+                    let cli = try await offPool {
+                        try Self.runCLI(["logs", "hotel-logs", "--lines", "50", "--level", "notice", "--url", api.baseURL, "--api-key", APIClient.defaultAPIKey])
+                    }
+                    #expect(cli.status == 0)
+                    #expect(cli.output.contains("hotel-logs | "))
+                    #expect(cli.output.contains("[supervisor] worker spawned (pid "))
+                    #expect(!cli.output.contains("\u{1B}["))
+                    #expect(!cli.output.contains(secret))
+                    let json = try await offPool {
+                        try Self.runCLI(["logs", "--json", "--lines", "3", "--url", api.baseURL, "--api-key", APIClient.defaultAPIKey])
+                    }
+                    let objects = json.output.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                    #expect(objects.count == 3)
+
+                    // A follow still open at shutdown ends cleanly instead of holding the server up.
+                    let lingering = try ServerSentEventReader(port: port, path: "/api/logs?follow=true&lines=0", headers: headers)
+                    let lingeringThread = Thread { lingeringStatus.push(lingering.run { _ in true }) }
+                    lingeringThread.start()
+
                     tenantReader.close()
                     allReader.close()
                     #expect(await (try tenantStatus) == 200)
                     #expect(await (try allStatus) == 200)
                 }
+                #expect(try await lingeringStatus.next(timeout: .seconds(30)) == 200)
                 let file = try String(contentsOfFile: dataDirectory + "/logs/hotel-logs.log", encoding: .utf8)
                 #expect(file.contains("[supervisor] worker spawned (pid "))
                 #expect(file.contains("→ syncing"))
                 #expect(!file.contains(secret))
             }
         }
+    }
+
+    /// Runs the `tenantsync` executable and returns its exit status and standard output.
+    static func runCLI(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync"))
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
