@@ -11,21 +11,25 @@ import TestSupport
 @Suite("MotoPress sync against the demo upstream and a real PostgreSQL")
 struct MotoPressSyncTests {
     /// Runs one sync of `spec` in-process, collecting progress, and returns the result.
-    static func sync(_ spec: TenantSpec, runID: String = "run-test") throws -> (result: RunResult, progress: [SyncProgress]) {
+    static func sync(
+        _ spec: TenantSpec, runID: String = "run-test", full: Bool = false, cancellation: CancellationFlag = CancellationFlag(),
+        startDate: String? = nil, endDate: String? = nil, progress onProgress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) throws -> (result: RunResult, progress: [SyncProgress]) {
         let connector = try ConnectorRegistry.connector(for: spec)
         let database = try PostgresConnection(url: spec.databaseURL)
+        try TenantSession.bind(database, tenantID: spec.id)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let progress = Mutex<[SyncProgress]>([])
         let order = try StreamPlan(streams: connector.streams).ordered.map(\.name)
         let context = SyncContext(
-            tenantID: spec.id, command: SyncCommand(runID: runID), database: database, http: CurlHTTPClient(),
-            logger: logger, cancellation: CancellationFlag()
+            tenantID: spec.id, command: SyncCommand(runID: runID, full: full, startDate: startDate, endDate: endDate),
+            database: database, http: CurlHTTPClient(), logger: logger, cancellation: cancellation
         ) { stream, page, pages, counts in
             let step = (order.firstIndex(of: stream) ?? -1) + 1
-            progress.withLock {
-                $0.append(SyncProgress(runID: runID, stream: stream, step: step, steps: order.count, page: page, pages: pages, counts: counts))
-            }
+            let update = SyncProgress(runID: runID, stream: stream, step: step, steps: order.count, page: page, pages: pages, counts: counts)
+            progress.withLock { $0.append(update) }
+            onProgress(update)
         }
         let result = SyncRunner(connector: connector).run(context: context)
         return (result, progress.withLock { $0 })
@@ -40,11 +44,11 @@ struct MotoPressSyncTests {
                 let (result, progress) = try await offPool { try Self.sync(spec) }
 
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
-                #expect(result.streams.map(\.stream) == ["accommodation_types", "accommodations", "reservations"])
+                #expect(result.streams.map(\.stream) == ["accommodation_types", "accommodations", "rates", "reservations"])
                 // Progress never goes back to an earlier stream: parents finish before children start.
                 let steps = progress.map(\.step)
                 #expect(steps == steps.sorted())
-                #expect(Set(progress.map(\.stream)) == ["accommodation_types", "accommodations", "reservations"])
+                #expect(Set(progress.map(\.stream)) == ["accommodation_types", "accommodations", "rates", "reservations"])
 
                 let accommodations = try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE tenant_id = $1", [.text(site.name)])
                 #expect(accommodations == 30)
@@ -54,7 +58,7 @@ struct MotoPressSyncTests {
                 let nullUnits = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL")
                 #expect(nullUnits == 0)
                 let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
-                let reservations = result.streams[2].counts
+                let reservations = result.streams[3].counts
                 #expect(reservations.created == lines)
                 #expect(reservations.fetched == reservations.created + reservations.rejected)
                 // Every reservation's unit belongs to the same tenant.
@@ -67,7 +71,7 @@ struct MotoPressSyncTests {
         }
     }
 
-    @Test("a second sync with nothing changed creates nothing and rewrites nothing")
+    @Test("a second full sync with nothing changed creates nothing and rewrites nothing; an incremental one fetches no bookings")
     func secondSyncIsUnchanged() async throws {
         let site = DemoSite(name: "hotel-again", accommodations: 12, bookings: 130)
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
@@ -77,7 +81,12 @@ struct MotoPressSyncTests {
                 #expect(first.status == .succeeded)
                 let updatedAtBefore = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
 
-                let second = try await offPool { try Self.sync(spec, runID: "second") }.result
+                let incremental = try await offPool { try Self.sync(spec, runID: "incremental") }.result
+                #expect(incremental.status == .succeeded)
+                // The demo never modifies a booking: nothing was modified after the first pass's high-water mark.
+                #expect(incremental.streams.first { $0.stream == "reservations" }?.counts.fetched == 0)
+
+                let second = try await offPool { try Self.sync(spec, runID: "second", full: true) }.result
                 #expect(second.status == .succeeded)
                 for stream in second.streams {
                     #expect(stream.counts.created == 0, "\(stream.stream)")
@@ -119,10 +128,11 @@ struct MotoPressSyncTests {
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, secret: "cs_wrong_secret_value")
                 let result = try await offPool { try Self.sync(spec) }.result
                 #expect(result.status == .failed)
-                #expect(result.streams.map(\.status) == [.failed, .skipped, .skipped])
+                #expect(result.streams.map(\.status) == [.failed, .skipped, .skipped, .skipped])
                 #expect(result.streams[0].error?.contains("401") == true)
                 #expect(result.streams[1].error?.contains("parent stream accommodation_types") == true)
-                #expect(result.streams[2].error?.contains("parent stream accommodations") == true)
+                #expect(result.streams[2].error?.contains("parent stream accommodation_types") == true)
+                #expect(result.streams[3].error?.contains("parent stream accommodations") == true)
                 #expect(result.error?.contains("accommodation_types") == true)
                 // The secret never appears in what the result reports.
                 #expect(!(result.error ?? "").contains("cs_wrong_secret_value"))

@@ -17,7 +17,7 @@ struct WorkerProcessTests {
                 let ready = try await worker.next { if case .ready = $0 { true } else { false } }
                 guard case .ready(let info) = ready else { return }
                 #expect(info.pid == worker.process.processIdentifier)
-                #expect(info.streams == ["accommodation_types", "accommodations", "reservations"])
+                #expect(info.streams == ["accommodation_types", "accommodations", "rates", "reservations"])
                 _ = try await worker.next { if case .heartbeat = $0 { true } else { false } }
 
                 worker.send(.sync(SyncCommand(runID: "run-proc")))

@@ -195,7 +195,7 @@ struct MotoPressWriter {
         do {
             _ = try connection.query("""
                 INSERT INTO sync_rejects (tenant_id, run_id, stream, reason, record)
-                SELECT $1, $2, $3, reason, to_jsonb(record)
+                SELECT $1, $2, $3, reason, record::jsonb
                 FROM unnest($4::text[], $5::text[]) AS t(record, reason)
                 """, [.text(tenantID), .text(runID), .text(stream), .textArray(records.map(\.json)), .textArray(records.map(\.reason))])
         } catch {

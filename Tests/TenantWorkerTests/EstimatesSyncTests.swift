@@ -1,0 +1,110 @@
+import DemoUpstreamKit
+import IPC
+import Postgres
+import SyncEngine
+import Testing
+import TestSupport
+
+@Suite("Estimates connector against the demo upstream")
+struct EstimatesSyncTests {
+    @Test("1,609 estimates: 17 pages, the 17th short; a second run reports them unchanged")
+    func fullSync() async throws {
+        let site = DemoSite(name: "est-full", estimates: 1_609)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                let (result, progress) = try await offPool { try MotoPressSyncTests.sync(spec) }
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(progress.map(\.page) == Array(1...17))
+                #expect(result.streams.first?.counts.created == 1_609)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 1_609)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE upstream_created_at IS NULL OR total IS NULL") == 0)
+
+                let again = try await offPool { try MotoPressSyncTests.sync(spec, runID: "again") }.result
+                #expect(again.streams.first?.counts.created == 0)
+                #expect(again.streams.first?.counts.updated == 0)
+                #expect(again.streams.first?.counts.unchanged == 1_609)
+            }
+        }
+    }
+
+    @Test("exactly 100 on the last full page: an empty page ends the stream", arguments: [100, 200])
+    func exactMultipleOfPageSize(count: Int) async throws {
+        let site = DemoSite(name: "est-exact", estimates: count)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                let (result, progress) = try await offPool { try MotoPressSyncTests.sync(spec) }
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(progress.map(\.page) == Array(1...(count / 100 + 1)))
+                #expect(progress.last?.counts.fetched == count)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == count)
+            }
+        }
+    }
+
+    @Test("zero estimates: one empty page, success, nothing stored")
+    func noEstimates() async throws {
+        let site = DemoSite(name: "est-empty", estimates: 0)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                let (result, progress) = try await offPool { try MotoPressSyncTests.sync(spec) }
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(progress.map(\.page) == [1])
+                #expect(result.streams.first?.counts == StreamCounts())
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE completed_mark IS NOT NULL") == 1)
+            }
+        }
+    }
+
+    @Test("an expired token is renewed once by logging in again; a wrong password fails as authentication")
+    func tokenExpiry() async throws {
+        let site = DemoSite(name: "est-token", estimates: 450)
+        var configuration = DemoUpstreamConfiguration(sites: [site])
+        configuration.estimatesTokenLifetime = 2
+        try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
+
+                let wrong = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url, password: "pw_not_the_password")
+                let failed = try await offPool { try MotoPressSyncTests.sync(wrong) }.result
+                #expect(failed.status == .failed)
+                #expect(failed.streams.first?.error?.contains("401") == true)
+                #expect(!(failed.error ?? "").contains("pw_not_the_password"))
+            }
+        }
+    }
+
+    @Test("start_date and end_date limit the pass to estimates created in that range, and no deletions are inferred")
+    func dateRange() async throws {
+        let site = DemoSite(name: "est-range", estimates: 600)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                _ = try await offPool { try MotoPressSyncTests.sync(spec) }
+                let connection = try PostgresConnection(url: url)
+                let bounds = try #require(try connection.query("""
+                    SELECT to_char(percentile_disc(0.25) WITHIN GROUP (ORDER BY upstream_created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS a,
+                           to_char(percentile_disc(0.5) WITHIN GROUP (ORDER BY upstream_created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS b
+                    FROM estimates
+                    """).rows.first)
+                let start = try #require(bounds["a"]), end = try #require(bounds["b"])
+                let expected = try TestDatabase.scalar(url, """
+                    SELECT count(*) FROM estimates WHERE (upstream_created_at AT TIME ZONE 'UTC')::date BETWEEN $1::date AND $2::date
+                    """, [.text(start), .text(end)])
+                let ranged = try await offPool { try MotoPressSyncTests.sync(spec, runID: "ranged", startDate: start, endDate: end) }.result
+                #expect(ranged.status == .succeeded, "\(ranged.error ?? "")")
+                #expect(ranged.streams.first?.counts.fetched == expected)
+                #expect(expected > 0 && expected < 600)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE deleted_at IS NOT NULL") == 0)
+
+                let bad = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url, extra: ["start_date": "01/02/2025"])
+                #expect(throws: SyncError.self) { try ConnectorRegistry.connector(for: bad) }
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import DemoUpstreamKit
+import Foundation
+import IPC
+import Postgres
+import SyncEngine
+import Testing
+import TestSupport
+
+@Suite("Checkpoints: resume after a kill, high-water marks, deletions on full scans")
+struct ResumeAndDeletionTests {
+    @Test("a worker killed mid-stream resumes from its checkpoint: exact counts, no row twice")
+    func killedWorkerResumes() async throws {
+        let site = DemoSite(name: "hotel-kill", accommodations: 20, bookings: 400)
+        var configuration = DemoUpstreamConfiguration(sites: [site])
+        configuration.latency = .milliseconds(15)
+        let extra = ["per_page": "10"]
+        try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
+            try await TestDatabase.withDatabase { clean in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: clean, extra: extra)
+                let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
+                #expect(result.status == .succeeded)
+                let expectedLines = try TestDatabase.scalar(clean, "SELECT count(*) FROM reservations")
+
+                try await TestDatabase.withDatabase { url in
+                    let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: extra)
+                    let worker = try WorkerHarness()
+                    worker.send(.hello(Hello(tenantID: site.name, tenant: spec)))
+                    _ = try await worker.next { if case .ready = $0 { true } else { false } }
+                    worker.send(.sync(SyncCommand(runID: "doomed")))
+                    _ = try await worker.next { message in
+                        if case .progress(let update) = message { update.stream == "reservations" && update.page >= 3 } else { false }
+                    }
+                    kill(worker.process.processIdentifier, SIGKILL)
+                    _ = try await worker.waitForExit()
+
+                    let committed = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                    let nextPage = try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'")
+                    #expect(committed > 0 && committed < expectedLines)
+                    #expect(nextPage >= 4 && nextPage <= 40)
+
+                    let (resumed, progress) = try await offPool { try MotoPressSyncTests.sync(spec, runID: "resumed") }
+                    #expect(resumed.status == .succeeded, "\(resumed.error ?? "")")
+                    // The resumed run starts at the page after the last committed one, never earlier.
+                    #expect(progress.first { $0.stream == "reservations" }?.page == nextPage)
+                    let reservations = try #require(resumed.streams.first { $0.stream == "reservations" })
+                    #expect(reservations.counts.created == expectedLines - committed)
+                    #expect(reservations.counts.unchanged == 0)
+                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") == expectedLines)
+                    #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT (booking_id, line_number)) FROM reservations") == expectedLines)
+                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE pass_next_page IS NOT NULL") == 0)
+                }
+            }
+        }
+    }
+
+    @Test("a cancelled run leaves a checkpoint that the next run resumes; a full run does not resume an incremental pass")
+    func cancelledRunResumes() async throws {
+        let site = DemoSite(name: "hotel-cancel", accommodations: 10, bookings: 100)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
+                let connection = try PostgresConnection(url: url)
+                let flag = CancellationFlag()
+                // Cancel as soon as the fourth reservations page is committed.
+                let first = try await offPool {
+                    try MotoPressSyncTests.sync(spec, runID: "cut", cancellation: flag, progress: { update in
+                        if update.stream == "reservations", update.page == 4 { flag.cancel() }
+                    })
+                }.result
+                #expect(first.status == .cancelled)
+                #expect(try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 5)
+                let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+                #expect(committed == 40)
+
+                let (second, progress) = try await offPool { try MotoPressSyncTests.sync(spec, runID: "rest") }
+                #expect(second.status == .succeeded)
+                #expect(progress.filter { $0.stream == "reservations" }.map(\.page) == Array(5...10))
+                #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 100)
+                let mark = try connection.query("SELECT completed_mark IS NOT NULL AS done FROM sync_checkpoints WHERE stream = 'reservations'").rows.first?["done"]
+                #expect(mark == "t")
+            }
+        }
+    }
+
+    @Test("catalog streams mark vanished rows deleted on every run; bookings only on a full scan")
+    func deletionsOnFullScans() async throws {
+        let site = DemoSite(name: "hotel-gone", accommodations: 8, bookings: 30)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
+                _ = try await offPool { try MotoPressSyncTests.sync(spec) }
+                let connection = try PostgresConnection(url: url)
+                // Rows the upstream does not list (any more).
+                _ = try connection.query("""
+                    INSERT INTO accommodations (tenant_id, external_id, title, data) VALUES ($1, 999999, 'gone', '{}')
+                    """, [.text(site.name)])
+                _ = try connection.query("""
+                    INSERT INTO reservations (tenant_id, booking_id, line_number, accommodation_unit_id, data)
+                    SELECT $1, 888888, 1, min(id), '{}' FROM accommodations WHERE tenant_id = $1
+                    """, [.text(site.name)])
+
+                let incremental = try await offPool { try MotoPressSyncTests.sync(spec, runID: "incremental") }.result
+                #expect(incremental.status == .succeeded)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE external_id = 999999 AND deleted_at IS NOT NULL") == 1)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = 888888 AND deleted_at IS NULL") == 1)
+
+                let full = try await offPool { try MotoPressSyncTests.sync(spec, runID: "full", full: true) }.result
+                #expect(full.status == .succeeded)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = 888888 AND deleted_at IS NOT NULL") == 1)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 1)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE deleted_at IS NOT NULL") == 1)
+            }
+        }
+    }
+}
