@@ -18,23 +18,31 @@ struct StatusCommand: ParsableCommand {
             return
         }
         let tenants = object["tenants"] as? [[String: Any]] ?? []
-        let header = ["TENANT", "STATE", "PID", "UPTIME", "RESTARTS", "RUN", "PROGRESS"]
+        let header = ["TENANT", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "PROGRESS"]
         var rows: [[String]] = [header]
         for tenant in tenants {
             let progress = (tenant["progress"] as? [String: Any]).map { p in
-                "\(p["stream"] ?? "") step \(p["step"] ?? "")/\(p["steps"] ?? "") page \(p["page"] ?? "")/\(p["pages"] ?? "?")"
-            } ?? ""
+                "\(tenant["current_run_id"] ?? "") \(p["stream"] ?? "") step \(p["step"] ?? "")/\(p["steps"] ?? "") page \(p["page"] ?? "")/\(p["pages"] ?? "?")"
+            } ?? "-"
             rows.append([
                 "\(tenant["id"] ?? "")",
                 "\(tenant["state"] ?? "")",
                 (tenant["pid"] as? Int).map(String.init) ?? "-",
                 (tenant["uptime_seconds"] as? Double).map { Self.duration($0) } ?? "-",
                 "\(tenant["restarts"] ?? 0)",
-                "\(tenant["current_run_id"] ?? "-")",
+                (tenant["cpu_percent"] as? Double).map { String(format: "%.1f%%", $0) } ?? "-",
+                (tenant["rss_bytes"] as? Int).map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "-",
+                (tenant["last_sync"] as? [String: Any]).map(Self.lastSync) ?? "-",
                 progress,
             ])
         }
         print(TextTable.render(rows))
+    }
+
+    /// `succeeded 2026-01-01T10:00:00Z +12 ~3 =80`: status, end time, created, updated, unchanged.
+    static func lastSync(_ sync: [String: Any]) -> String {
+        let counts = sync["counts"] as? [String: Any] ?? [:]
+        return "\(sync["status"] ?? "?") \(sync["finished_at"] ?? "") +\(counts["created"] ?? 0) ~\(counts["updated"] ?? 0) =\(counts["unchanged"] ?? 0)"
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -89,8 +89,8 @@ struct WorkerLifecycleTests {
             now += 20
             let action = lifecycle.event(.exited(crash, at: at(now)))
             #expect(action != .giveUp)
-            now += 1
-            _ = lifecycle.event(.backoffElapsed(at: at(now)))
+            now = WorkerLifecycleClock.seconds(lifecycle.backoffUntil! - t0)
+            #expect(lifecycle.event(.backoffElapsed(at: at(now))) == .spawn)
             _ = lifecycle.event(.ready(at: at(now)))
         }
         #expect(lifecycle.state == .ready)
