@@ -223,6 +223,21 @@ public final class TenantLogStore: Service, Sendable {
     }
 }
 
+extension TenantLogStore {
+    /// A service that flushes the files at graceful shutdown. Listed *first* in a service group it
+    /// is stopped last, after the workers, so their final lines reach the disk before exit.
+    public var flushAtShutdown: some Service { FlushAtShutdown(store: self) }
+
+    private struct FlushAtShutdown: Service {
+        let store: TenantLogStore
+
+        func run() async throws {
+            try? await gracefulShutdown()
+            store.flush()
+        }
+    }
+}
+
 /// The store's single disk writer: a serial queue that owns every tenant's open file.
 private final class DiskWriter: @unchecked Sendable {
     // Everything below is touched only on `queue`.

@@ -85,9 +85,11 @@ struct LogsAPITests {
                     #expect(objects.count == 3)
 
                     // A follow still open at shutdown ends cleanly instead of holding the server up.
-                    let lingering = try ServerSentEventReader(port: port, path: "/api/logs?follow=true&lines=0", headers: headers)
-                    let lingeringThread = Thread { lingeringStatus.push(lingering.run { _ in true }) }
+                    let lingering = try ServerSentEventReader(port: port, path: "/api/logs?follow=true&lines=1", headers: headers)
+                    let lingeringEvents = AsyncInbox<ServerSentEventReader.Event>()
+                    let lingeringThread = Thread { lingeringStatus.push(lingering.run { lingeringEvents.push($0); return true }) }
                     lingeringThread.start()
+                    #expect(try await lingeringEvents.next(timeout: .seconds(30)) != nil)
 
                     tenantReader.close()
                     allReader.close()
@@ -98,6 +100,8 @@ struct LogsAPITests {
                 let file = try String(contentsOfFile: dataDirectory + "/logs/hotel-logs.log", encoding: .utf8)
                 #expect(file.contains("[supervisor] worker spawned (pid "))
                 #expect(file.contains("→ syncing"))
+                // The worker's last state change, at shutdown, is flushed before the supervisor returns.
+                #expect(file.contains("→ stopped"))
                 #expect(!file.contains(secret))
             }
         }
