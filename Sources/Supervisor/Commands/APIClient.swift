@@ -7,11 +7,22 @@ struct APIOptions: ParsableArguments {
     @Option(help: "Base URL of the supervisor's API.")
     var url: String = ProcessInfo.processInfo.environment["TENANTSYNC_URL"] ?? "http://127.0.0.1:8080"
 
+    // No default shown in --help: the key must never be printed.
+    @Option(name: .customLong("api-key"), help: "API key sent as X-API-KEY (default: $TENANTSYNC_API_KEY).")
+    var apiKey: String?
+
+    /// The key from `--api-key` or `TENANTSYNC_API_KEY`.
+    var resolvedAPIKey: String? {
+        apiKey ?? ProcessInfo.processInfo.environment["TENANTSYNC_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// Performs a request against the API and returns the decoded JSON object, or throws with the API's error message.
     func request(_ method: String, _ path: String) throws -> [String: Any] {
         let response: HTTPResponse
         do {
-            response = try CurlHTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: [(name: "Accept", value: "application/json")]))
+            var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
+            if let key = resolvedAPIKey { headers.append((name: "X-API-KEY", value: key)) }
+            response = try CurlHTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: headers))
         } catch {
             throw ValidationError("cannot reach the supervisor at \(url): \(error.message)")
         }

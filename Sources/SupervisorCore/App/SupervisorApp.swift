@@ -45,9 +45,26 @@ public final class SupervisorApp: Sendable {
             store: RunStore(database: database, ownerID: ownerID),
             fleet: fleet,
             concurrency: configuration.concurrency,
+            outbox: WebhookOutbox(configuration: configuration),
             logger: logger
         )
-        let router = APIRouter(fleet: fleet, coordinator: coordinator).build()
+        let processEnvironment = ProcessInfo.processInfo.environment
+        let authenticator = try APIKeyAuthenticator(configuration.apiKeys, environment: processEnvironment)
+        if authenticator.isEmpty {
+            logger.warning("no api_keys configured: every /api route answers 401 until one is added")
+        }
+        let webhooks = configuration.webhooks
+        let secret = webhooks.secretEnvironmentVariable.flatMap { processEnvironment[$0] } ?? webhooks.secret
+        if webhooks.secretEnvironmentVariable != nil && secret == nil {
+            throw ConfigurationError("webhooks.secret_env names an environment variable that is not set")
+        }
+        let deliverer = WebhookDeliverer(
+            database: database, signer: try secret.map { secret throws(ConfigurationError) in try WebhookSigner(secret: secret) },
+            configuration: webhooks, logger: logger
+        )
+        let router = APIRouter(
+            fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database)
+        ).build()
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
@@ -59,10 +76,12 @@ public final class SupervisorApp: Sendable {
             logger: logger
         )
         // Services stop in reverse order: the API first, then the workers (which ends the runs
-        // in flight), then the coordinator, which records how those runs ended.
+        // in flight), then the coordinator, which records how those runs ended (and their callbacks),
+        // then the webhook deliverer.
         group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: deliverer),
                     .init(service: coordinator),
                     .init(service: fleet),
                     .init(service: app),

@@ -19,6 +19,10 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// Seconds a worker gets to exit after `shutdown` before it is killed.
     public var shutdownGracePeriod: Double
     public var tenants: [TenantConfiguration]
+    /// Keys the HTTP API accepts in `X-API-KEY`; every `/api` route needs one.
+    public var apiKeys: [APIKeyConfiguration] = []
+    /// Callback webhooks at the end of every run.
+    public var webhooks: WebhookConfiguration = WebhookConfiguration()
     /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
     public var supervision: SupervisionSettings?
 
@@ -51,6 +55,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case workerPath = "worker_path"
         case heartbeatInterval = "heartbeat_interval"
         case shutdownGracePeriod = "shutdown_grace_period"
+        case apiKeys = "api_keys"
+        case webhooks
         case supervision
     }
 
@@ -65,6 +71,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
         heartbeatInterval = try container.decodeIfPresent(Double.self, forKey: .heartbeatInterval) ?? 2
         shutdownGracePeriod = try container.decodeIfPresent(Double.self, forKey: .shutdownGracePeriod) ?? 10
         tenants = try container.decodeIfPresent([TenantConfiguration].self, forKey: .tenants) ?? []
+        apiKeys = try container.decodeIfPresent([APIKeyConfiguration].self, forKey: .apiKeys) ?? []
+        webhooks = try container.decodeIfPresent(WebhookConfiguration.self, forKey: .webhooks) ?? WebhookConfiguration()
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
     }
 

@@ -13,6 +13,8 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
     public var secretSettings: [String]?
     /// Restart and liveness settings for this tenant, over the global ones.
     public var supervision: SupervisionSettings?
+    /// Callback webhook URLs for runs that include this tenant, besides the global ones.
+    public var webhookURLs: [String] = []
 
     public init(id: String, connector: String, enabled: Bool = true, settings: [String: String], secretSettings: [String]? = nil) {
         self.id = id
@@ -35,6 +37,7 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
         case id, connector, enabled, settings
         case secretSettings = "secret_settings"
         case supervision
+        case webhookURLs = "webhook_urls"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -45,6 +48,7 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
         settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
         secretSettings = try container.decodeIfPresent([String].self, forKey: .secretSettings)
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
+        webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
     }
 
     /// Whether `id` is safe to use in file names, URLs and logs.

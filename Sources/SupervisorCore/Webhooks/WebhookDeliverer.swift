@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Postgres
 import ServiceLifecycle
+import Synchronization
 
 /// Sends the outbox's due callbacks, signed, retrying on the configured schedule.
 ///
@@ -36,18 +37,23 @@ final class WebhookDeliverer: Service, Sendable {
         var disabled: Bool
     }
 
+    /// Polls the outbox until graceful shutdown. Shutdown is a flag, not task cancellation, so an
+    /// attempt in flight is finished and recorded rather than left leased until the lease expires.
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await self.deliverDue()
-                try await Task.sleep(for: .milliseconds(Int(self.pollInterval * 1000)))
+        let stopping = Atomic<Bool>(false)
+        await withGracefulShutdownHandler {
+            while !stopping.load(ordering: .relaxed) {
+                await self.deliverDue(until: stopping)
+                try? await Task.sleep(for: .milliseconds(Int(self.pollInterval * 1000)))
             }
+        } onGracefulShutdown: {
+            stopping.store(true, ordering: .relaxed)
         }
     }
 
     /// Sends every delivery that is due now, one after another.
-    func deliverDue() async {
-        while !Task.isCancelled {
+    func deliverDue(until stopping: borrowing Atomic<Bool>) async {
+        while !stopping.load(ordering: .relaxed) {
             do {
                 guard let claimed = try await claim() else { return }
                 try await deliver(claimed)
