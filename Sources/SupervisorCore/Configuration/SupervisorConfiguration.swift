@@ -25,6 +25,9 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var webhooks: WebhookConfiguration = WebhookConfiguration()
     /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
     public var supervision: SupervisionSettings?
+    /// Connection URL workers use instead of `database_url`: a role subject to row-level security
+    /// (not the tables' owner, not `BYPASSRLS`), member of `tenantsync_worker`. `TENANTSYNC_WORKER_DATABASE_URL` overrides it.
+    public var workerDatabaseURL: String?
 
     public init(
         databaseURL: String,
@@ -58,6 +61,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case apiKeys = "api_keys"
         case webhooks
         case supervision
+        case workerDatabaseURL = "worker_database_url"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,6 +78,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         apiKeys = try container.decodeIfPresent([APIKeyConfiguration].self, forKey: .apiKeys) ?? []
         webhooks = try container.decodeIfPresent(WebhookConfiguration.self, forKey: .webhooks) ?? WebhookConfiguration()
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
+        workerDatabaseURL = try container.decodeIfPresent(String.self, forKey: .workerDatabaseURL)
     }
 
     /// Reads and validates a configuration file; environment variables override the file.
@@ -91,6 +96,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
             throw ConfigurationError("configuration file \(path) is not valid: \(ConfigurationError.describe(error))")
         }
         if let url = environment["TENANTSYNC_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
+        if let url = environment["TENANTSYNC_WORKER_DATABASE_URL"], !url.isEmpty { configuration.workerDatabaseURL = url }
         try configuration.validate()
         return configuration
     }

@@ -112,7 +112,7 @@ actor TenantWorkerController {
             let spec = TenantSpec(
                 id: tenant.id,
                 connector: tenant.connector,
-                databaseURL: environment.databaseURL,
+                databaseURL: environment.workerDatabaseURL ?? environment.databaseURL,
                 settings: tenant.settings,
                 secretSettings: tenant.effectiveSecretSettings,
                 heartbeatInterval: environment.heartbeatInterval

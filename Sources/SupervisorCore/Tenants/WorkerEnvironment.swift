@@ -4,6 +4,8 @@ struct WorkerEnvironment: Sendable {
     var executable: String
     /// Database URL handed to workers in `hello`.
     var databaseURL: String
+    /// A URL for a role subject to row-level security; workers get it instead of ``databaseURL`` when set.
+    var workerDatabaseURL: String? = nil
     /// Seconds between heartbeats.
     var heartbeatInterval: Double
     /// Seconds a worker gets to exit after `shutdown`.
