@@ -38,7 +38,8 @@ public final class SupervisorApp: Sendable {
             heartbeatInterval: configuration.heartbeatInterval,
             shutdownGracePeriod: configuration.shutdownGracePeriod,
             extraEnvironment: workerEnvironment,
-            supervision: configuration.supervision
+            supervision: configuration.supervision,
+            configurationPath: configuration.sourcePath
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
         let coordinator = RunCoordinator(

@@ -25,6 +25,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var webhooks: WebhookConfiguration = WebhookConfiguration()
     /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
     public var supervision: SupervisionSettings?
+    /// The file this configuration was loaded from; SIGHUP re-reads its tenants. Not part of the file.
+    public var sourcePath: String?
     /// Connection URL workers use instead of `database_url`: a role subject to row-level security
     /// (not the tables' owner, not `BYPASSRLS`), member of `tenantsync_worker`. `TENANTSYNC_WORKER_DATABASE_URL` overrides it.
     public var workerDatabaseURL: String?
@@ -97,6 +99,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         }
         if let url = environment["TENANTSYNC_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let url = environment["TENANTSYNC_WORKER_DATABASE_URL"], !url.isEmpty { configuration.workerDatabaseURL = url }
+        configuration.sourcePath = path
         try configuration.validate()
         return configuration
     }

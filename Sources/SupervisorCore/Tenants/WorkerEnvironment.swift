@@ -16,4 +16,6 @@ struct WorkerEnvironment: Sendable {
     var supervision: SupervisionSettings?
     /// Where every tenant's log lines go; memory-only unless the supervisor gives it a directory.
     var logStore = TenantLogStore(directory: nil)
+    /// The configuration file whose tenants SIGHUP re-reads; `nil` disables reloading on SIGHUP.
+    var configurationPath: String?
 }

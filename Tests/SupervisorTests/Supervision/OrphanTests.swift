@@ -1,17 +1,29 @@
 import DemoUpstreamKit
+import SupervisorCore
 import Foundation
 import Testing
 import TestSupport
 
-@Suite("Supervision: no worker outlives the supervisor")
+@Suite("Supervision: the `tenantsync serve` process — orphans, signals, reload, CLI verbs")
 struct OrphanTests {
-    /// Runs `tenantsync serve` as a real process with two tenants; `body` gets it, its exits and the worker pids.
-    func withServe(_ body: (Process, AsyncInbox<Int32>, [Int32]) async throws -> Void) async throws {
-        let sites = ["orphan-x", "orphan-y"].map { DemoSite(name: $0, accommodations: 2, bookings: 2) }
+    /// A running `tenantsync serve`.
+    struct Serve {
+        var process: Process
+        var exits: AsyncInbox<Int32>
+        var pids: [Int32]
+        var api: APIClient
+        var configPath: String
+        var configuration: SupervisorConfiguration
+    }
+
+    /// Runs `tenantsync serve` as a real process with two tenants (and a third site it does not serve yet).
+    func withServe(_ body: (Serve) async throws -> Void) async throws {
+        let sites = ["orphan-x", "orphan-y", "orphan-z"].map { DemoSite(name: $0, accommodations: 2, bookings: 2) }
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
             try await TestDatabase.withDatabase(migrated: false) { url in
                 try await SupervisionHarness.withDirectory { directory in
-                    let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                    var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                    configuration.tenants.removeLast()
                     let configPath = directory.appendingPathComponent("tenantsync.json").path
                     try ConfigurationFile.write(configuration, to: configPath)
                     let portFile = directory.appendingPathComponent("port").path
@@ -34,7 +46,7 @@ struct OrphanTests {
                         return ready.count == 2 ? ready.map(Int32.init) : nil
                     }
                     for pid in pids { #expect(processExists(pid)) }
-                    try await body(supervisor, exits, pids)
+                    try await body(Serve(process: supervisor, exits: exits, pids: pids, api: api, configPath: configPath, configuration: configuration))
                 }
             }
         }
@@ -42,11 +54,11 @@ struct OrphanTests {
 
     @Test("SIGKILL of the supervisor leaves no worker alive after 2 s")
     func sigkillLeavesNoOrphans() async throws {
-        try await withServe { supervisor, exits, pids in
-            kill(supervisor.processIdentifier, SIGKILL)
-            _ = try await exits.next(timeout: .seconds(10))
+        try await withServe { serve in
+            kill(serve.process.processIdentifier, SIGKILL)
+            _ = try await serve.exits.next(timeout: .seconds(10))
             let killedAt = ContinuousClock.now
-            for pid in pids {
+            for pid in serve.pids {
                 _ = try await eventually(timeout: .seconds(2) - (ContinuousClock.now - killedAt), "worker \(pid) to be gone") {
                     processExists(pid) ? nil : true
                 }
@@ -56,13 +68,85 @@ struct OrphanTests {
 
     @Test("SIGINT (Ctrl-C) to the supervisor stops every worker gracefully")
     func sigintStopsWorkers() async throws {
-        try await withServe { supervisor, exits, pids in
-            kill(supervisor.processIdentifier, SIGINT)
-            let status = try await exits.next(timeout: .seconds(30))
+        try await withServe { serve in
+            kill(serve.process.processIdentifier, SIGINT)
+            let status = try await serve.exits.next(timeout: .seconds(30))
             #expect(status == 0)
-            for pid in pids {
+            for pid in serve.pids {
                 _ = try await eventually(timeout: .seconds(5), "worker \(pid) to be gone") { processExists(pid) ? nil : true }
             }
+        }
+    }
+
+    @Test("SIGHUP re-reads the tenants: a new tenant gets a worker, the others keep theirs")
+    func sighupReload() async throws {
+        try await withServe { serve in
+            let sites = serve.configuration.tenants
+            var configuration = serve.configuration
+            var added = sites[0]
+            added.id = "orphan-z"
+            added.settings["base_url"] = sites[0].settings["base_url"]?.replacingOccurrences(of: "orphan-x", with: "orphan-z")
+            configuration.tenants.append(added)
+            try ConfigurationFile.write(configuration, to: serve.configPath)
+            kill(serve.process.processIdentifier, SIGHUP)
+            _ = try await serve.api.readyPID("orphan-z")
+            let statuses = try await serve.api.tenants()
+            #expect(Set(statuses.values.compactMap { $0["pid"] as? Int }.map(Int32.init)).isSuperset(of: serve.pids))
+            #expect(serve.process.isRunning)
+
+            // A broken file changes nothing and does not stop the supervisor; the next good one applies.
+            try "{ not json".write(toFile: serve.configPath, atomically: true, encoding: .utf8)
+            kill(serve.process.processIdentifier, SIGHUP)
+            try ConfigurationFile.write(serve.configuration, to: serve.configPath)
+            kill(serve.process.processIdentifier, SIGHUP)
+            _ = try await eventually("orphan-z removed") { try await serve.api.tenants()["orphan-z"] == nil ? true : nil }
+            #expect(serve.process.isRunning)
+            let after = try await serve.api.tenants()
+            #expect(Set(after.values.compactMap { $0["pid"] as? Int }.map(Int32.init)) == Set(serve.pids))
+        }
+    }
+
+    @Test("the CLI verbs act on one tenant and status prints pid, CPU and RSS")
+    func cliVerbs() async throws {
+        try await withServe { serve in
+            let stop = try await cli(["stop", "orphan-x"], api: serve.api)
+            #expect(stop.status == 0)
+            #expect(stop.output.contains("orphan-x: stop done; worker stopped"))
+            #expect(try await serve.api.tenants()["orphan-x"]?["state"] as? String == "stopped")
+            let start = try await cli(["start", "orphan-x"], api: serve.api)
+            #expect(start.status == 0)
+            _ = try await serve.api.readyPID("orphan-x")
+            let missing = try await cli(["restart", "nobody"], api: serve.api)
+            #expect(missing.status != 0)
+            #expect(missing.output.contains("no tenant nobody"))
+
+            let otherPID = try await serve.api.readyPID("orphan-y")
+            _ = try await serve.api.waitForTenant("orphan-y", "sampled") { $0["rss_bytes"] is Int && $0["cpu_percent"] != nil }
+            let status = try await cli(["status"], api: serve.api)
+            #expect(status.status == 0)
+            let line = try #require(status.output.split(separator: "\n").first { $0.hasPrefix("orphan-y") })
+            #expect(line.contains(" \(otherPID) "))
+            #expect(line.contains("MiB"))
+            #expect(line.contains("%"))
+            #expect(status.output.contains("RSS"))
+        }
+    }
+
+    /// Runs `tenantsync <arguments>` against the API and returns its exit status and output.
+    func cli(_ arguments: [String], api: APIClient) async throws -> (status: Int32, output: String) {
+        let executable = try Binaries.path(of: "tenantsync")
+        let key = api.apiKey ?? ""
+        return try await offPool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments + ["--url", api.baseURL, "--api-key", key]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
         }
     }
 }
