@@ -44,6 +44,9 @@ actor TenantWorkerController {
 
     private var pendingRun: (id: String, continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
+    /// The sync this tenant is running (retries included), which identical requests join.
+    private var activeSync: SyncCommand?
+    private var joiners: [CheckedContinuation<RunResult, Never>] = []
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
         self.tenant = tenant
@@ -309,7 +312,33 @@ actor TenantWorkerController {
     /// Waits up to `readyTimeout` for the worker to become ready. If the worker crashes during
     /// the run, the sync is retried on the restarted worker as often as the restart policy's
     /// `syncRetries` allows, then fails with the cause.
+    ///
+    /// A request identical to the sync in hand (but for its run id) joins it instead of running
+    /// the tenant twice: it gets the same outcome under its own run id, and the log says so.
     func sync(_ command: SyncCommand, readyTimeout: Duration = .seconds(30), onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> RunResult {
+        if let active = activeSync {
+            var same = command
+            same.runID = active.runID
+            if same == active {
+                logger.info("sync request joins the run in progress", metadata: ["sync.run_id": "\(command.runID)", "sync.joined_run_id": "\(active.runID)"])
+                var result = await withCheckedContinuation { joiners.append($0) }
+                result.runID = command.runID
+                return result
+            }
+        }
+        let ownsActive = activeSync == nil
+        if ownsActive { activeSync = command }
+        let result = await syncWithRetries(command, readyTimeout: readyTimeout, onProgress: onProgress)
+        if ownsActive {
+            activeSync = nil
+            let waiting = joiners
+            joiners.removeAll()
+            for joiner in waiting { joiner.resume(returning: result) }
+        }
+        return result
+    }
+
+    private func syncWithRetries(_ command: SyncCommand, readyTimeout: Duration, onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> RunResult {
         var retries = 0
         while true {
             switch await syncOnce(command, readyTimeout: readyTimeout, onProgress: onProgress) {

@@ -79,4 +79,34 @@ struct LivenessTests {
             }
         }
     }
+
+    @Test("a second sync request for a busy tenant joins the run in progress instead of syncing twice")
+    func busyTenantJoins() async throws {
+        let sites = [DemoSite(name: "busy-a", accommodations: 3, bookings: 20)]
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                try await SupervisionHarness.withDirectory { directory in
+                    let configuration = SupervisionHarness.configuration(
+                        sites: sites, endpoint: endpoint, databaseURL: url, supervision: SupervisionSettings(stuckTimeout: 1.5)
+                    )
+                    // The first worker sits on its sync until it is found stuck: the tenant stays busy.
+                    let faults = SupervisionHarness.fault("hang-on-sync", tenant: "busy-a", once: true, directory: directory)
+                    try await SupervisionHarness.withSupervisor(configuration, workerEnvironment: faults) { api in
+                        _ = try await api.readyPID("busy-a")
+                        let first = try #require(try await api.request("POST", "/api/tenants/busy-a/sync").json["run_id"] as? String)
+                        _ = try await api.waitForTenant("busy-a", "syncing") { $0["state"] as? String == "syncing" }
+                        let second = try #require(try await api.request("POST", "/api/tenants/busy-a/sync").json["run_id"] as? String)
+                        let firstRun = try await api.waitForRun(first)
+                        let secondRun = try await api.waitForRun(second)
+                        #expect(firstRun["status"] as? String == "succeeded")
+                        #expect(secondRun["status"] as? String == "succeeded")
+                        // Only one sync reached a worker: the tenant's last sync is the first run's.
+                        let status = try #require(try await api.tenants()["busy-a"])
+                        #expect((status["last_sync"] as? [String: Any])?["run_id"] as? String == first)
+                        #expect(status["restarts"] as? Int == 1)
+                    }
+                }
+            }
+        }
+    }
 }
