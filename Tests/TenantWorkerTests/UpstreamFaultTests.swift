@@ -41,7 +41,7 @@ struct UpstreamFaultTests {
                 // The fault really happens: with a single attempt the run fails.
                 try await TestDatabase.withDatabase { url in
                     try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
-                        let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: Self.patient.merging(["max_attempts": "1"]) { $1 })
+                        let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: Self.patient.merging(["max_attempts": "1", "concurrency": "1"]) { $1 })
                         let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                         #expect(result.status == .failed)
                     }
@@ -60,6 +60,31 @@ struct UpstreamFaultTests {
                     #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects") == expectedRejects)
                 }
             }
+        }
+    }
+
+    @Test("pages prefetched concurrently are committed in order and store exactly what sequential fetching stores")
+    func concurrentPrefetchMatchesSequential() async throws {
+        let site = DemoSite(name: "hotel-prefetch", accommodations: 40, bookings: 300)
+        var configuration = DemoUpstreamConfiguration(sites: [site])
+        configuration.faults = DemoUpstreamFaults(errorRate: 0.1, truncateRate: 0.1, seed: 21)
+        try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
+            var digests: [String] = []
+            for concurrency in ["1", "4"] {
+                try await TestDatabase.withDatabase { url in
+                    let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url,
+                                                     extra: Self.patient.merging(["concurrency": concurrency]) { $1 })
+                    let (result, progress) = try await offPool { try MotoPressSyncTests.sync(spec) }
+                    #expect(result.status == .succeeded, "\(result.error ?? "")")
+                    let pages = progress.filter { $0.stream == "reservations" }.map(\.page)
+                    #expect(pages == Array(1...15))
+                    let digest = try PostgresConnection(url: url).query("""
+                        SELECT md5(string_agg(booking_id || '/' || line_number || ':' || data::text, ',' ORDER BY booking_id, line_number)) FROM reservations
+                        """).rows.first?[0]
+                    digests.append(digest ?? "")
+                }
+            }
+            #expect(digests[0] == digests[1] && !digests[0].isEmpty)
         }
     }
 

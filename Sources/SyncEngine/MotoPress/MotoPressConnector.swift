@@ -23,6 +23,8 @@ public struct MotoPressConnector: Connector {
     let perPage: Int
     let retryPolicy: RetryPolicy
     let filter: ReservationFilter
+    /// Pages fetched at once when the page count is known (`concurrency`, 1–8, default 4).
+    let concurrency: Int
 
     public init(settings: ConnectorSettings, retryPolicy: RetryPolicy? = nil) throws(SyncError) {
         var baseURL = try settings.required("base_url")
@@ -43,6 +45,11 @@ public struct MotoPressConnector: Connector {
             self.retryPolicy = try RetryPolicy(settings: settings)
         }
         self.filter = try ReservationFilter(settings: settings)
+        let concurrency = try settings.integer("concurrency", default: 4)
+        guard (1...8).contains(concurrency) else {
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): concurrency must be between 1 and 8")
+        }
+        self.concurrency = concurrency
     }
 
     public func sync(stream: StreamDefinition, context: SyncContext) throws(SyncError) -> StreamCounts {
@@ -65,8 +72,10 @@ public struct MotoPressConnector: Connector {
         }
         var tally = ReservationFilter.Tally()
         let today = Date()
+        let prefetcher = PagePrefetcher(concurrency: concurrency)
+        defer { prefetcher.drain() }
         let counts = try driver.run(pass: pass) { number throws(SyncError) in
-            let page = try pager.fetch(collection: collection, page: number, modifiedAfter: isReservations ? pass.since : nil)
+            let page = try pager.fetch(collection: collection, page: number, modifiedAfter: isReservations ? pass.since : nil, prefetcher: prefetcher)
             return FetchedPage(
                 payload: page, keys: page.records.map { String($0.externalID) },
                 isLast: pager.isLast(page, number: number), totalPages: page.totalPages

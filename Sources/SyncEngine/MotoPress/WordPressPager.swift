@@ -6,7 +6,7 @@ import Foundation
 /// Asks for `orderby=id&order=asc` so that records created during the sync land on later pages
 /// instead of shifting earlier ones. The last page is known from `X-WP-TotalPages`; without it, from
 /// the absence of a `Link: <…>; rel="next"` header; without either, it is the first short page.
-struct WordPressPager {
+struct WordPressPager: @unchecked Sendable {
     /// The largest page WordPress serves.
     static let maximumPerPage = 100
 
@@ -34,23 +34,51 @@ struct WordPressPager {
         return url
     }
 
+    /// The request for `page` of `collection`.
+    func request(collection: String, page: Int, modifiedAfter: String? = nil) -> HTTPRequest {
+        HTTPRequest(
+            url: url(collection: collection, page: page, modifiedAfter: modifiedAfter),
+            headers: [(name: "Accept", value: "application/json")], basicAuth: credentials
+        )
+    }
+
     /// Fetches and parses one page; a body that is not a JSON array is fetched again, then fails with the URL and reason.
-    func fetch(collection: String, page: Int, modifiedAfter: String? = nil) throws(SyncError) -> Page {
-        let url = url(collection: collection, page: page, modifiedAfter: modifiedAfter)
-        let request = HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")], basicAuth: credentials)
-        return try fetcher.perform(request) { response throws(SyncError) in
-            do throws(SyncError) {
-                let parsed = try JSONRecord.parseArray(response.body)
-                return Page(
-                    records: parsed.records,
-                    invalid: parsed.invalid,
-                    totalPages: response.header("X-WP-TotalPages").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
-                    total: response.header("X-WP-Total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
-                    hasNext: Self.hasNextLink(response)
-                )
-            } catch {
-                throw SyncError(code: error.code, message: "GET \(URLRedactor.redact(url)): \(error.message)")
+    ///
+    /// With a `prefetcher`, a page it already holds is used as is, and once the page count is known
+    /// the following pages are requested concurrently.
+    func fetch(collection: String, page: Int, modifiedAfter: String? = nil, prefetcher: PagePrefetcher? = nil) throws(SyncError) -> Page {
+        let request = request(collection: collection, page: page, modifiedAfter: modifiedAfter)
+        var parsed: Page?
+        if let response = prefetcher?.take(page) {
+            parsed = try? parse(response, url: request.url)
+        }
+        let result: Page
+        if let parsed {
+            result = parsed
+        } else {
+            result = try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: request.url) }
+        }
+        if let prefetcher, let totalPages = result.totalPages {
+            let pager = self
+            prefetcher.schedule(after: page, totalPages: totalPages) { number in
+                pager.request(collection: collection, page: number, modifiedAfter: modifiedAfter)
             }
+        }
+        return result
+    }
+
+    private func parse(_ response: HTTPResponse, url: String) throws(SyncError) -> Page {
+        do throws(SyncError) {
+            let parsed = try JSONRecord.parseArray(response.body)
+            return Page(
+                records: parsed.records,
+                invalid: parsed.invalid,
+                totalPages: response.header("X-WP-TotalPages").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                total: response.header("X-WP-Total").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) },
+                hasNext: Self.hasNextLink(response)
+            )
+        } catch {
+            throw SyncError(code: error.code, message: "GET \(URLRedactor.redact(url)): \(error.message)")
         }
     }
 
