@@ -49,6 +49,7 @@ public final class SupervisorApp: Sendable {
             outbox: WebhookOutbox(configuration: configuration),
             logger: logger
         )
+        try await coordinator.recoverAbandonedRuns()
         let processEnvironment = ProcessInfo.processInfo.environment
         let authenticator = try APIKeyAuthenticator(configuration.apiKeys, environment: processEnvironment)
         if authenticator.isEmpty {

@@ -62,11 +62,17 @@ public final class RunCoordinator: Service, Sendable {
         return snapshot
     }
 
-    public func run() async throws {
+    /// Marks runs a previous supervisor left unfinished as interrupted (queuing their callbacks).
+    ///
+    /// Called before the API accepts requests, so it can never catch a run this supervisor just queued.
+    func recoverAbandonedRuns() async throws {
         let interrupted = try await store.interruptAbandonedRuns(outbox: outbox)
         if !interrupted.isEmpty {
             logger.warning("marked runs of a previous supervisor as interrupted", metadata: ["run.ids": "\(interrupted.joined(separator: ","))"])
         }
+    }
+
+    public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { [requestSink] in
                 try? await gracefulShutdown()

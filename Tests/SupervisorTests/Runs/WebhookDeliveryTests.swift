@@ -99,4 +99,34 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    @Test("410 Gone disables the endpoint: later runs' callbacks to it are not sent")
+    func goneDisablesEndpoint() async throws {
+        let sites = [DemoSite(name: "hotel-g", accommodations: 2, bookings: 3)]
+        let receiver = try WebhookReceiver(script: [410])
+        try await receiver.withRunning { hookURL in
+            try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+                try await TestDatabase.withDatabase(migrated: false) { url in
+                    var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                    Self.configure(&configuration, url: hookURL)
+                    try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                        let first = try #require(try await api.request("POST", "/api/sync?background=false").json["run_id"] as? String)
+                        _ = try #require(try await receiver.arrivals.next(timeout: .seconds(30)))
+                        _ = try await eventually("first delivery disabled") { () -> Bool? in
+                            let list = try await api.request("GET", "/api/runs/\(first)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+                            return list.first?["status"] as? String == "disabled" ? true : nil
+                        }
+                        let second = try #require(try await api.request("POST", "/api/sync?background=false").json["run_id"] as? String)
+                        let delivery = try await eventually("second delivery settled") { () -> [String: Any]? in
+                            let list = try await api.request("GET", "/api/runs/\(second)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+                            return list.first { $0["status"] as? String != "pending" }
+                        }
+                        #expect(delivery["status"] as? String == "disabled")
+                        #expect((delivery["attempts"] as? [[String: Any]])?.isEmpty == true)
+                        #expect(receiver.received.count == 1)
+                    }
+                }
+            }
+        }
+    }
 }
