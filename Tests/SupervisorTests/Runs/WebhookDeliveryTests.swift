@@ -129,4 +129,27 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    @Test("Retry-After is honoured when it asks for longer than the schedule")
+    func retryAfter() async throws {
+        let sites = [DemoSite(name: "hotel-ra", accommodations: 2, bookings: 3)]
+        let receiver = try WebhookReceiver(script: [429])
+        try await receiver.withRunning { hookURL in
+            try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+                try await TestDatabase.withDatabase(migrated: false) { url in
+                    var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                    Self.configure(&configuration, url: hookURL)
+                    try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                        _ = try await api.request("POST", "/api/sync")
+                        let first = try #require(try await receiver.arrivals.next(timeout: .seconds(30)))
+                        let second = try #require(try await receiver.arrivals.next(timeout: .seconds(30)))
+                        #expect(first.answered == 429 && second.answered == 200)
+                        #expect(first.id == second.id)
+                        // The schedule says 0.2 s (±10 %); Retry-After says 1 s.
+                        #expect(second.at - first.at >= .milliseconds(950))
+                    }
+                }
+            }
+        }
+    }
 }

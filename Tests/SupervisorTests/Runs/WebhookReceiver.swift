@@ -6,7 +6,7 @@ import SupervisorCore
 import TestSupport
 
 /// A real HTTP server that receives callbacks, checks their Standard Webhooks signature, and
-/// answers with the statuses the test scripts (failures first, then 200).
+/// answers with the statuses the test scripts (failures first, then 200); a 429 carries `Retry-After: 1`.
 final class WebhookReceiver: Sendable {
     struct Received: Sendable {
         var id: String
@@ -14,6 +14,7 @@ final class WebhookReceiver: Sendable {
         var body: [UInt8]
         var signatureValid: Bool
         var answered: Int
+        var at: ContinuousClock.Instant
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
     }
 
@@ -47,10 +48,11 @@ final class WebhookReceiver: Sendable {
             let status = state.script.isEmpty ? 200 : state.script.removeFirst()
             return valid ? status : 401
         }
-        let received = Received(id: id, timestamp: timestamp, body: body, signatureValid: valid, answered: status)
+        let received = Received(id: id, timestamp: timestamp, body: body, signatureValid: valid, answered: status, at: .now)
         state.withLock { $0.received.append(received) }
         arrivals.push(received)
-        return Response(status: .init(code: status))
+        // 429 asks for a pause longer than the test schedule's delays.
+        return Response(status: .init(code: status), headers: status == 429 ? [.retryAfter: "1"] : [:])
     }
 
     /// Runs the receiver on a loopback port for `body`, which gets the callback URL.
