@@ -73,11 +73,13 @@ struct MotoPressWriter {
     }
 
     /// Writes reservation lines; a line whose accommodation is unknown goes to `sync_rejects`, never in with a NULL key.
+    ///
+    /// The lines are copied (`COPY … FROM STDIN`) into a session-local staging table that empties at
+    /// commit, then upserted by one `INSERT … SELECT … ON CONFLICT … WHERE … IS DISTINCT FROM`.
     func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
-                SELECT * FROM unnest($2::bigint[], $3::integer[], $4::bigint[], $5::jsonb[], $7::bigint[])
-                    AS t(booking_id, line_number, accommodation_external_id, data, rate_external_id)
+                SELECT booking_id, line_number, accommodation_external_id, data, rate_external_id FROM reservation_staging
             ), resolved AS (
                 SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id, r.id AS rate_id
                 FROM input i
@@ -85,7 +87,7 @@ struct MotoPressWriter {
                 LEFT JOIN rates r ON r.tenant_id = $1 AND r.external_id = i.rate_external_id
             ), rejected AS (
                 INSERT INTO sync_rejects (tenant_id, run_id, stream, external_id, reason, record)
-                SELECT $1, $6, 'reservations', booking_id || '/' || line_number,
+                SELECT $1, $2, 'reservations', booking_id || '/' || line_number,
                        'quarantined: accommodation ' || coalesce(accommodation_external_id::text, '(none)')
                            || ' is not listed by the upstream (trashed or deleted there)', data
                 FROM resolved WHERE unit_id IS NULL
@@ -125,15 +127,29 @@ struct MotoPressWriter {
             """
         var seen = Set<String>()
         let unique = lines.reversed().filter { seen.insert("\($0.bookingID)/\($0.lineNumber)").inserted }.reversed()
-        return try upsert(sql, parameters: [
-            .text(tenantID),
-            .textArray(unique.map { String($0.bookingID) }),
-            .textArray(unique.map { String($0.lineNumber) }),
-            .textArray(unique.map { $0.accommodationID.map { String($0) } }),
-            .textArray(unique.map(\.json)),
-            .text(runID),
-            .textArray(unique.map { $0.rateID.map { String($0) } }),
-        ], fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
+        guard !unique.isEmpty else { return StreamCounts() }
+        // The batch goes in by COPY, then one statement upserts it from the staging table.
+        do {
+            try connection.execute("""
+                CREATE TEMP TABLE IF NOT EXISTS reservation_staging (
+                    booking_id bigint, line_number integer, accommodation_external_id bigint, data jsonb, rate_external_id bigint
+                ) ON COMMIT DELETE ROWS
+                """)
+            _ = try connection.copyFromStdin(
+                "COPY reservation_staging (booking_id, line_number, accommodation_external_id, data, rate_external_id) FROM STDIN",
+                rows: unique.map { line -> [PostgresValue] in
+                    [
+                        .text(String(line.bookingID)), .text(String(line.lineNumber)),
+                        line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
+                        line.rateID.map { .text(String($0)) } ?? .null,
+                    ]
+                }
+            )
+        } catch {
+            throw SyncError.database(error, while: "staging reservations")
+        }
+        return try upsert(sql, parameters: [.text(tenantID), .text(runID)],
+                          fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
     }
 
     func upsertRates(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
