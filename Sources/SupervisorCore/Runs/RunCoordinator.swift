@@ -20,8 +20,6 @@ public final class RunCoordinator: Service, Sendable {
     let events = RunEventLog()
     private let outbox: WebhookOutbox
     private let cancelled = CancelledRuns()
-    /// Told when a run has written callbacks to the outbox, so they go out without waiting for a poll.
-    private let onCallbacksQueued: @Sendable () -> Void
 
     struct RunRequest: Sendable {
         var runID: String
@@ -29,12 +27,8 @@ public final class RunCoordinator: Service, Sendable {
         var options: SyncOptions
     }
 
-    init(
-        store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: WebhookOutbox, logger: Logger,
-        onCallbacksQueued: @escaping @Sendable () -> Void = {}
-    ) {
+    init(store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: WebhookOutbox, logger: Logger) {
         self.outbox = outbox
-        self.onCallbacksQueued = onCallbacksQueued
         self.store = store
         self.fleet = fleet
         self.logger = logger
@@ -111,7 +105,6 @@ public final class RunCoordinator: Service, Sendable {
                 final.results = WebhookPayload.results(snapshot.tenants.flatMap(\.streams))
                 final.durationSeconds = snapshot.durationSeconds
             }
-            onCallbacksQueued()
         } catch {
             logger.error("cannot record run end", metadata: ["error": "\(error)"])
         }

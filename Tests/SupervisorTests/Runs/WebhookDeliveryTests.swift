@@ -152,4 +152,34 @@ struct WebhookDeliveryTests {
             }
         }
     }
+
+    @Test("a tenant's own webhook URL gets the payload restricted to that tenant; the global URL gets the whole run")
+    func tenantURLs() async throws {
+        let sites = ["hotel-t1", "hotel-t2"].map { DemoSite(name: $0, accommodations: 2, bookings: 4) }
+        let global = try WebhookReceiver()
+        let own = try WebhookReceiver()
+        try await global.withRunning { globalURL in
+            try await own.withRunning { ownURL in
+                try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
+                    try await TestDatabase.withDatabase(migrated: false) { url in
+                        var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                        Self.configure(&configuration, url: globalURL)
+                        configuration.tenants[1].webhookURLs = [ownURL]
+                        try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                            _ = try await api.request("POST", "/api/sync")
+                            let whole = try #require(try await global.arrivals.next(timeout: .seconds(30))).json
+                            let mine = try #require(try await own.arrivals.next(timeout: .seconds(30))).json
+                            let wholeTenants = (whole["tenants"] as? [[String: Any]] ?? []).compactMap { $0["tenant_id"] as? String }
+                            let mineTenants = (mine["tenants"] as? [[String: Any]] ?? []).compactMap { $0["tenant_id"] as? String }
+                            #expect(Set(wholeTenants) == ["hotel-t1", "hotel-t2"])
+                            #expect(mineTenants == ["hotel-t2"])
+                            let wholeNew = (whole["results"] as? [String: Int])?["new"] ?? 0
+                            let mineNew = (mine["results"] as? [String: Int])?["new"] ?? 0
+                            #expect(mineNew > 0 && mineNew < wholeNew)
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
