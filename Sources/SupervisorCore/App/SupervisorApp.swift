@@ -32,6 +32,7 @@ public final class SupervisorApp: Sendable {
         }
 
         let ownerID = configuration.supervisorID ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: configuration.tenants, databaseURL: configuration.databaseURL, logger: logger)
         let environment = WorkerEnvironment(
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
             databaseURL: configuration.databaseURL,
@@ -39,6 +40,7 @@ public final class SupervisorApp: Sendable {
             shutdownGracePeriod: configuration.shutdownGracePeriod,
             extraEnvironment: workerEnvironment,
             supervision: configuration.supervision,
+            logStore: logStore,
             configurationPath: configuration.sourcePath
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
@@ -83,10 +85,12 @@ public final class SupervisorApp: Sendable {
         group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: logStore.flushAtShutdown),
                     .init(service: deliverer),
                     .init(service: coordinator),
                     .init(service: fleet),
                     .init(service: app),
+                    .init(service: logStore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

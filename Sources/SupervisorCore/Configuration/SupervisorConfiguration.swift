@@ -19,17 +19,23 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// Seconds a worker gets to exit after `shutdown` before it is killed.
     public var shutdownGracePeriod: Double
     public var tenants: [TenantConfiguration]
+    /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
+    public var supervision: SupervisionSettings?
+    /// Connection URL workers use instead of `database_url`: a role subject to row-level security
+    /// (not the tables' owner, not `BYPASSRLS`), member of `tenantsync_worker`. `TENANTSYNC_WORKER_DATABASE_URL` overrides it.
+    public var workerDatabaseURL: String?
+    /// The file this configuration was loaded from; SIGHUP re-reads its tenants. Not part of the file.
+    public var sourcePath: String?
     /// Keys the HTTP API accepts in `X-API-KEY`; every `/api` route needs one.
     public var apiKeys: [APIKeyConfiguration] = []
     /// Callback webhooks at the end of every run.
     public var webhooks: WebhookConfiguration = WebhookConfiguration()
-    /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
-    public var supervision: SupervisionSettings?
-    /// The file this configuration was loaded from; SIGHUP re-reads its tenants. Not part of the file.
-    public var sourcePath: String?
-    /// Connection URL workers use instead of `database_url`: a role subject to row-level security
-    /// (not the tables' owner, not `BYPASSRLS`), member of `tenantsync_worker`. `TENANTSYNC_WORKER_DATABASE_URL` overrides it.
-    public var workerDatabaseURL: String?
+    /// Where the supervisor keeps its files (tenant logs go in `logs/` inside it). In a configuration
+    /// file a relative path is resolved against the file's directory, and it defaults to `.tenantsync`
+    /// beside the file; `nil` (possible only when built in code) keeps logs in memory only.
+    public var dataDirectory: String?
+    /// How tenant logs are rotated, formatted and buffered.
+    public var logs = LogSettings()
 
     public init(
         databaseURL: String,
@@ -60,10 +66,12 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case workerPath = "worker_path"
         case heartbeatInterval = "heartbeat_interval"
         case shutdownGracePeriod = "shutdown_grace_period"
-        case apiKeys = "api_keys"
-        case webhooks
         case supervision
         case workerDatabaseURL = "worker_database_url"
+        case apiKeys = "api_keys"
+        case webhooks
+        case dataDirectory = "data_directory"
+        case logs
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,10 +85,12 @@ public struct SupervisorConfiguration: Codable, Sendable {
         heartbeatInterval = try container.decodeIfPresent(Double.self, forKey: .heartbeatInterval) ?? 2
         shutdownGracePeriod = try container.decodeIfPresent(Double.self, forKey: .shutdownGracePeriod) ?? 10
         tenants = try container.decodeIfPresent([TenantConfiguration].self, forKey: .tenants) ?? []
-        apiKeys = try container.decodeIfPresent([APIKeyConfiguration].self, forKey: .apiKeys) ?? []
-        webhooks = try container.decodeIfPresent(WebhookConfiguration.self, forKey: .webhooks) ?? WebhookConfiguration()
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
         workerDatabaseURL = try container.decodeIfPresent(String.self, forKey: .workerDatabaseURL)
+        apiKeys = try container.decodeIfPresent([APIKeyConfiguration].self, forKey: .apiKeys) ?? []
+        webhooks = try container.decodeIfPresent(WebhookConfiguration.self, forKey: .webhooks) ?? WebhookConfiguration()
+        dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory)
+        logs = try container.decodeIfPresent(LogSettings.self, forKey: .logs) ?? LogSettings()
     }
 
     /// Reads and validates a configuration file; environment variables override the file.
@@ -100,6 +110,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         if let url = environment["TENANTSYNC_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let url = environment["TENANTSYNC_WORKER_DATABASE_URL"], !url.isEmpty { configuration.workerDatabaseURL = url }
         configuration.sourcePath = path
+        configuration.dataDirectory = LogSettings.resolveDataDirectory(configuration.dataDirectory, configurationFile: path)
         try configuration.validate()
         return configuration
     }
@@ -110,6 +121,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         guard (0...65535).contains(port) else { throw ConfigurationError("port \(port) is out of range") }
         guard concurrency >= 1 else { throw ConfigurationError("concurrency must be at least 1") }
         try supervision?.validate(context: "configuration")
+        try logs.validate()
         var seen = Set<String>()
         for tenant in tenants {
             guard TenantConfiguration.isValidID(tenant.id) else {
