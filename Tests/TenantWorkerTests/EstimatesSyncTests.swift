@@ -108,3 +108,38 @@ struct EstimatesSyncTests {
         }
     }
 }
+
+@Suite("Estimates connector under injected upstream faults")
+struct EstimatesFaultTests {
+    @Test("500s, 429 bursts, truncated pages and resets are retried; malformed records are rejected; exact counts")
+    func faultsAreRetried() async throws {
+        let site = DemoSite(name: "est-faults", estimates: 450)
+        var configuration = DemoUpstreamConfiguration(sites: [site])
+        configuration.faults = DemoUpstreamFaults(
+            errorRate: 0.15, rateLimitRate: 0.1, rateLimitBurst: 2, retryAfterSeconds: 0, truncateRate: 0.15, resetRate: 0.1, seed: 5
+        )
+        try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url,
+                                                 extra: ["max_attempts": "10", "retry_initial_ms": "1", "retry_max_ms": "20"])
+                let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
+                #expect(result.streams.first?.counts.created == 450)
+            }
+        }
+        var malformed = DemoUpstreamConfiguration(sites: [site])
+        malformed.faults = DemoUpstreamFaults(malformedRecordRate: 1, seed: 1)
+        try await DemoUpstreamServer.withRunningServer(configuration: malformed) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
+                // Every page carries one malformed record at its head: at least the five pages of 450.
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'estimates' AND reason = 'record has no string \"id\"'") == result.streams.first?.counts.rejected)
+                #expect((result.streams.first?.counts.rejected ?? 0) >= 5)
+            }
+        }
+    }
+}

@@ -82,6 +82,27 @@ struct ResumeAndDeletionTests {
         }
     }
 
+    @Test("a checkpoint past the end of a collection that shrank completes the pass instead of failing forever")
+    func checkpointPastTheEnd() async throws {
+        let site = DemoSite(name: "hotel-shrunk", accommodations: 5, bookings: 30)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
+                _ = try PostgresConnection(url: url).query("""
+                    INSERT INTO sync_checkpoints (tenant_id, stream, pass_mark, pass_full, pass_next_page, pass_run_id)
+                    VALUES ($1, 'reservations', now(), true, 9, 'old')
+                    """, [.text(site.name)])
+                let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE stream = 'reservations' AND pass_next_page IS NULL AND completed_mark IS NOT NULL") == 1)
+                // The next full pass reads everything.
+                let full = try await offPool { try MotoPressSyncTests.sync(spec, runID: "full", full: true) }.result
+                #expect(full.status == .succeeded)
+                #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 30)
+            }
+        }
+    }
+
     @Test("catalog streams mark vanished rows deleted on every run; bookings only on a full scan")
     func deletionsOnFullScans() async throws {
         let site = DemoSite(name: "hotel-gone", accommodations: 8, bookings: 30)

@@ -73,7 +73,7 @@ final class FaultInjector: Sendable {
             bytes = Array(bytes.prefix(bytes.count / 2))
         } else if faults.malformedRecord, let open = bytes.firstIndex(of: UInt8(ascii: "[")) {
             let empty = bytes.index(after: open) < bytes.endIndex && bytes[bytes.index(after: open)] == UInt8(ascii: "]")
-            let record = #"{"id":"not-an-id","malformed":true}"# + (empty ? "" : ",")
+            let record = #"{"id":null,"malformed":true}"# + (empty ? "" : ",")
             bytes.insert(contentsOf: Array(record.utf8), at: bytes.index(after: open))
         }
         var response = response

@@ -56,7 +56,12 @@ struct WordPressPager: @unchecked Sendable {
         if let parsed {
             result = parsed
         } else {
-            result = try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: request.url) }
+            do throws(SyncError) {
+                result = try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: request.url) }
+            } catch where page > 1 && error.message.contains("rest_post_invalid_page_number") {
+                // A resumed pass whose collection shrank since: there is nothing past the end.
+                return Page(records: [], invalid: [], totalPages: nil, total: nil, hasNext: false)
+            }
         }
         if let prefetcher, let totalPages = result.totalPages {
             let pager = self
