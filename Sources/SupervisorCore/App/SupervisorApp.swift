@@ -36,6 +36,7 @@ public final class SupervisorApp: Sendable {
         let environment = WorkerEnvironment(
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
             databaseURL: configuration.databaseURL,
+            workerDatabaseURL: configuration.workerDatabaseURL,
             heartbeatInterval: configuration.heartbeatInterval,
             shutdownGracePeriod: configuration.shutdownGracePeriod,
             extraEnvironment: workerEnvironment,
