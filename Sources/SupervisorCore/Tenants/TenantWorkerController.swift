@@ -19,13 +19,13 @@ actor TenantWorkerController {
     private(set) var shuttingDown = false
     private(set) var process: WorkerProcess?
     private var readySince: ContinuousClock.Instant?
-    private var streams: [String] = []
-    private var lastExit: WorkerExit?
+    private(set) var streams: [String] = []
+    private(set) var lastExit: WorkerExit?
     private var lastFatal: String?
-    private var badLines = 0
-    private var currentRunID: String?
-    private var latestProgress: SyncProgress?
-    private var lastSync: TenantStatus.LastSync?
+    private(set) var badLines = 0
+    private(set) var currentRunID: String?
+    private(set) var latestProgress: SyncProgress?
+    private(set) var lastSync: TenantStatus.LastSync?
     /// When the worker last said anything: heartbeats and every other message.
     var lastHeardAt: ContinuousClock.Instant?
     /// When the sync in hand last made progress (or started).
@@ -387,34 +387,5 @@ actor TenantWorkerController {
 
     private func failure(_ runID: String, _ message: String) -> RunResult {
         RunResult(runID: runID, status: .failed, streams: [], error: message, durationMilliseconds: 0)
-    }
-
-    // MARK: Status
-
-    /// A snapshot for status displays.
-    func status() -> TenantStatus {
-        TenantStatus(
-            id: tenant.id,
-            connector: tenant.connector,
-            enabled: tenant.enabled,
-            state: lifecycle.state,
-            stateCause: lifecycle.cause,
-            pid: process?.pid,
-            restarts: lifecycle.restarts,
-            streams: streams,
-            uptimeSeconds: process == nil ? nil : lifecycle.startedAt.map { Self.seconds(ContinuousClock.now - $0) },
-            cpuPercent: process == nil ? nil : cpuPercent,
-            rssBytes: process == nil ? nil : sample?.residentBytes,
-            currentRunID: currentRunID,
-            progress: latestProgress,
-            lastSync: lastSync,
-            lastExit: lastExit?.description,
-            lastError: lifecycle.lastError,
-            badLines: badLines
-        )
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+
+extension TenantWorkerController {
+    /// A snapshot for status displays.
+    func status() -> TenantStatus {
+        TenantStatus(
+            id: tenant.id,
+            connector: tenant.connector,
+            enabled: tenant.enabled,
+            state: lifecycle.state,
+            stateCause: lifecycle.cause,
+            pid: process?.pid,
+            restarts: lifecycle.restarts,
+            streams: streams,
+            uptimeSeconds: process == nil ? nil : lifecycle.startedAt.map { Self.seconds(ContinuousClock.now - $0) },
+            cpuPercent: process == nil ? nil : cpuPercent,
+            rssBytes: process == nil ? nil : sample?.residentBytes,
+            currentRunID: currentRunID,
+            progress: latestProgress,
+            lastSync: lastSync,
+            lastExit: lastExit?.description,
+            lastError: lifecycle.lastError,
+            badLines: badLines
+        )
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
