@@ -38,7 +38,23 @@ struct MotoPressWriter {
         ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
     }
 
+    /// Tables whose rows belong to an accommodation type: the same columns, the same upsert.
+    ///
+    /// The table name comes from this fixed list only, never from data.
+    enum TypeChildTable: String {
+        case accommodations
+        case rates
+    }
+
     func upsertAccommodations(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        try upsertTypeChildren(.accommodations, records, on: connection)
+    }
+
+    func upsertRates(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        try upsertTypeChildren(.rates, records, on: connection)
+    }
+
+    private func upsertTypeChildren(_ table: TypeChildTable, _ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
                 SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
@@ -48,7 +64,7 @@ struct MotoPressWriter {
                 LEFT JOIN accommodation_types at
                     ON at.tenant_id = $1 AND at.external_id = (i.data->>'accommodation_type_id')::bigint
             ), written AS (
-                INSERT INTO accommodations AS t
+                INSERT INTO \(table.rawValue) AS t
                     (tenant_id, external_id, accommodation_type_id, accommodation_type_external_id, title, status, data)
                 SELECT $1, external_id, type_id, type_external_id, coalesce(data->>'title', ''), data->>'status', data
                 FROM resolved
@@ -150,40 +166,6 @@ struct MotoPressWriter {
         }
         return try upsert(sql, parameters: [.text(tenantID), .text(runID)],
                           fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
-    }
-
-    func upsertRates(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
-        let sql = """
-            WITH input AS (
-                SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
-            ), resolved AS (
-                SELECT i.external_id, i.data, (i.data->>'accommodation_type_id')::bigint AS type_external_id, at.id AS type_id
-                FROM input i
-                LEFT JOIN accommodation_types at
-                    ON at.tenant_id = $1 AND at.external_id = (i.data->>'accommodation_type_id')::bigint
-            ), written AS (
-                INSERT INTO rates AS t
-                    (tenant_id, external_id, accommodation_type_id, accommodation_type_external_id, title, status, data)
-                SELECT $1, external_id, type_id, type_external_id, coalesce(data->>'title', ''), data->>'status', data
-                FROM resolved
-                ON CONFLICT (tenant_id, external_id) DO UPDATE SET
-                    accommodation_type_id = excluded.accommodation_type_id,
-                    accommodation_type_external_id = excluded.accommodation_type_external_id,
-                    title = excluded.title, status = excluded.status, data = excluded.data,
-                    updated_at = now(), deleted_at = NULL
-                WHERE t.data IS DISTINCT FROM excluded.data
-                   OR t.accommodation_type_id IS DISTINCT FROM excluded.accommodation_type_id
-                   OR t.deleted_at IS NOT NULL
-                RETURNING (xmax = 0) AS inserted
-            )
-            SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
-            """
-        let unique = Self.lastByID(records)
-        return try upsert(sql, parameters: [
-            .text(tenantID),
-            .textArray(unique.map { String($0.externalID) }),
-            .textArray(unique.map(\.json)),
-        ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
     }
 
     /// Marks the tenant's rows whose key is not in `seen` as deleted upstream; returns how many.
