@@ -18,7 +18,7 @@ struct StatusCommand: ParsableCommand {
             return
         }
         let tenants = object["tenants"] as? [[String: Any]] ?? []
-        let header = ["TENANT", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "PROGRESS"]
+        let header = ["TENANT", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "LOG DROPS", "PROGRESS"]
         var rows: [[String]] = [header]
         for tenant in tenants {
             let progress = (tenant["progress"] as? [String: Any]).map { p in
@@ -33,6 +33,7 @@ struct StatusCommand: ParsableCommand {
                 (tenant["cpu_percent"] as? Double).map { String(format: "%.1f%%", $0) } ?? "-",
                 (tenant["rss_bytes"] as? Int).map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "-",
                 (tenant["last_sync"] as? [String: Any]).map(Self.lastSync) ?? "-",
+                "\(tenant["dropped_log_lines"] ?? 0)",
                 progress,
             ])
         }

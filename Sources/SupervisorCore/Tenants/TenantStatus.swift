@@ -28,6 +28,8 @@ public struct TenantStatus: Codable, Sendable {
     public var lastError: String?
     /// Stdout lines from the worker that were not valid protocol messages.
     public var badLines: Int
+    /// Log lines dropped for followers that fell behind, or before the disk writer caught up.
+    public var droppedLogLines: UInt64 = 0
 
     /// The outcome of a tenant's most recent sync.
     public struct LastSync: Codable, Sendable {
@@ -56,5 +58,6 @@ public struct TenantStatus: Codable, Sendable {
         case lastExit = "last_exit"
         case lastError = "last_error"
         case badLines = "bad_lines"
+        case droppedLogLines = "dropped_log_lines"
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 extension TenantWorkerController {
     /// A snapshot for status displays.
     func status() -> TenantStatus {
-        TenantStatus(
+        var status = TenantStatus(
             id: tenant.id,
             connector: tenant.connector,
             enabled: tenant.enabled,
@@ -22,6 +22,10 @@ extension TenantWorkerController {
             lastError: lifecycle.lastError,
             badLines: badLines
         )
+        if let counters = logStore.counters()[tenant.id] {
+            status.droppedLogLines = counters.droppedByFollowers + counters.droppedFromFiles
+        }
+        return status
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -11,6 +11,8 @@ import Logging
 actor TenantWorkerController {
     let tenant: TenantConfiguration
     private let environment: WorkerEnvironment
+    /// Where this tenant's log lines go; its counters show in the status.
+    var logStore: TenantLogStore { environment.logStore }
     var logger: Logger
 
     private(set) var lifecycle: WorkerLifecycle

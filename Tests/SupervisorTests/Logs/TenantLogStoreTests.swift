@@ -1,5 +1,6 @@
 import Foundation
 import IPC
+import Logging
 import Testing
 @testable import SupervisorCore
 
@@ -173,6 +174,24 @@ struct TenantLogStoreTests {
         #expect(await follower.next(timeout: .milliseconds(50)) == .idle)
         store.unfollow(follower)
         #expect(await follower.next(timeout: .seconds(5)) == .finished)
+    }
+
+    @Test("a tenant's status shows the log lines its followers dropped")
+    func statusShowsDrops() async throws {
+        let store = TenantLogStore(directory: nil, settings: LogSettings(followerBuffer: 10))
+        let tenant = TenantConfiguration(id: "t", connector: "motopress", settings: [:])
+        let environment = WorkerEnvironment(
+            executable: "/nonexistent", databaseURL: "postgresql://127.0.0.1:1/x", heartbeatInterval: 1,
+            shutdownGracePeriod: 1, logStore: store
+        )
+        let controller = TenantWorkerController(tenant: tenant, environment: environment, logger: Logger(label: "test"))
+        #expect(await controller.status().droppedLogLines == 0)
+        let follower = store.follow(LogFilter(tenant: "t"))
+        for index in 0..<25 {
+            store.append(tenant: "t", pid: nil, level: "info", source: .log, message: "entry \(index)")
+        }
+        #expect(await controller.status().droppedLogLines == 15)
+        store.unfollow(follower)
     }
 
     @Test("when the disk falls behind, appends do not wait: lines are counted as dropped and a notice marks the gap")
