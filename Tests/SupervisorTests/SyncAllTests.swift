@@ -66,4 +66,33 @@ struct SyncAllTests {
             }
         }
     }
+
+    @Test("a second sync request for a tenant that is syncing joins the run in progress and says so")
+    func busyTenantJoins() async throws {
+        let sites = [DemoSite(name: "hotel-busy", accommodations: 10, bookings: 400)]
+        let upstream = DemoUpstreamConfiguration(sites: sites, latency: .milliseconds(250))
+        try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    let first = try await api.request("POST", "/api/tenants/hotel-busy/sync")
+                    #expect(first.status == 202)
+                    #expect(first.json["joined"] as? Bool == false)
+                    let runID = try #require(first.json["run_id"] as? String)
+                    let second = try await api.request("POST", "/api/tenants/hotel-busy/sync")
+                    #expect(second.status == 202)
+                    #expect(second.json["run_id"] as? String == runID)
+                    #expect(second.json["joined"] as? Bool == true)
+                    #expect((second.json["message"] as? String)?.contains("already syncing") == true)
+                    let run = try await api.waitForRun(runID)
+                    #expect(run["status"] as? String == "succeeded")
+                    // Once the tenant is done, a new request starts a new run.
+                    let third = try await api.request("POST", "/api/tenants/hotel-busy/sync")
+                    #expect(third.json["run_id"] as? String != runID)
+                    #expect(third.json["joined"] as? Bool == false)
+                    _ = try await api.waitForRun(try #require(third.json["run_id"] as? String))
+                }
+            }
+        }
+    }
 }

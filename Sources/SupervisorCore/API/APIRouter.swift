@@ -19,9 +19,11 @@ struct APIRouter {
         var runID: String
         var timestamp: String
         var tenants: [String]
+        /// Whether the request joined a run already syncing this tenant.
+        var joined = false
 
         enum CodingKeys: String, CodingKey {
-            case success, message, status, timestamp, tenants
+            case success, message, status, timestamp, tenants, joined
             case runID = "run_id"
         }
     }
@@ -86,7 +88,8 @@ struct APIRouter {
             tenantIDs = fleet.order.filter { fleet.controller(for: $0)?.tenant.enabled == true }
             guard !tenantIDs.isEmpty else { throw APIError.conflict("no_tenants", "no enabled tenants to sync") }
         }
-        let runID = try await coordinator.submit(tenantIDs: tenantIDs, scope: tenantID ?? "all", trigger: "api", options: options)
+        let submission = try await coordinator.submitJoining(tenantIDs: tenantIDs, scope: tenantID ?? "all", trigger: "api", options: options)
+        let runID = submission.runID
         guard background else {
             guard let run = try await coordinator.waitForEnd(runID) else { throw APIError.internalError("run \(runID) vanished") }
             let body = SyncFinished(
@@ -101,10 +104,13 @@ struct APIRouter {
             return try JSONResponse.make(body, headers: [.location: "/api/runs/\(runID)"])
         }
         let body = SyncAccepted(
-            message: "Background synchronization started for \(tenantIDs.count) tenant(s). This may take several minutes.",
+            message: submission.joined
+                ? "Tenant \(tenantIDs[0]) is already syncing in run \(runID); this request joined that run."
+                : "Background synchronization started for \(tenantIDs.count) tenant(s). This may take several minutes.",
             runID: runID,
             timestamp: Date().formatted(.iso8601),
-            tenants: tenantIDs
+            tenants: tenantIDs,
+            joined: submission.joined
         )
         return try JSONResponse.make(body, status: .accepted, headers: [.location: "/api/runs/\(runID)"])
     }

@@ -20,6 +20,7 @@ public final class RunCoordinator: Service, Sendable {
     let events = RunEventLog()
     private let outbox: WebhookOutbox
     private let cancelled = CancelledRuns()
+    private let active = ActiveTenantRuns()
 
     struct RunRequest: Sendable {
         var runID: String
@@ -38,12 +39,33 @@ public final class RunCoordinator: Service, Sendable {
 
     /// Stores a new run over `tenantIDs` and queues it; returns its id.
     public func submit(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> String {
+        try await submitJoining(tenantIDs: tenantIDs, scope: scope, trigger: trigger, options: options).runID
+    }
+
+    /// What a sync request started, or joined.
+    public struct Submission: Sendable {
+        /// The run the caller should follow.
+        public var runID: String
+        /// Whether the request joined a run already in progress instead of starting one.
+        public var joined: Bool
+    }
+
+    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant that is already
+    /// syncing joins the run in progress instead of queueing a second sync of the same tenant.
+    public func submitJoining(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> Submission {
+        if tenantIDs.count == 1, let holder = active.run(of: tenantIDs[0]) {
+            logger.info("tenant already syncing; request joined the run in progress", metadata: [
+                "tenant.id": "\(tenantIDs[0])", "sync.run_id": "\(holder)",
+            ])
+            return Submission(runID: holder, joined: true)
+        }
         let runID = Self.makeRunID()
         try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
         events.start(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
+        _ = active.claim(tenantIDs, for: runID)
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options))
-        return runID
+        return Submission(runID: runID, joined: false)
     }
 
     /// The run as stored, with live progress of its running tenants.
@@ -134,6 +156,7 @@ public final class RunCoordinator: Service, Sendable {
             } else {
                 result = RunResult(runID: request.runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
             }
+            defer { active.release(tenantID, from: request.runID) }
             let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
             do {
                 try await store.finishTenant(request.runID, tenantID: tenantID, status: status, result: result)
