@@ -83,8 +83,16 @@ public final class RunCoordinator: Service, Sendable {
     /// Called before the API accepts requests, so it can never catch a run this supervisor just queued.
     func recoverAbandonedRuns() async throws {
         let interrupted = try await store.interruptAbandonedRuns(outbox: outbox)
-        if !interrupted.isEmpty {
-            logger.warning("marked runs of a previous supervisor as interrupted", metadata: ["run.ids": "\(interrupted.joined(separator: ","))"])
+        guard !interrupted.isEmpty else { return }
+        logger.warning("marked runs of a previous supervisor as interrupted", metadata: [
+            "run.ids": "\(interrupted.map(\.runID).joined(separator: ","))",
+        ])
+        // Their unfinished tenants sync again, in one new run per interrupted run.
+        for run in interrupted {
+            let tenantIDs = run.tenantIDs.filter { fleet.controller(for: $0)?.tenant.enabled == true }
+            guard !tenantIDs.isEmpty else { continue }
+            let requeued = try await submit(tenantIDs: tenantIDs, scope: run.scope, trigger: "requeue:\(run.runID)", options: run.options)
+            logger.info("re-queued an interrupted run", metadata: ["sync.run_id": "\(requeued)", "run.interrupted": "\(run.runID)"])
         }
     }
 

@@ -105,14 +105,16 @@ struct RunStore: Sendable {
     }
 
     /// Marks runs a dead supervisor left queued or running as interrupted; returns their ids.
-    func interruptAbandonedRuns(outbox: WebhookOutbox) async throws -> [String] {
+    func interruptAbandonedRuns(outbox: WebhookOutbox) async throws -> [AbandonedRun] {
         try await database.withConnection { [ownerID] connection in
             try connection.withTransaction { connection in
-                _ = try connection.query("""
-                    UPDATE sync_run_tenants SET status = 'interrupted', error = 'supervisor stopped before the tenant finished', finished_at = now()
-                    WHERE status IN ('queued', 'running') AND run_id IN (
-                        SELECT id FROM sync_runs WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL))
-                    """, [.text(ownerID)])
+                let unfinished = try connection.query("""
+                    UPDATE sync_run_tenants t SET status = 'interrupted', error = 'supervisor stopped before the tenant finished', finished_at = now()
+                    FROM sync_runs r
+                    WHERE r.id = t.run_id AND t.status IN ('queued', 'running')
+                      AND r.status IN ('queued', 'running') AND (r.owner_id = $1 OR r.owner_id IS NULL)
+                    RETURNING t.run_id, t.tenant_id, r.scope, r.options::text AS options
+                    """, [.text(ownerID)]).rows
                 let ids = try connection.query("""
                     UPDATE sync_runs SET status = 'interrupted', error = 'supervisor stopped before the run finished', finished_at = now()
                     WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL)
@@ -122,7 +124,17 @@ struct RunStore: Sendable {
                 for runID in ids {
                     if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
                 }
-                return ids
+                var abandoned: [String: AbandonedRun] = [:]
+                for row in unfinished {
+                    let runID = try row.decode(String.self, "run_id")
+                    let options = (try? JSONDecoder().decode(SyncOptions.self, from: Data((row["options"] ?? "{}").utf8))) ?? SyncOptions()
+                    abandoned[runID, default: AbandonedRun(runID: runID, scope: row["scope"] ?? "all", options: options, tenantIDs: [])]
+                        .tenantIDs.append(try row.decode(String.self, "tenant_id"))
+                }
+                for runID in ids where abandoned[runID] == nil {
+                    abandoned[runID] = AbandonedRun(runID: runID, scope: "all", options: SyncOptions(), tenantIDs: [])
+                }
+                return abandoned.values.sorted { $0.runID < $1.runID }
             }
         }
     }
@@ -168,4 +180,12 @@ struct RunStore: Sendable {
             durationSeconds: run["duration"].flatMap(Double.init)
         )
     }
+}
+
+/// A run a previous supervisor left unfinished, with the tenants it never finished.
+struct AbandonedRun: Sendable {
+    var runID: String
+    var scope: String
+    var options: SyncOptions
+    var tenantIDs: [String]
 }
