@@ -1,0 +1,61 @@
+import DemoUpstreamKit
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite("SIGTERM during a sync")
+struct InterruptedRunTests {
+    @Test("SIGTERM to `tenantsync serve` mid-sync records the run and the tenant as interrupted")
+    func sigtermMidSync() async throws {
+        let sites = [DemoSite(name: "hotel-term", accommodations: 10, bookings: 8000)]
+        let upstream = DemoUpstreamConfiguration(sites: sites, latency: .milliseconds(200))
+        try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenantsync-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
+                let configPath = directory.appendingPathComponent("tenantsync.json").path
+                try ConfigurationFile.write(configuration, to: configPath)
+                let portFile = directory.appendingPathComponent("port").path
+
+                let supervisor = Process()
+                supervisor.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync"))
+                supervisor.arguments = ["serve", "--config", configPath, "--port", "0", "--port-file", portFile]
+                supervisor.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "warning"]) { _, new in new }
+                let exits = AsyncInbox<Int32>()
+                supervisor.terminationHandler = { exits.push($0.terminationStatus) }
+                try supervisor.run()
+                defer { if supervisor.isRunning { kill(supervisor.processIdentifier, SIGKILL) } }
+
+                let port = try await eventually("the supervisor to write its port") {
+                    (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
+                }
+                let api = APIClient(port: port)
+                _ = try await eventually("the worker ready") { () -> Bool? in
+                    let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
+                    return list.first?["state"] as? String == "ready" ? true : nil
+                }
+                let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
+                // Wait until reservations are being written: the sync is well under way.
+                _ = try await eventually("reservation pages to be written") { () -> Bool? in
+                    let run = try await api.request("GET", "/api/runs/\(runID)").json
+                    let progress = (run["tenants"] as? [[String: Any]])?.first?["progress"] as? [String: Any]
+                    return progress?["stream"] as? String == "reservations" ? true : nil
+                }
+
+                kill(supervisor.processIdentifier, SIGTERM)
+                #expect(try await exits.next(timeout: .seconds(60)) == 0)
+                let connection = try PostgresConnection(url: url)
+                let run = try connection.query("SELECT status FROM sync_runs WHERE id = $1", [.text(runID)]).rows.first?["status"]
+                #expect(run == "interrupted")
+                let tenant = try connection.query("SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]).rows.first?["status"]
+                #expect(tenant == "interrupted")
+                // The pages committed before the stop are kept, whole.
+                let stored = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                #expect(stored > 0)
+            }
+        }
+    }
+}
