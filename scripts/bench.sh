@@ -88,7 +88,7 @@ sync_all() {
   for _ in $(seq 1 60000); do
     case "$(api "$API/api/runs/$run" | jq -r .status)" in queued|running) sleep 0.05 ;; *) break ;; esac
   done
-  RUN_ID="$run"
+  echo "$run" >"$WORK/last-run"
   psql "$DB" -qtAc "SELECT extract(epoch FROM finished_at - started_at) FROM sync_runs WHERE id = '$run'"
 }
 fresh_database() { psql "$DATABASE_ADMIN_URL" -qc "DROP DATABASE IF EXISTS bench WITH (FORCE)" >/dev/null; psql "$DATABASE_ADMIN_URL" -qc "CREATE DATABASE bench" >/dev/null; DB="postgresql://postgres@127.0.0.1:$PG_PORT/bench"; }
@@ -106,7 +106,7 @@ for _ in $(seq 1 "$REPEAT"); do
   p1+=("$(sync_all)")
   rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
   p9+=("$(sync_all)")
-  rewritten=$(psql "$DB" -qtAc "SELECT coalesce(sum(created + updated), 0) FROM sync_run_tenants WHERE run_id = '$RUN_ID'")
+  rewritten=$(psql "$DB" -qtAc "SELECT coalesce(sum(created + updated), 0) FROM sync_run_tenants WHERE run_id = '$(cat "$WORK/last-run")'")
   peak_supervisor=$(rss_kib "$SUPERVISOR_PID")
   stop_supervisor
   # The physical limit: psql COPY of the very same rows into the same table.

@@ -51,7 +51,8 @@ public final class RunCoordinator: Service, Sendable {
     }
 
     /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant that is already
-    /// syncing joins the run in progress instead of queueing a second sync of the same tenant.
+    /// syncing in a run of its own joins that run instead of queueing a second sync of the tenant.
+    /// (A tenant syncing as part of a larger run is joined by its worker controller instead.)
     public func submitJoining(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> Submission {
         if tenantIDs.count == 1, let holder = active.run(of: tenantIDs[0]) {
             logger.info("tenant already syncing; request joined the run in progress", metadata: [
@@ -63,7 +64,8 @@ public final class RunCoordinator: Service, Sendable {
         try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
         events.start(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
-        _ = active.claim(tenantIDs, for: runID)
+        // Only one-tenant runs are joinable: a key scoped to that tenant may always follow them.
+        if tenantIDs.count == 1 { _ = active.claim(tenantIDs, for: runID) }
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options))
         return Submission(runID: runID, joined: false)
     }
