@@ -13,7 +13,7 @@ struct LivenessTests {
             try await TestDatabase.withDatabase(migrated: false) { url in
                 try await SupervisionHarness.withDirectory { directory in
                     let configuration = SupervisionHarness.configuration(
-                        sites: sites, endpoint: endpoint, databaseURL: url, supervision: SupervisionSettings(stuckTimeout: 1)
+                        sites: sites, endpoint: endpoint, databaseURL: url, supervision: SupervisionSettings(stuckTimeout: 4)
                     )
                     let faults = SupervisionHarness.fault("hang-on-sync", tenant: "hang-a", once: true, directory: directory)
                     try await SupervisionHarness.withSupervisor(configuration, workerEnvironment: faults) { api in
