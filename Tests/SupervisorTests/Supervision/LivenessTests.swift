@@ -86,7 +86,7 @@ struct LivenessTests {
             try await TestDatabase.withDatabase(migrated: false) { url in
                 try await SupervisionHarness.withDirectory { directory in
                     let configuration = SupervisionHarness.configuration(
-                        sites: sites, endpoint: endpoint, databaseURL: url, supervision: SupervisionSettings(stuckTimeout: 1.5)
+                        sites: sites, endpoint: endpoint, databaseURL: url, supervision: SupervisionSettings(stuckTimeout: 4)
                     )
                     // The first worker sits on its sync until it is found stuck: the tenant stays busy.
                     let faults = SupervisionHarness.fault("hang-on-sync", tenant: "busy-a", once: true, directory: directory)
