@@ -14,23 +14,11 @@ struct ShutdownTests {
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(at: directory) }
                 let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                let configPath = directory.appendingPathComponent("tenantsync.json").path
-                try ConfigurationFile.write(configuration, to: configPath)
-                let portFile = directory.appendingPathComponent("port").path
-
-                let supervisor = Process()
-                supervisor.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync"))
-                supervisor.arguments = ["serve", "--config", configPath, "--port", "0", "--port-file", portFile]
-                supervisor.environment = ProcessInfo.processInfo.environment.merging(["LOG_LEVEL": "warning"]) { _, new in new }
-                let exits = AsyncInbox<Int32>()
-                supervisor.terminationHandler = { exits.push($0.terminationStatus) }
-                try supervisor.run()
-                defer { if supervisor.isRunning { kill(supervisor.processIdentifier, SIGKILL) } }
-
-                let port = try await eventually("the supervisor to write its port") {
-                    (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
-                }
-                let api = APIClient(port: port)
+                let serve = try await ServeProcess.start(configuration: configuration, in: directory)
+                defer { serve.killIfRunning() }
+                let supervisor = serve.process
+                let exits = serve.exits
+                let api = serve.api
                 let pids = try await eventually("both workers ready") { () -> [Int32]? in
                     let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
                     let ready = list.filter { $0["state"] as? String == "ready" }.compactMap { $0["pid"] as? Int }.map(Int32.init)
