@@ -1,9 +1,11 @@
 import Foundation
 
-/// One upstream record: its id, its fields, and its canonical JSON text for storage.
+/// One upstream record: its id, its fields, and its JSON text for storage.
 ///
-/// The canonical text (sorted keys) is what the database compares to decide whether a row
-/// changed, so the same upstream content always yields "unchanged".
+/// The text goes into a `jsonb` column, which normalises key order and whitespace, so comparing
+/// stored and incoming `jsonb` decides whether a row changed: the same upstream content always
+/// yields "unchanged" without sorting keys here (Foundation sorts them with a locale-aware
+/// collation, which made sorting the worker's most expensive step).
 struct JSONRecord {
     var externalID: Int64
     var fields: [String: Any]
@@ -43,10 +45,10 @@ struct JSONRecord {
         return (records, invalid)
     }
 
-    /// Encodes a JSON value with sorted keys.
+    /// Encodes a JSON value; key order is left to `jsonb`.
     static func canonicalJSON(_ value: Any) -> String? {
         guard JSONSerialization.isValidJSONObject(value) || value is NSNull || value is String || value is NSNumber else { return nil }
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes]) else {
             return nil
         }
         return String(decoding: data, as: UTF8.self)
