@@ -151,7 +151,9 @@ row "P10 start $TENANTS workers to ready" "$(printf '%.2f s' "$(printf '%s\n' "$
 row "P5 memory with $TENANTS workers alive" "supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" ""
 row "P7 kill -9 a worker → replacement ready" "$(printf '%.3f s' "$(printf '%s\n' "${p7[@]}" | median)")" "≤ 0.2× supervisord" "includes the restart backoff (100 ms ± jitter); supervisord not measured by this script"
 
-# --- Write the table.
+# --- Write the table, keeping the hand-kept record of changes and their effect.
+history=""
+[ -f "$REPO_ROOT/BENCHMARKS.md" ] && history=$(sed -n '/^## What was changed/,$p' "$REPO_ROOT/BENCHMARKS.md")
 {
   echo "# Benchmarks"
   echo
@@ -167,5 +169,6 @@ row "P7 kill -9 a worker → replacement ready" "$(printf '%.3f s' "$(printf '%s
   printf '%s\n' "${results[@]}"
   echo
   echo "Not measured yet by this script: P2 (dlt), P3 (estimates at 200 ms per page), P4 (sync-all 200 × 2,000), P6 (wrk), P8 (log throughput), P11 (fetch and parse only), and the supervisord comparisons of P7 and P10."
+  if [ -n "$history" ]; then echo; printf '%s\n' "$history"; fi
 } >"$REPO_ROOT/BENCHMARKS.md"
 log "wrote BENCHMARKS.md"
