@@ -12,12 +12,9 @@ struct InterruptedRunTests {
         let upstream = DemoUpstreamConfiguration(sites: sites, latency: .milliseconds(200))
         try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
             try await TestDatabase.withDatabase(migrated: false) { url in
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenantsync-\(UUID().uuidString)")
-                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: directory) }
                 let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                let serve = try await ServeProcess.start(configuration: configuration, in: directory)
-                defer { serve.killIfRunning() }
+                let serve = try await ServeProcess.start(configuration: configuration)
+                defer { serve.cleanUp() }
                 let supervisor = serve.process
                 let exits = serve.exits
                 let api = serve.api

@@ -33,11 +33,15 @@ enum SupervisorTestHarness {
         return logger
     }
 
-    /// Starts the supervisor, runs `body` with its API client once it listens, then stops it.
-    static func withSupervisor<T: Sendable>(_ configuration: SupervisorConfiguration, _ body: @Sendable (APIClient) async throws -> T) async throws -> T {
-        let logger = quietLogger()
+    /// Starts the supervisor (its workers get `workerEnvironment`), runs `body` with its API client once
+    /// it listens, then stops it.
+    static func withSupervisor<T: Sendable>(
+        _ configuration: SupervisorConfiguration, workerEnvironment: [String: String] = [:], _ body: @Sendable (APIClient) async throws -> T
+    ) async throws -> T {
         let ports = AsyncInbox<Int>()
-        let supervisor = try await SupervisorApp(configuration: configuration, logger: logger) { port in ports.push(port) }
+        let supervisor = try await SupervisorApp(
+            configuration: configuration, logger: quietLogger(), workerEnvironment: workerEnvironment
+        ) { port in ports.push(port) }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await supervisor.run() }
             do {

@@ -9,11 +9,23 @@ public struct ServeProcess: Sendable {
     public let api: APIClient
     /// The configuration file it was started with.
     public let configPath: String
+    /// The scratch directory `start` created, removed by ``cleanUp()``.
+    private let ownedDirectory: URL?
 
-    /// Writes `configuration` into `directory`, starts the supervisor on a free port, and waits until it listens.
+    /// Writes `configuration` into `directory` (a new scratch directory when `nil`), starts the
+    /// supervisor on a free port, and waits until it listens.
     ///
-    /// The caller must stop it (a signal) or call ``killIfRunning()`` when done.
-    public static func start(configuration: some Encodable, in directory: URL, environment: [String: String] = [:]) async throws -> ServeProcess {
+    /// The caller must call ``cleanUp()`` when done (after stopping it with a signal, if the test does).
+    public static func start(configuration: some Encodable, in directory: URL? = nil, environment: [String: String] = [:]) async throws -> ServeProcess {
+        let ownedDirectory: URL?
+        if directory == nil {
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tenantsync-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+            ownedDirectory = scratch
+        } else {
+            ownedDirectory = nil
+        }
+        let directory = directory ?? ownedDirectory!
         let configPath = directory.appendingPathComponent("tenantsync.json").path
         try ConfigurationFile.write(configuration, to: configPath)
         let portFile = directory.appendingPathComponent("port").path
@@ -30,15 +42,18 @@ public struct ServeProcess: Sendable {
             let port = try await eventually("the supervisor to write its port") {
                 (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0) }
             }
-            return ServeProcess(process: supervisor, exits: exits, api: APIClient(port: port), configPath: configPath)
+            return ServeProcess(process: supervisor, exits: exits, api: APIClient(port: port), configPath: configPath, ownedDirectory: ownedDirectory)
         } catch {
             kill(supervisor.processIdentifier, SIGKILL)
+            if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
             throw error
         }
     }
 
-    /// SIGKILLs the supervisor if it is still running (cleanup after a failed test).
-    public func killIfRunning() {
+    /// SIGKILLs the supervisor if it is still running (after a failed test) and removes the scratch
+    /// directory `start` created.
+    public func cleanUp() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
     }
 }

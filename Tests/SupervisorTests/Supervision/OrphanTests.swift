@@ -25,7 +25,7 @@ struct OrphanTests {
                     var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
                     configuration.tenants.removeLast()
                     let serve = try await ServeProcess.start(configuration: configuration, in: directory)
-                    defer { serve.killIfRunning() }
+                    defer { serve.cleanUp() }
                     let supervisor = serve.process
                     let exits = serve.exits
                     let api = serve.api

@@ -26,34 +26,14 @@ enum SupervisionHarness {
 
     /// A scratch directory removed after `body`.
     static func withDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tenantsync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        return try await body(directory)
+        try await withScratchDirectory(body)
     }
 
     /// Starts the supervisor with `workerEnvironment`, runs `body` once it listens, then stops it.
     static func withSupervisor<T: Sendable>(
         _ configuration: SupervisorConfiguration, workerEnvironment: [String: String] = [:], _ body: @Sendable (APIClient) async throws -> T
     ) async throws -> T {
-        let ports = AsyncInbox<Int>()
-        let supervisor = try await SupervisorApp(
-            configuration: configuration, logger: SupervisorTestHarness.quietLogger(), workerEnvironment: workerEnvironment
-        ) { port in ports.push(port) }
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await supervisor.run() }
-            do {
-                guard let port = try await ports.next(timeout: .seconds(60)) else { throw TestSupportError("supervisor did not listen") }
-                let result = try await body(APIClient(port: port))
-                await supervisor.shutdown()
-                try await group.waitForAll()
-                return result
-            } catch {
-                await supervisor.shutdown()
-                try? await group.waitForAll()
-                throw error
-            }
-        }
+        try await SupervisorTestHarness.withSupervisor(configuration, workerEnvironment: workerEnvironment, body)
     }
 }
 
