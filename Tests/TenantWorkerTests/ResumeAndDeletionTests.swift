@@ -11,33 +11,42 @@ struct ResumeAndDeletionTests {
     @Test("a worker killed mid-stream resumes from its checkpoint: exact counts, no row twice")
     func killedWorkerResumes() async throws {
         let site = DemoSite(name: "hotel-kill", accommodations: 20, bookings: 400)
-        var configuration = DemoUpstreamConfiguration(sites: [site])
-        configuration.latency = .milliseconds(15)
         let extra = ["per_page": "10"]
-        try await DemoUpstreamServer.withRunningServer(configuration: configuration) { endpoint in
+        // The upstream holds every list page from the sixth on, so the worker is caught mid-stream
+        // with exactly five reservations pages committed, however fast or slow this machine is.
+        var holding = DemoUpstreamConfiguration(sites: [site])
+        holding.faults.holdFromPage = 6
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { clean in
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: clean, extra: extra)
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded)
                 let expectedLines = try TestDatabase.scalar(clean, "SELECT count(*) FROM reservations")
+                let firstFivePages = try TestDatabase.scalar(clean, """
+                    SELECT count(*) FROM reservations
+                    WHERE booking_id IN (SELECT DISTINCT booking_id FROM reservations ORDER BY booking_id LIMIT 50)
+                    """)
 
                 try await TestDatabase.withDatabase { url in
-                    let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: extra)
-                    let worker = try WorkerHarness()
-                    worker.send(.hello(Hello(tenantID: site.name, tenant: spec)))
-                    _ = try await worker.next { if case .ready = $0 { true } else { false } }
-                    worker.send(.sync(SyncCommand(runID: "doomed")))
-                    _ = try await worker.next { message in
-                        if case .progress(let update) = message { update.stream == "reservations" && update.page >= 3 } else { false }
+                    try await DemoUpstreamServer.withRunningServer(configuration: holding) { held in
+                        let spec = DemoTenants.motoPress(site: site, endpoint: held, databaseURL: url, extra: extra)
+                        let worker = try WorkerHarness()
+                        worker.send(.hello(Hello(tenantID: site.name, tenant: spec)))
+                        _ = try await worker.next { if case .ready = $0 { true } else { false } }
+                        worker.send(.sync(SyncCommand(runID: "doomed")))
+                        _ = try await worker.next { message in
+                            if case .progress(let update) = message { update.stream == "reservations" && update.page == 5 } else { false }
+                        }
+                        kill(worker.process.processIdentifier, SIGKILL)
+                        _ = try await worker.waitForExit()
                     }
-                    kill(worker.process.processIdentifier, SIGKILL)
-                    _ = try await worker.waitForExit()
 
                     let committed = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
                     let nextPage = try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'")
-                    #expect(committed > 0 && committed < expectedLines)
-                    #expect(nextPage >= 4 && nextPage <= 40)
+                    #expect(committed == firstFivePages && committed < expectedLines)
+                    #expect(nextPage == 6)
 
+                    let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: extra)
                     let (resumed, progress) = try await offPool { try MotoPressSyncTests.sync(spec, runID: "resumed") }
                     #expect(resumed.status == .succeeded, "\(resumed.error ?? "")")
                     // The resumed run starts at the page after the last committed one, never earlier.

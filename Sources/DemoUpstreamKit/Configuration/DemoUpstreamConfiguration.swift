@@ -64,8 +64,10 @@ public struct DemoUpstreamConfiguration: Sendable, Hashable {
         for (name, rate) in self.faults.rates where !(0...1).contains(rate) {
             throw DemoUpstreamError(code: .invalidValue, context: "faults.\(name) \(rate)")
         }
-        guard self.faults.rateLimitBurst >= 1, self.faults.retryAfterSeconds >= 0, self.faults.slowDelay >= .zero else {
-            throw DemoUpstreamError(code: .invalidValue, context: "faults: rateLimitBurst, retryAfterSeconds or slowDelay")
+        guard self.faults.rateLimitBurst >= 1, self.faults.retryAfterSeconds >= 0, self.faults.slowDelay >= .zero,
+            self.faults.holdDelay >= .zero, (self.faults.holdFromPage ?? 1) >= 1
+        else {
+            throw DemoUpstreamError(code: .invalidValue, context: "faults: rateLimitBurst, retryAfterSeconds, slowDelay, holdFromPage or holdDelay")
         }
         guard self.latency >= .zero else {
             throw DemoUpstreamError(code: .invalidValue, context: "latency \(self.latency)")

@@ -22,6 +22,10 @@ public struct DemoUpstreamFaults: Sendable, Hashable {
     public var resetRate: Double
     /// Seed of the generator that decides which requests fail.
     public var seed: UInt64
+    /// List pages numbered `holdFromPage` or later are answered only after `holdDelay` (or when the
+    /// server stops), so a client is caught partway through a collection for as long as needed.
+    public var holdFromPage: Int?
+    public var holdDelay: Duration
 
     /// No injected failures.
     public static let none = DemoUpstreamFaults()
@@ -36,7 +40,9 @@ public struct DemoUpstreamFaults: Sendable, Hashable {
         truncateRate: Double = 0,
         malformedRecordRate: Double = 0,
         resetRate: Double = 0,
-        seed: UInt64 = 0
+        seed: UInt64 = 0,
+        holdFromPage: Int? = nil,
+        holdDelay: Duration = .seconds(60)
     ) {
         self.errorRate = errorRate
         self.rateLimitRate = rateLimitRate
@@ -48,6 +54,8 @@ public struct DemoUpstreamFaults: Sendable, Hashable {
         self.malformedRecordRate = malformedRecordRate
         self.resetRate = resetRate
         self.seed = seed
+        self.holdFromPage = holdFromPage
+        self.holdDelay = holdDelay
     }
 
     /// Every rate with its name, for validation.

@@ -39,6 +39,7 @@ extension DemoUpstreamResponder {
             filtersBookings: route[2] == "bookings",
             siteOffsetSeconds: store.utcOffsetSeconds
         )
+        await self.faults.holdIfAsked(page: query.page)
         let selection = query.selection(in: collection)
         let total = selection.count
         let totalPages = (total + query.perPage - 1) / query.perPage

@@ -63,6 +63,13 @@ final class FaultInjector: Sendable {
         }
     }
 
+    /// Waits out ``DemoUpstreamFaults/holdDelay`` when `page` is held; a stopping server answers sooner.
+    func holdIfAsked(page: Int) async {
+        if let first = self.faults.holdFromPage, page >= first {
+            try? await Task.sleep(for: self.faults.holdDelay)
+        }
+    }
+
     /// Applies `faults` to a successful JSON answer.
     static func apply(_ faults: BodyFaults, to response: Response, body: ByteBuffer) async -> Response {
         if let delay = faults.delay {
