@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurlHTTP
 import Foundation
 
 /// `tenantsync logs`: recent lines of one tenant or all, optionally followed, pm2-style.
@@ -6,8 +7,17 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
         abstract: "Show (and follow) tenant logs.",
-        discussion: "Lines come from the supervisor's in-memory tail; the files under the data directory keep every line."
+        discussion: """
+            Recent lines come from the supervisor's memory, older ones from the tenant's log files. With -f the \
+            command keeps one Server-Sent Events stream open, reconnects where it left off if the connection \
+            drops, and ends with Ctrl-C.
+            """
     )
+
+    /// When the tenant prefix is coloured.
+    enum ColorMode: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
 
     @OptionGroup var api: APIOptions
 
@@ -29,37 +39,47 @@ struct LogsCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per line.")
     var json = false
 
+    @Option(name: .customLong("color"), help: "Colour the tenant prefix: auto (on a terminal, unless NO_COLOR is set), always or never.")
+    var color: ColorMode = .auto
+
     func validate() throws {
         guard lines >= 0 else { throw ValidationError("--lines must not be negative") }
     }
 
     func run() throws {
-        let colour = !json && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        var after: UInt64?
-        var limit = lines
-        while true {
-            let object = try api.request("GET", path(limit: limit, after: after))
-            let entries = object["lines"] as? [[String: Any]] ?? []
-            if after != nil, limit > 0, entries.count >= limit {
-                FileHandle.standardError.write(Data("… more lines arrived than one poll shows; the log files have them all\n".utf8))
-            }
-            for entry in entries {
+        let colour: Bool
+        switch color {
+        case .always: colour = !json
+        case .never: colour = false
+        case .auto: colour = !json && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        }
+        guard follow else {
+            let object = try api.request("GET", path(limit: lines, follow: false))
+            for entry in object["lines"] as? [[String: Any]] ?? [] {
                 print(render(entry, colour: colour))
-                if let sequence = (entry["seq"] as? NSNumber)?.uint64Value { after = max(after ?? 0, sequence) }
             }
-            guard follow else { return }
-            fflush(nil)
-            after = after ?? 0
-            limit = 1000
-            Thread.sleep(forTimeInterval: 0.5)
+            return
+        }
+        try LogStreamFollower(api: api, initialPath: path(limit: lines, follow: true), resumePath: path(limit: 0, follow: true)).run { event in
+            switch event.name {
+            case "log":
+                guard let entry = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] else { return }
+                print(render(entry, colour: colour))
+            case "dropped":
+                let object = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any]
+                let message = object?["message"] as? String ?? "dropped lines: this follower fell behind"
+                FileHandle.standardError.write(Data("tenantsync: \(message)\n".utf8))
+            default:
+                break
+            }
         }
     }
 
-    private func path(limit: Int, after: UInt64?) -> String {
+    private func path(limit: Int, follow: Bool) -> String {
         var query = [URLQueryItem(name: "lines", value: String(limit))]
         if let level { query.append(URLQueryItem(name: "level", value: level)) }
         if let grep { query.append(URLQueryItem(name: "grep", value: grep)) }
-        if let after { query.append(URLQueryItem(name: "after", value: String(after))) }
+        if follow { query.append(URLQueryItem(name: "follow", value: "true")) }
         var components = URLComponents()
         components.path = tenant.map { "/api/tenants/\($0)/logs" } ?? "/api/logs"
         components.queryItems = query

@@ -1,13 +1,15 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
 /// `/api/tenants/{id}/logs` and `/api/logs`: tails from memory and live follows (Server-Sent Events).
 ///
-/// Query: `lines` (default 100, at most the ring size), `level` (minimum: `debug`, `info`, `warn`, …),
-/// `grep` (case-insensitive substring of the message), `since` (RFC 3339 time), `after` (a `seq`
-/// already seen), `follow=true`,
-/// `format=json|text` for what each event's `data` holds.
+/// Query: `lines` (default 100, at most ``TenantLogStore/maxTailLines``; older lines than the ring
+/// holds come from the files), `level` (minimum: `debug`, `info`, `warn`, …), `grep`
+/// (case-insensitive substring of the message), `since` (RFC 3339 time), `after` (a `seq` already
+/// seen), `follow=true`, `format=json|text` for what each event's `data` holds. A follow that
+/// reconnects with `Last-Event-ID` gets the lines after that one still in memory, then live ones.
 extension APIRouter {
     struct LogTail: Encodable {
         var tenant: String?
@@ -22,11 +24,11 @@ extension APIRouter {
                 throw APIError.forbidden("this API key may not read tenant \(tenantID)")
             }
             guard fleet.controller(for: tenantID) != nil else { throw APIError.notFound("no tenant \(tenantID)") }
-            return try logs(request, tenant: tenantID)
+            return try await logs(request, tenant: tenantID)
         }
         api.get("/logs") { request, _ in
             // A tenant-scoped key sees its own tenant only.
-            try logs(request, tenant: try authenticator.principal(of: request).tenant)
+            try await logs(request, tenant: try authenticator.principal(of: request).tenant)
         }
         api.get("/logs/counters") { request, _ in
             let principal = try authenticator.principal(of: request)
@@ -34,7 +36,7 @@ extension APIRouter {
         }
     }
 
-    private func logs(_ request: Request, tenant: String?) throws -> Response {
+    private func logs(_ request: Request, tenant: String?) async throws -> Response {
         let query = request.uri.queryParameters
         let store = fleet.logStore
         var filter = LogFilter(tenant: tenant)
@@ -58,7 +60,7 @@ extension APIRouter {
         var lines = 100
         if let text = query["lines"].map(String.init), !text.isEmpty {
             guard let value = Int(text), value >= 0 else { throw APIError.badRequest("lines must be a non-negative integer") }
-            lines = min(value, store.settings.ringLines)
+            lines = min(value, TenantLogStore.maxTailLines)
         }
         let text: Bool
         switch query["format"].map(String.init) ?? "json" {
@@ -69,12 +71,17 @@ extension APIRouter {
         let follow = ["true", "1", "yes"].contains(query["follow"].map(String.init) ?? "")
         guard follow else {
             let counters = store.counters().filter { tenant == nil || $0.key == tenant }
-            return try JSONResponse.make(LogTail(tenant: tenant, lines: store.tail(filter, limit: lines), counters: counters))
+            return try JSONResponse.make(LogTail(tenant: tenant, lines: await store.historyOffPool(filter, limit: lines), counters: counters))
+        }
+        if let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!], let seen = UInt64(lastEventID) {
+            // A reconnect: what it missed, as far as memory still has it, instead of a new tail.
+            filter.after = max(filter.after ?? 0, seen)
+            lines = store.settings.ringLines
         }
 
         // Subscribe before taking the tail, then skip what the tail already showed: no gap, no repeat.
         let follower = store.follow(filter)
-        let backlog = store.tail(filter, limit: lines)
+        let backlog = await store.historyOffPool(filter, limit: lines)
         let shown = backlog.last?.sequence ?? 0
         let body = ResponseBody { writer in
             defer { store.unfollow(follower) }
@@ -107,8 +114,11 @@ extension APIRouter {
     }
 
     /// One `log` event; `text` data is the text line prefixed with the tenant (`tenant | line`).
+    /// Lines read back from the files (sequence 0) carry no `id`, so a reconnect resumes after the
+    /// last line from memory.
     static func serverSentEvent(_ entry: TenantLogEntry, text: Bool) -> String {
         let data = text ? "\(entry.tenant) | \(entry.text())" : entry.json()
-        return "id: \(entry.sequence)\nevent: log\ndata: \(data)\n\n"
+        let id = entry.sequence > 0 ? "id: \(entry.sequence)\n" : ""
+        return "\(id)event: log\ndata: \(data)\n\n"
     }
 }

@@ -7,11 +7,20 @@ import Foundation
 /// and every line goes out in one `write` loop, so no line is ever split across two files.
 /// Not thread-safe: the store touches it from its single disk queue only.
 final class RotatingLogFile {
+    /// Where a line starts: in which generation of the current file (one per rotation by this
+    /// process) and at which byte offset.
+    struct Location: Equatable {
+        var generation: Int
+        var offset: Int
+    }
+
     let path: String
     private let maxBytes: Int
     private let maxFiles: Int
     private var descriptor: Int32 = -1
     private var size = 0
+    /// Rotations so far: the file `tenant.log.k` holds generation `generation - k`.
+    private var generation = 0
 
     init(directory: String, name: String, maxBytes: Int, maxFiles: Int) {
         self.path = directory + "/" + name
@@ -23,10 +32,13 @@ final class RotatingLogFile {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Appends one line, which must end in a newline; throws with `errno` if the disk refuses.
-    func write(_ line: [UInt8]) throws(LogFileError) {
+    /// Appends one line, which must end in a newline, and returns where it starts; throws with
+    /// `errno` if the disk refuses.
+    @discardableResult
+    func write(_ line: [UInt8]) throws(LogFileError) -> Location {
         try openIfNeeded()
         if size > 0, size + line.count > maxBytes { try rotate() }
+        let start = Location(generation: generation, offset: size)
         var offset = 0
         while offset < line.count {
             let written = line.withUnsafeBytes { buffer in
@@ -39,6 +51,24 @@ final class RotatingLogFile {
             offset += written
         }
         size += line.count
+        return start
+    }
+
+    /// Opens the files for reading, newest first, each cut to the bytes before `boundary` (all of
+    /// them when `nil`); files wholly after the boundary are left out.
+    func openForReading(before boundary: Location?) -> [LogFileSlice] {
+        var slices: [LogFileSlice] = []
+        for index in 0..<max(maxFiles, 1) {
+            let candidate = index == 0 ? path : "\(path).\(index)"
+            var length = Int.max
+            if let boundary {
+                let fileGeneration = generation - index
+                if fileGeneration > boundary.generation { continue }
+                if fileGeneration == boundary.generation { length = boundary.offset }
+            }
+            if let slice = LogFileSlice(path: candidate, length: length), slice.length > 0 { slices.append(slice) }
+        }
+        return slices
     }
 
     /// Every file of this tenant, oldest first.
@@ -67,6 +97,7 @@ final class RotatingLogFile {
             }
             rename(path, "\(path).1")
         }
+        generation += 1
         try openIfNeeded()
     }
 }

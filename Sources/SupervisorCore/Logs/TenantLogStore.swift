@@ -53,7 +53,7 @@ public final class TenantLogStore: Service, Sendable {
     /// Where the files go; `nil` keeps logs in memory only.
     public let directory: String?
     private let state: Mutex<State>
-    private let disk: DiskWriter
+    let disk: LogDiskWriter
     private let defaultMasker: SecretMasker
     private let databaseURL: String?
 
@@ -71,7 +71,7 @@ public final class TenantLogStore: Service, Sendable {
         }
         state = Mutex(initial)
         defaultMasker = SecretMasker(secrets: databaseURL.flatMap { URLComponents(string: $0)?.password }.map { [$0] } ?? [])
-        disk = DiskWriter(directory: directory, settings: settings, logger: logger)
+        disk = LogDiskWriter(directory: directory, settings: settings, logger: logger)
     }
 
     // MARK: Writing
@@ -181,6 +181,19 @@ public final class TenantLogStore: Service, Sendable {
         return Array(merged.suffix(limit))
     }
 
+    /// `tenant`'s lines held in memory, oldest first.
+    func ring(of tenant: String) -> [TenantLogEntry] {
+        state.withLock { state in
+            guard let tenantState = state.tenants[tenant] else { return [] }
+            return Array(tenantState.ring[tenantState.ringHead...] + tenantState.ring[..<tenantState.ringHead])
+        }
+    }
+
+    /// Every tenant with lines or a configuration, sorted.
+    func tenantIDs() -> [String] {
+        state.withLock { $0.tenants.keys.sorted() }
+    }
+
     /// Starts following new lines that match `filter`; call ``unfollow(_:)`` when done.
     public func follow(_ filter: LogFilter) -> LogFollower {
         let follower = LogFollower(filter: filter, capacity: settings.followerBuffer)
@@ -234,82 +247,6 @@ extension TenantLogStore {
         func run() async throws {
             try? await gracefulShutdown()
             store.flush()
-        }
-    }
-}
-
-/// The store's single disk writer: a serial queue that owns every tenant's open file.
-private final class DiskWriter: @unchecked Sendable {
-    // Everything below is touched only on `queue`.
-    private let queue = DispatchQueue(label: "tenantsync.logs.disk", qos: .utility)
-    private var files: [String: RotatingLogFile] = [:]
-    private var failing: Set<String> = []
-    private let directory: String?
-    private let settings: LogSettings
-    private let logger: Logger
-
-    init(directory: String?, settings: LogSettings, logger: Logger) {
-        self.directory = directory
-        self.settings = settings
-        self.logger = logger
-        if let directory {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            } catch {
-                logger.error("cannot create the logs directory", metadata: ["logs.directory": "\(directory)", "error": "\(error.localizedDescription)"])
-            }
-        }
-    }
-
-    var enabled: Bool { directory != nil }
-
-    func enqueue(_ entry: TenantLogEntry, droppedBefore dropped: Int, done: @escaping @Sendable () -> Void) {
-        queue.async { [self] in
-            defer { done() }
-            var text = ""
-            if dropped > 0 {
-                var notice = entry
-                notice.level = "warning"
-                notice.source = .supervisor
-                notice.message = "dropped \(dropped) lines: the log disk writer fell behind"
-                notice.fields = [:]
-                text += render(notice) + "\n"
-            }
-            text += render(entry) + "\n"
-            write(Array(text.utf8), tenant: entry.tenant)
-        }
-    }
-
-    func flush() {
-        queue.sync {}
-    }
-
-    func files(of tenant: String) -> [String] {
-        queue.sync { file(for: tenant)?.allPaths() ?? [] }
-    }
-
-    private func render(_ entry: TenantLogEntry) -> String {
-        settings.format == .json ? entry.json() : entry.text()
-    }
-
-    private func file(for tenant: String) -> RotatingLogFile? {
-        guard let directory else { return nil }
-        if let file = files[tenant] { return file }
-        let file = RotatingLogFile(directory: directory, name: "\(tenant).log", maxBytes: settings.maxFileBytes, maxFiles: settings.maxFiles)
-        files[tenant] = file
-        return file
-    }
-
-    private func write(_ bytes: [UInt8], tenant: String) {
-        guard let file = file(for: tenant) else { return }
-        do {
-            try file.write(bytes)
-            failing.remove(tenant)
-        } catch {
-            // Reported once per failing spell, not once per line.
-            if failing.insert(tenant).inserted {
-                logger.error("cannot write a tenant log file", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
-            }
         }
     }
 }
