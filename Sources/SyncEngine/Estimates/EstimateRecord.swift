@@ -1,34 +1,26 @@
-import Foundation
-
-/// One estimate: its text id and canonical JSON.
+/// One estimate: its text id and its JSON as the upstream sent it.
 struct EstimateRecord {
     var id: String
     var json: String
 
     /// Parses `{"data": [...]}`; an element without a string `id` is returned in `invalid` with the reason.
     static func parsePage(_ body: [UInt8]) throws(SyncError) -> (records: [EstimateRecord], invalid: [(json: String, reason: String)]) {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(body))
-        } catch {
-            throw SyncError(code: .badPayload, message: "response is not valid JSON (\(body.count) bytes)")
+        let elements = try JSONPage.scan(body) { scanner throws(JSONScanError) -> [(span: JSONValueSpan, members: [JSONMember]?)]? in
+            guard scanner.currentByte == UInt8(ascii: "{") else { return nil }
+            let envelope = try scanner.scanObjectMembers()
+            let page = JSONObjectSlice(bytes: body, span: envelope.span, members: envelope.members)
+            guard let data = page.member("data")?.value, data.kind == .array else { return nil }
+            scanner.move(to: data.range.lowerBound)
+            let elements = try scanner.scanArrayOfObjects()
+            scanner.move(to: envelope.span.range.upperBound)
+            return elements
         }
-        guard let envelope = object as? [String: Any], let array = envelope["data"] as? [Any] else {
+        guard let elements else {
             throw SyncError(code: .badPayload, message: "response has no \"data\" array")
         }
-        var records: [EstimateRecord] = []
-        var invalid: [(json: String, reason: String)] = []
-        for element in array {
-            guard let fields = element as? [String: Any], let json = JSONRecord.canonicalJSON(fields) else {
-                invalid.append((JSONRecord.canonicalJSON(element) ?? "null", "record is not a JSON object"))
-                continue
-            }
-            guard let id = fields["id"] as? String, !id.isEmpty else {
-                invalid.append((json, "record has no string \"id\""))
-                continue
-            }
-            records.append(EstimateRecord(id: id, json: json))
+        let split = JSONPage.split(body, elements: elements) { object in
+            if let id = object.string("id"), !id.isEmpty { .success(id) } else { .failure(JSONPage.KeyError("record has no string \"id\"")) }
         }
-        return (records, invalid)
+        return (split.records.map { EstimateRecord(id: $0.key, json: $0.object.text) }, split.invalid)
     }
 }

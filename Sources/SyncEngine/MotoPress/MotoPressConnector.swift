@@ -92,9 +92,10 @@ public struct MotoPressConnector: Connector {
             case "rates":
                 counts = try writer.upsertRates(page.records, on: connection)
             default:
-                let empty = page.records.filter { ($0.fields["reserved_accommodations"] as? [Any])?.isEmpty ?? true }
+                let split = page.records.map { ($0, ReservationLine.lines(of: $0)) }
+                let empty = split.filter { $0.1.isEmpty }.map(\.0)
                 try writer.reject(stream: stream.name, records: empty.map { ($0.json, "booking \($0.externalID) has no reserved accommodations") }, on: connection)
-                let lines = filter.apply(page.records.flatMap(ReservationLine.lines(of:)), today: today, tally: &tally)
+                let lines = filter.apply(split.flatMap(\.1), today: today, tally: &tally)
                 counts = try writer.upsertReservations(lines, on: connection)
                 counts.fetched += empty.count
                 counts.rejected += empty.count

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One reserved accommodation of a booking: the unit of the `reservations` table.
 struct ReservationLine {
     var bookingID: Int64
@@ -14,29 +12,30 @@ struct ReservationLine {
     var checkOut: String?
     /// An imported iCal booking (an Airbnb block, for example): no customer, no price.
     var isBlock: Bool
-    /// The booking's JSON with this line under `reserved_accommodation`.
+    /// The booking's JSON with this line under `reserved_accommodation` instead of the whole list
+    /// under `reserved_accommodations`, built from the upstream's own text.
     var json: String
 
-    /// Splits a booking into one line per reserved accommodation.
+    /// Splits a booking into one line per reserved accommodation; none when it lists none.
     static func lines(of booking: JSONRecord) -> [ReservationLine] {
-        let reserved = booking.fields["reserved_accommodations"] as? [Any] ?? []
-        var base = booking.fields
-        base.removeValue(forKey: "reserved_accommodations")
-        let imported = (booking.fields["imported"] as? Bool) ?? ((booking.fields["imported"] as? NSNumber)?.boolValue ?? false)
+        let object = booking.object
+        guard let reserved = object.elements("reserved_accommodations"), !reserved.isEmpty else { return [] }
+        let status = object.string("status")
+        let checkIn = object.string("check_in_date")
+        let checkOut = object.string("check_out_date")
+        let imported = object.bool("imported") ?? false
         return reserved.enumerated().map { index, element in
-            let line = element as? [String: Any] ?? [:]
-            var fields = base
-            fields["reserved_accommodation"] = line
+            let line = JSONObjectSlice(bytes: object.bytes, objectAt: element)
             return ReservationLine(
                 bookingID: booking.externalID,
                 lineNumber: index + 1,
-                accommodationID: JSONRecord.integer(line["accommodation"]),
-                rateID: JSONRecord.integer(line["rate"]),
-                status: booking.fields["status"] as? String,
-                checkIn: booking.fields["check_in_date"] as? String,
-                checkOut: booking.fields["check_out_date"] as? String,
+                accommodationID: line?.integer("accommodation"),
+                rateID: line?.integer("rate"),
+                status: status,
+                checkIn: checkIn,
+                checkOut: checkOut,
                 isBlock: imported,
-                json: JSONRecord.canonicalJSON(fields) ?? booking.json
+                json: object.text(removing: "reserved_accommodations", appending: "reserved_accommodation", value: element.range)
             )
         }
     }
