@@ -79,6 +79,21 @@ struct ReservationScenarioTests {
                 #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
                 // The quarantined line keeps the whole record for whoever restores the unit.
                 #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations' AND record ? 'reserved_accommodation'") == quarantined)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations' AND external_id ~ '^[0-9]+/[0-9]+$'") == quarantined)
+
+                // Syncing everything again quarantines the same lines: their rows are updated, not added.
+                let firstSeen = try TestDatabase.scalar(url, "SELECT (extract(epoch FROM max(last_seen_at)) * 1000000)::bigint FROM sync_rejects")
+                for run in ["again", "and-again"] {
+                    let again = try await offPool { try MotoPressSyncTests.sync(spec, runID: run, full: true) }.result
+                    #expect(again.status == .succeeded, "\(again.error ?? "")")
+                    #expect(again.streams.last?.counts.rejected == quarantined)
+                }
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'") == quarantined)
+                #expect(try TestDatabase.scalar(url, """
+                    SELECT count(*) FROM sync_rejects
+                    WHERE stream = 'reservations' AND seen_count = 3 AND run_id = 'and-again'
+                      AND (extract(epoch FROM last_seen_at) * 1000000)::bigint > $1 AND last_seen_at > created_at
+                    """, [.text(String(firstSeen))]) == quarantined)
             }
         }
     }

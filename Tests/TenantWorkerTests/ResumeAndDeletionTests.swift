@@ -142,4 +142,65 @@ struct ResumeAndDeletionTests {
             }
         }
     }
+
+    @Test("a full pass cancelled mid-stream and resumed still marks the rows the upstream does not list deleted, and only them")
+    func resumedFullPassDetectsDeletions() async throws {
+        let site = DemoSite(name: "hotel-resume-gone", accommodations: 10, bookings: 100)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
+                let first = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result
+                #expect(first.status == .succeeded, "\(first.error ?? "")")
+                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                // Bookings the upstream does not list: one below every upstream id (its key would sit on
+                // the first pages, which the resumed run never fetches again) and one above them all.
+                _ = try PostgresConnection(url: url).query("""
+                    INSERT INTO reservations (tenant_id, booking_id, line_number, accommodation_unit_id, data)
+                    SELECT $1, b, 1, min(a.id), '{}' FROM accommodations a, (VALUES (-5::bigint), (888888)) AS phantom(b)
+                    WHERE a.tenant_id = $1 GROUP BY b
+                    """, [.text(site.name)])
+
+                let flag = CancellationFlag()
+                let cut = try await offPool {
+                    try MotoPressSyncTests.sync(spec, runID: "cut", full: true, cancellation: flag, progress: { update in
+                        if update.stream == "reservations", update.page == 4 { flag.cancel() }
+                    })
+                }.result
+                #expect(cut.status == .cancelled)
+                #expect(try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 5)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys WHERE stream = 'reservations'") == 4)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 0)
+
+                // Not full: it resumes the interrupted full pass from page 5.
+                let (resumed, progress) = try await offPool { try MotoPressSyncTests.sync(spec, runID: "rest") }
+                #expect(resumed.status == .succeeded, "\(resumed.error ?? "")")
+                #expect(progress.filter { $0.stream == "reservations" }.map(\.page) == Array(5...10))
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL AND booking_id IN (-5, 888888)") == 2)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
+                // The pass's keys go with it.
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys") == 0)
+            }
+        }
+    }
+
+    @Test("an interrupted pass that recorded no keys (begun before they were recorded) never infers deletions")
+    func passWithoutRecordedKeysDeletesNothing() async throws {
+        let site = DemoSite(name: "hotel-legacy-pass", accommodations: 5, bookings: 30)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
+                _ = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }
+                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                _ = try PostgresConnection(url: url).query("""
+                    INSERT INTO sync_checkpoints (tenant_id, stream, pass_mark, pass_full, pass_next_page, pass_run_id)
+                    VALUES ($1, 'reservations', now(), true, 3, 'old')
+                    ON CONFLICT (tenant_id, stream) DO UPDATE SET pass_mark = now(), pass_full = true, pass_next_page = 3, pass_run_id = 'old'
+                    """, [.text(site.name)])
+                let result = try await offPool { try MotoPressSyncTests.sync(spec, runID: "resumed") }.result
+                #expect(result.status == .succeeded, "\(result.error ?? "")")
+                // Pages 1 and 2 are unknown to it: their bookings stay.
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
+            }
+        }
+    }
 }

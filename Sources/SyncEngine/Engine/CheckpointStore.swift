@@ -11,10 +11,13 @@ struct StreamPass: Sendable {
     var firstPage: Int
     /// Whether this pass continues one that an earlier run started and did not finish.
     var resumed: Bool
+    /// Whether every page committed so far recorded its keys in `sync_pass_keys`. False only for an
+    /// interrupted pass begun before keys were recorded, whose earlier pages are unknown.
+    var keysRecorded = true
 
     /// Whether the pass sees every upstream record, so rows it never saw were deleted upstream.
-    /// A resumed pass does not know what earlier pages held, so it never infers deletions.
-    var detectsDeletions: Bool { since == nil && !resumed }
+    /// A resumed pass knows what earlier pages held from `sync_pass_keys`.
+    var detectsDeletions: Bool { since == nil && keysRecorded }
 }
 
 /// Per-stream checkpoints in `sync_checkpoints`, always written in the transaction of the page they cover.
@@ -35,7 +38,7 @@ struct CheckpointStore {
                        to_char(completed_mark AT TIME ZONE 'UTC', '\(utc)') AS completed_mark,
                        to_char(pass_mark AT TIME ZONE 'UTC', '\(utc)') AS pass_mark,
                        to_char(pass_since AT TIME ZONE 'UTC', '\(utc)') AS pass_since,
-                       pass_full, pass_next_page
+                       pass_full, pass_next_page, pass_keys_recorded
                 FROM (SELECT 1) AS one
                 LEFT JOIN sync_checkpoints ON tenant_id = $1 AND stream = $2
                 """, [.text(tenantID), .text(stream)]).rows.first
@@ -44,7 +47,8 @@ struct CheckpointStore {
             if let nextPage = column("pass_next_page").flatMap({ Int($0) }), let mark = column("pass_mark") {
                 let since = column("pass_since")
                 if !full || since == nil {
-                    return StreamPass(mark: mark, since: since, firstPage: nextPage, resumed: true)
+                    return StreamPass(mark: mark, since: since, firstPage: nextPage, resumed: true,
+                                      keysRecorded: column("pass_keys_recorded") == "t")
                 }
             }
             let since = (full || !incremental) ? nil : column("completed_mark")
@@ -55,16 +59,21 @@ struct CheckpointStore {
     }
 
     /// Records that every page before `nextPage` of `pass` is stored; call inside the page's transaction.
-    func advance(stream: String, pass: StreamPass, nextPage: Int, on connection: PostgresConnection) throws(SyncError) {
+    ///
+    /// - Parameter keysRecorded: every page of the pass so far went through ``recordKeys(stream:page:keys:on:)``.
+    func advance(stream: String, pass: StreamPass, nextPage: Int, keysRecorded: Bool, on connection: PostgresConnection) throws(SyncError) {
         do {
             _ = try connection.query("""
-                INSERT INTO sync_checkpoints AS c (tenant_id, stream, pass_mark, pass_since, pass_full, pass_next_page, pass_run_id)
-                VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5::boolean, $6::integer, $7)
+                INSERT INTO sync_checkpoints AS c
+                    (tenant_id, stream, pass_mark, pass_since, pass_full, pass_next_page, pass_run_id, pass_keys_recorded)
+                VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5::boolean, $6::integer, $7, $8::boolean)
                 ON CONFLICT (tenant_id, stream) DO UPDATE SET
                     pass_mark = excluded.pass_mark, pass_since = excluded.pass_since, pass_full = excluded.pass_full,
-                    pass_next_page = excluded.pass_next_page, pass_run_id = excluded.pass_run_id, updated_at = now()
+                    pass_next_page = excluded.pass_next_page, pass_run_id = excluded.pass_run_id,
+                    pass_keys_recorded = excluded.pass_keys_recorded, updated_at = now()
                 """, [.text(tenantID), .text(stream), .text(pass.mark), pass.since.map(PostgresValue.text) ?? .null,
-                      .text(pass.since == nil ? "true" : "false"), .text(String(nextPage)), .text(runID)])
+                      .text(pass.since == nil ? "true" : "false"), .text(String(nextPage)), .text(runID),
+                      .text(keysRecorded ? "true" : "false")])
         } catch {
             throw SyncError.database(error, while: "saving the checkpoint of \(stream)")
         }
@@ -78,10 +87,39 @@ struct CheckpointStore {
                 VALUES ($1, $2, $3::timestamptz)
                 ON CONFLICT (tenant_id, stream) DO UPDATE SET
                     completed_mark = excluded.completed_mark, pass_mark = NULL, pass_since = NULL, pass_full = NULL,
-                    pass_next_page = NULL, pass_run_id = NULL, updated_at = now()
+                    pass_next_page = NULL, pass_run_id = NULL, pass_keys_recorded = NULL, updated_at = now()
                 """, [.text(tenantID), .text(stream), .text(pass.mark)])
+            _ = try connection.query("DELETE FROM sync_pass_keys WHERE tenant_id = $1 AND stream = $2", [.text(tenantID), .text(stream)])
         } catch {
             throw SyncError.database(error, while: "completing the checkpoint of \(stream)")
+        }
+    }
+
+    /// Records the keys of page `page` of the pass in progress; call inside the page's transaction.
+    ///
+    /// Page 1 starts a pass, so it first drops whatever an abandoned pass of the stream left.
+    func recordKeys(stream: String, page: Int, keys: [String], on connection: PostgresConnection) throws(SyncError) {
+        do {
+            if page == 1 {
+                _ = try connection.query("DELETE FROM sync_pass_keys WHERE tenant_id = $1 AND stream = $2", [.text(tenantID), .text(stream)])
+            }
+            _ = try connection.query("""
+                INSERT INTO sync_pass_keys (tenant_id, stream, page, keys) VALUES ($1, $2, $3::integer, $4::text[])
+                ON CONFLICT (tenant_id, stream, page) DO UPDATE SET keys = excluded.keys
+                """, [.text(tenantID), .text(stream), .text(String(page)), .textArray(keys)])
+        } catch {
+            throw SyncError.database(error, while: "recording the keys of page \(page) of \(stream)")
+        }
+    }
+
+    /// Every key recorded by the pass in progress, the current page's included once recorded.
+    func recordedKeys(stream: String, on connection: PostgresConnection) throws(SyncError) -> [String] {
+        do {
+            return try connection.query("""
+                SELECT DISTINCT unnest(keys) AS key FROM sync_pass_keys WHERE tenant_id = $1 AND stream = $2
+                """, [.text(tenantID), .text(stream)]).rows.compactMap { $0["key"] ?? nil }
+        } catch {
+            throw SyncError.database(error, while: "reading the keys seen by the pass over \(stream)")
         }
     }
 }

@@ -37,7 +37,9 @@ struct PagedStreamDriver {
     /// Fetches pages from `pass.firstPage` until the last one, writing each with `write`.
     ///
     /// - Parameter softDelete: marks rows whose key the pass never saw as deleted; called in the last
-    ///   page's transaction, only when the pass saw every upstream record.
+    ///   page's transaction, only when the pass saw every upstream record. The keys of each page are
+    ///   recorded in `sync_pass_keys` in that page's transaction, so a pass resumed after a kill knows
+    ///   what the pages committed before it held.
     func run<Payload>(
         pass: StreamPass,
         fetch: (_ page: Int) throws(SyncError) -> FetchedPage<Payload>,
@@ -45,21 +47,26 @@ struct PagedStreamDriver {
         softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = nil
     ) throws(SyncError) -> StreamCounts {
         var total = StreamCounts()
-        var seen: [String] = []
         var number = pass.firstPage
+        let recording = pass.detectsDeletions && softDelete != nil
         while true {
             try context.checkCancellation()
             let page = try fetch(number)
-            if pass.detectsDeletions { seen.append(contentsOf: page.keys) }
             let deleted: Int = try inTransaction(page: number) { connection throws(SyncError) in
                 let counts = try write(page, connection)
                 total.add(counts)
+                if recording {
+                    try checkpoints.recordKeys(stream: stream, page: number, keys: page.keys, on: connection)
+                }
                 if page.isLast {
-                    let deleted = pass.detectsDeletions ? try softDelete?(seen, connection) ?? 0 : 0
+                    var deleted = 0
+                    if recording, let softDelete {
+                        deleted = try softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+                    }
                     try checkpoints.complete(stream: stream, pass: pass, on: connection)
                     return deleted
                 }
-                try checkpoints.advance(stream: stream, pass: pass, nextPage: number + 1, on: connection)
+                try checkpoints.advance(stream: stream, pass: pass, nextPage: number + 1, keysRecorded: recording, on: connection)
                 return 0
             }
             context.logger.debug("page written", metadata: [

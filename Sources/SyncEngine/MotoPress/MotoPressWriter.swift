@@ -102,11 +102,14 @@ struct MotoPressWriter {
                 LEFT JOIN accommodations a ON a.tenant_id = $1 AND a.external_id = i.accommodation_external_id
                 LEFT JOIN rates r ON r.tenant_id = $1 AND r.external_id = i.rate_external_id
             ), rejected AS (
-                INSERT INTO sync_rejects (tenant_id, run_id, stream, external_id, reason, record)
+                INSERT INTO sync_rejects AS r (tenant_id, run_id, stream, external_id, reason, record)
                 SELECT $1, $2, 'reservations', booking_id || '/' || line_number,
                        'quarantined: accommodation ' || coalesce(accommodation_external_id::text, '(none)')
                            || ' is not listed by the upstream (trashed or deleted there)', data
                 FROM resolved WHERE unit_id IS NULL
+                ON CONFLICT (tenant_id, stream, external_id) DO UPDATE SET
+                    run_id = excluded.run_id, reason = excluded.reason, record = excluded.record,
+                    last_seen_at = now(), seen_count = r.seen_count + 1
                 RETURNING 1
             ), written AS (
                 INSERT INTO reservations AS t
@@ -187,14 +190,24 @@ struct MotoPressWriter {
         }
     }
 
-    /// Stores records that could not be used at all, with the reason.
+    /// Stores records that could not be used at all, with the reason: one row per record key.
+    ///
+    /// The key is the record's `id` as text, or `md5:` and a hash of the record when it has none, so
+    /// a record rejected on every run keeps one row whose `last_seen_at` and `seen_count` move on.
     func reject(stream: String, records: [(json: String, reason: String)], on connection: PostgresConnection) throws(SyncError) {
         guard !records.isEmpty else { return }
         do {
             _ = try connection.query("""
-                INSERT INTO sync_rejects (tenant_id, run_id, stream, reason, record)
-                SELECT $1, $2, $3, reason, record::jsonb
-                FROM unnest($4::text[], $5::text[]) AS t(record, reason)
+                INSERT INTO sync_rejects AS r (tenant_id, run_id, stream, external_id, reason, record)
+                SELECT DISTINCT ON (key) $1, $2, $3, key, reason, record
+                FROM (
+                    SELECT coalesce(nullif(record->>'id', ''), 'md5:' || md5(record::text)) AS key, reason, record, position
+                    FROM unnest($4::jsonb[], $5::text[]) WITH ORDINALITY AS t(record, reason, position)
+                ) AS keyed
+                ORDER BY key, position DESC
+                ON CONFLICT (tenant_id, stream, external_id) DO UPDATE SET
+                    run_id = excluded.run_id, reason = excluded.reason, record = excluded.record,
+                    last_seen_at = now(), seen_count = r.seen_count + 1
                 """, [.text(tenantID), .text(runID), .text(stream), .textArray(records.map(\.json)), .textArray(records.map(\.reason))])
         } catch {
             throw SyncError.database(error, while: "storing rejected \(stream) records")
