@@ -8,7 +8,13 @@ import Synchronization
 /// tenant; `TENANTSYNC_WORKER_FAULT_ONCE` names a marker file so that only the first worker to
 /// create it misbehaves (its restarted successor behaves). The fault sits between the real pipes
 /// and ``WorkerRuntime``, so the runtime itself stays untouched.
+///
+/// For benchmarks against process supervisors that do not speak the protocol,
+/// `TENANTSYNC_WORKER_HELLO` holds a `hello` line that the injector gives the runtime before
+/// anything read from stdin, so the worker reaches `ready` on its own.
 enum WorkerFault: String, Sendable {
+    /// No misbehaviour: only useful with `TENANTSYNC_WORKER_HELLO`.
+    case none = "none"
     /// SIGKILLs itself when the first progress of a sync is sent: a crash mid-sync.
     case crashOnSync = "crash-on-sync"
     /// Never starts the sync it is given, while heartbeats go on: a stuck worker.
@@ -21,12 +27,18 @@ enum WorkerFault: String, Sendable {
     case noHeartbeat = "no-heartbeat"
     /// Allocates and touches memory without end after `hello`.
     case leakMemory = "leak-memory"
+    /// Once `ready` is out, writes `log` messages (`log-flood line N`) as fast as the supervisor takes
+    /// them for `TENANTSYNC_WORKER_FLOOD_SECONDS` (default 10), then one `log-flood done N lines`
+    /// message, then behaves: the log path's throughput and loss, counted by line number.
+    case logFlood = "log-flood"
 }
 
 final class WorkerFaultInjector: Sendable {
     private let fault: WorkerFault
     private let tenantID: String?
     private let markerPath: String?
+    private let hello: [UInt8]?
+    private let floodSeconds: Double
     private let armed = Atomic<Bool>(false)
     private let outputDone = DispatchSemaphore(value: 0)
 
@@ -37,13 +49,21 @@ final class WorkerFaultInjector: Sendable {
             FileHandle.standardError.write(Data("unknown TENANTSYNC_WORKER_FAULT \(name); ignored\n".utf8))
             return nil
         }
-        return WorkerFaultInjector(fault: fault, tenantID: environment["TENANTSYNC_WORKER_FAULT_TENANT"], markerPath: environment["TENANTSYNC_WORKER_FAULT_ONCE"])
+        return WorkerFaultInjector(
+            fault: fault,
+            tenantID: environment["TENANTSYNC_WORKER_FAULT_TENANT"],
+            markerPath: environment["TENANTSYNC_WORKER_FAULT_ONCE"],
+            hello: environment["TENANTSYNC_WORKER_HELLO"].flatMap { $0.isEmpty ? nil : Array($0.utf8) },
+            floodSeconds: environment["TENANTSYNC_WORKER_FLOOD_SECONDS"].flatMap(Double.init) ?? 10
+        )
     }
 
-    private init(fault: WorkerFault, tenantID: String?, markerPath: String?) {
+    private init(fault: WorkerFault, tenantID: String?, markerPath: String?, hello: [UInt8]?, floodSeconds: Double) {
         self.fault = fault
         self.tenantID = tenantID
         self.markerPath = markerPath
+        self.hello = hello
+        self.floodSeconds = floodSeconds
     }
 
     /// Puts the injector between the real stdin/stdout and the runtime; returns the runtime's ends.
@@ -55,6 +75,15 @@ final class WorkerFaultInjector: Sendable {
         }
         let codec = MessageCodec()
         let toRuntime = LineWriter(fileDescriptor: inputPipe[1])
+        let toSupervisor = LineWriter(fileDescriptor: STDOUT_FILENO)
+        if let hello {
+            if case .hello(let message) = try? codec.decodeSupervisorMessage(hello) {
+                arm(for: message.tenantID)
+            } else {
+                FileHandle.standardError.write(Data("TENANTSYNC_WORKER_HELLO is not a hello message; passed on as it is\n".utf8))
+            }
+            toRuntime.write(hello + [0x0A])
+        }
         LineReader(fileDescriptor: STDIN_FILENO, name: "fault-stdin").start { [self] event in
             switch event {
             case .line(let line):
@@ -73,12 +102,17 @@ final class WorkerFaultInjector: Sendable {
                 toRuntime.close()
             }
         }
-        let toSupervisor = LineWriter(fileDescriptor: STDOUT_FILENO)
         LineReader(fileDescriptor: outputPipe[0], name: "fault-stdout").start { [self] event in
             switch event {
             case .line(let line):
                 if isArmed, let message = try? codec.decodeWorkerMessage(line) {
                     if fault == .noHeartbeat, case .heartbeat = message { return }
+                    if fault == .logFlood, case .ready = message {
+                        toSupervisor.write(line + [0x0A])
+                        let seconds = floodSeconds
+                        Thread { Self.flood(toSupervisor, seconds: seconds) }.start()
+                        return
+                    }
                     if fault == .crashOnSync, case .progress = message {
                         toSupervisor.write(line + [0x0A])
                         kill(getpid(), SIGKILL)
@@ -127,8 +161,30 @@ final class WorkerFaultInjector: Sendable {
                 }
             }
             thread.start()
-        case .crashOnSync, .hangOnSync, .noHeartbeat:
+        case .none, .logFlood, .crashOnSync, .hangOnSync, .noHeartbeat:
             break
         }
+    }
+
+    /// Writes numbered `log` lines in chunks of about 64 KiB until `seconds` have passed.
+    private static func flood(_ output: LineWriter, seconds: Double) {
+        let prefix = Array(#"{"type":"log","level":"info","message":"log-flood line "#.utf8)
+        let suffix = Array(#"","fields":{}}"#.utf8) + [0x0A]
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        var written = 0
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(70_000)
+        while DispatchTime.now().uptimeNanoseconds < deadline {
+            chunk.removeAll(keepingCapacity: true)
+            while chunk.count < 65_536 {
+                written += 1
+                chunk += prefix
+                chunk += Array(String(written).utf8)
+                chunk += suffix
+            }
+            guard output.write(chunk) else { return }
+        }
+        let done = #"{"type":"log","level":"info","message":"log-flood done \#(written) lines","fields":{}}"#
+        output.write(Array(done.utf8) + [0x0A])
     }
 }
