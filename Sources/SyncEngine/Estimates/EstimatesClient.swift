@@ -29,11 +29,40 @@ final class EstimatesClient {
         var isLast: Bool
     }
 
-    /// `page` (from 1) of the estimates created between `startDate` and `endDate` (`YYYY-MM-DD`, inclusive).
-    func page(_ page: Int, startDate: String?, endDate: String?) throws(SyncError) -> Page {
+    /// The URL of `page` of the estimates created between `startDate` and `endDate`.
+    func url(page: Int, startDate: String?, endDate: String?) -> String {
         var url = "\(baseURL)/estimates?page=\(page)&limit=\(perPage)"
         if let startDate { url += "&start_date=\(startDate)" }
         if let endDate { url += "&end_date=\(endDate)" }
+        return url
+    }
+
+    /// `page` (from 1) of the estimates created between `startDate` and `endDate` (`YYYY-MM-DD`, inclusive).
+    ///
+    /// With a `prefetcher`, pages are requested ahead in speculative batches (the API gives no page
+    /// count); the first short page stops them.
+    func page(_ page: Int, startDate: String?, endDate: String?, prefetcher: PagePrefetcher? = nil) throws(SyncError) -> Page {
+        if let prefetcher, prefetcher.isIdle {
+            let token = try currentToken()
+            prefetcher.schedule(after: page - 1, totalPages: nil) { number in
+                request(url(page: number, startDate: startDate, endDate: endDate), token: token)
+            }
+        }
+        let result = try fetch(page, startDate: startDate, endDate: endDate, prefetcher: prefetcher)
+        if let prefetcher {
+            if result.isLast {
+                prefetcher.stop()
+            } else if let token {
+                prefetcher.schedule(after: page, totalPages: nil) { number in
+                    request(url(page: number, startDate: startDate, endDate: endDate), token: token)
+                }
+            }
+        }
+        return result
+    }
+
+    private func fetch(_ page: Int, startDate: String?, endDate: String?, prefetcher: PagePrefetcher?) throws(SyncError) -> Page {
+        let url = url(page: page, startDate: startDate, endDate: endDate)
         let perPage = perPage
         func parse(_ response: HTTPResponse) throws(SyncError) -> Page {
             do {
@@ -42,6 +71,9 @@ final class EstimatesClient {
             } catch {
                 throw SyncError(code: error.code, message: "GET \(URLRedactor.redact(url)): \(error.message)")
             }
+        }
+        if let response = prefetcher?.take(page), let parsed = try? parse(response) {
+            return parsed
         }
         let token = try currentToken()
         do throws(SyncError) {

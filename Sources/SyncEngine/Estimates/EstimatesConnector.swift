@@ -7,7 +7,9 @@ import Postgres
 ///
 /// Settings: `base_url` (the API root, under which `auth/login` and `estimates` live), `email`,
 /// `password`, optional `start_date` and `end_date` (`YYYY-MM-DD`, on creation date; a sync
-/// command's own dates win), `per_page` (1–1000, default 100) and the retry settings of
+/// command's own dates win), `per_page` (1–1000, default 100), `concurrency` (pages requested
+/// ahead at once, 1–16, default 8; the API gives no page count, so a batch may overshoot the last
+/// page by a few empty requests) and the retry settings of
 /// ``RetryPolicy/init(settings:)``. A pass without a date range sees every estimate, so rows it no
 /// longer sees are marked deleted.
 public struct EstimatesConnector: Connector {
@@ -20,6 +22,7 @@ public struct EstimatesConnector: Connector {
     let startDate: String?
     let endDate: String?
     let retryPolicy: RetryPolicy
+    let concurrency: Int
 
     public init(settings: ConnectorSettings, retryPolicy: RetryPolicy? = nil) throws(SyncError) {
         var baseURL = try settings.required("base_url")
@@ -41,6 +44,11 @@ public struct EstimatesConnector: Connector {
         } else {
             self.retryPolicy = try RetryPolicy(settings: settings)
         }
+        let concurrency = try settings.integer("concurrency", default: 8)
+        guard (1...16).contains(concurrency) else {
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): concurrency must be between 1 and 16")
+        }
+        self.concurrency = concurrency
     }
 
     public func sync(stream: StreamDefinition, context: SyncContext) throws(SyncError) -> StreamCounts {
@@ -57,8 +65,10 @@ public struct EstimatesConnector: Connector {
         let driver = PagedStreamDriver(stream: stream.name, context: context)
         let pass = try driver.begin(incremental: false)
         let everything = startDate == nil && endDate == nil
+        let prefetcher = PagePrefetcher(concurrency: concurrency)
+        defer { prefetcher.drain() }
         let counts = try driver.run(pass: pass) { number throws(SyncError) in
-            let page = try client.page(number, startDate: startDate, endDate: endDate)
+            let page = try client.page(number, startDate: startDate, endDate: endDate, prefetcher: prefetcher)
             return FetchedPage(payload: page, keys: page.records.map(\.id), isLast: page.isLast, totalPages: nil)
         } write: { fetched, connection throws(SyncError) in
             try writer.reject(records: fetched.payload.invalid, on: connection)

@@ -64,9 +64,8 @@ struct WordPressPager: @unchecked Sendable {
             }
         }
         if let prefetcher, let totalPages = result.totalPages {
-            let pager = self
             prefetcher.schedule(after: page, totalPages: totalPages) { number in
-                pager.request(collection: collection, page: number, modifiedAfter: modifiedAfter)
+                self.request(collection: collection, page: number, modifiedAfter: modifiedAfter)
             }
         }
         return result

@@ -4,17 +4,20 @@ import Synchronization
 
 /// Fetches the next pages of a stream concurrently while the current one is being written.
 ///
-/// Once the total page count is known, the pages after the one in hand are requested in batches of
-/// `concurrency` over one libcurl multi handle, on a queue of their own (never the Swift concurrency
-/// pool). Pages are still handed out, parsed and committed in order; a prefetched page that failed or
-/// does not parse is simply fetched again through the retrying path, so prefetching never changes
-/// what is stored, only how soon.
+/// Pages are requested in batches of `concurrency` over one libcurl multi handle, on a queue of
+/// their own (never the Swift concurrency pool). The next batch is requested as soon as the reader
+/// starts on the newest one, so one batch is always fetching while another is being written. With
+/// a known page count nothing past the end is requested; without one (an API that only says "this
+/// page was short") the batches are speculative and stop with ``stop()``. Pages are still handed
+/// out, parsed and committed in order; a prefetched page that failed or does not parse is simply
+/// fetched again through the retrying path, so prefetching never changes what is stored, only how soon.
 final class PagePrefetcher: @unchecked Sendable {
     let concurrency: Int
     private let fetcher: CurlMultiFetcher
     private let queue = DispatchQueue(label: "tenantsync.worker.prefetch")
     private let responses = Mutex<[Int: Result<HTTPResponse, HTTPClientError>]>([:])
     private var scheduledThrough = 0
+    private var stopped = false
     private var pending: [Int: DispatchGroup] = [:]
 
     init(concurrency: Int) {
@@ -22,16 +25,21 @@ final class PagePrefetcher: @unchecked Sendable {
         self.fetcher = CurlMultiFetcher(maximumConcurrent: self.concurrency)
     }
 
-    /// Starts fetching the batch after `page` (up to `totalPages`) if it is not already under way.
-    func schedule(after page: Int, totalPages: Int, request: @escaping @Sendable (Int) -> HTTPRequest) {
-        guard concurrency > 1, page >= scheduledThrough, page < totalPages else { return }
-        let pages = Array((page + 1)...min(page + concurrency, totalPages))
+    /// Called with each page the reader starts on (0 before the first): requests the next batch when
+    /// the reader has reached the newest one. `totalPages` bounds the batches; `nil` means unknown.
+    func schedule(after page: Int, totalPages: Int?, request: (Int) -> HTTPRequest) {
+        let last = totalPages ?? Int.max
+        guard concurrency > 1, !stopped, page > scheduledThrough - concurrency, scheduledThrough < last else { return }
+        let first = max(page, scheduledThrough) + 1
+        guard first <= last else { return }
+        let pages = Array(first...min(first + concurrency - 1, last))
         scheduledThrough = pages.last!
         // A group, unlike a work item, may be waited on once per page of the batch.
         let batch = DispatchGroup()
         for number in pages { pending[number] = batch }
+        let requests = pages.map(request)
         queue.async(group: batch) { [self] in
-            fetcher.fetchAll(pages.map(request)) { index, result in
+            fetcher.fetchAll(requests) { index, result in
                 responses.withLock { $0[pages[index]] = result }
             }
         }
@@ -45,6 +53,14 @@ final class PagePrefetcher: @unchecked Sendable {
             (200..<300).contains(response.status)
         else { return nil }
         return response
+    }
+
+    /// Whether nothing has been requested yet, as when a pass resumes partway.
+    var isIdle: Bool { scheduledThrough == 0 }
+
+    /// Requests no more batches: the reader has found the last page.
+    func stop() {
+        stopped = true
     }
 
     /// Waits for any batch still in flight, so nothing outlives the stream.
