@@ -12,6 +12,9 @@ import SyncEngine
 enum TenantWorkerMain {
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        if CommandLine.arguments.dropFirst().first == "fetch-benchmark" {
+            exit(FetchBenchmarkCommand.run(Array(CommandLine.arguments.dropFirst(2))))
+        }
         exitWithParent()
         // Test builds of supervision may ask for a misbehaving worker; see WorkerFaultInjector.
         let fault = WorkerFaultInjector.fromEnvironment()
