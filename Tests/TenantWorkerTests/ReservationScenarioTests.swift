@@ -94,6 +94,16 @@ struct ReservationScenarioTests {
                     WHERE stream = 'reservations' AND seen_count = 3 AND run_id = 'and-again'
                       AND (extract(epoch FROM last_seen_at) * 1000000)::bigint > $1 AND last_seen_at > created_at
                     """, [.text(String(firstSeen))]) == quarantined)
+
+                // A line stored after all (its unit listed again) loses its quarantine row.
+                let stored = try TestDatabase.scalar(url, "SELECT min(booking_id) FROM reservations WHERE line_number = 1")
+                _ = try PostgresConnection(url: url).query("""
+                    INSERT INTO sync_rejects (tenant_id, stream, external_id, reason) VALUES ($1, 'reservations', $2, 'quarantined: earlier')
+                    """, [.text(site.name), .text("\(stored)/1")])
+                let restored = try await offPool { try MotoPressSyncTests.sync(spec, runID: "restored", full: true) }.result
+                #expect(restored.status == .succeeded, "\(restored.error ?? "")")
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE external_id = $1", [.text("\(stored)/1")]) == 0)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'") == quarantined)
             }
         }
     }

@@ -1,7 +1,8 @@
 import IPC
 import Postgres
 
-/// Writes estimates with one `INSERT … ON CONFLICT … WHERE … IS DISTINCT FROM` per page.
+/// Writes estimates a page at a time: copied into ``StagingTable/records``, then one
+/// `INSERT … SELECT … ON CONFLICT … WHERE … IS DISTINCT FROM` whose counts come from the database.
 struct EstimatesWriter {
     let tenantID: String
     let runID: String
@@ -10,10 +11,11 @@ struct EstimatesWriter {
         guard !records.isEmpty else { return StreamCounts() }
         var seen = Set<String>()
         let unique = records.reversed().filter { seen.insert($0.id).inserted }.reversed()
+        try StagingTable.records.fill(unique.map { [.text($0.id), .text($0.json)] }, describing: "estimates", on: connection)
         do {
             let row = try connection.query("""
                 WITH input AS (
-                    SELECT * FROM unnest($2::text[], $3::jsonb[]) AS t(external_id, data)
+                    SELECT external_id, data FROM record_staging
                 ), written AS (
                     INSERT INTO estimates AS t
                         (tenant_id, external_id, name, customer_name, status, total, upstream_created_at, upstream_updated_at, data)
@@ -29,7 +31,7 @@ struct EstimatesWriter {
                     RETURNING (xmax = 0) AS inserted
                 )
                 SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
-                """, [.text(tenantID), .textArray(unique.map(\.id)), .textArray(unique.map(\.json))]).rows.first
+                """, [.text(tenantID)]).rows.first
             let created = try row?.decode(Int.self, "created") ?? 0
             let updated = try row?.decode(Int.self, "updated") ?? 0
             return StreamCounts(fetched: records.count, created: created, updated: updated, unchanged: records.count - created - updated)

@@ -3,9 +3,10 @@ import Postgres
 
 /// Writes MotoPress records into the tenant tables, one batch per statement.
 ///
-/// Each batch is a single `INSERT … SELECT FROM unnest(…) ON CONFLICT … DO UPDATE … WHERE … IS
-/// DISTINCT FROM …`: identical rows are not rewritten, and `xmax = 0` tells inserted rows from
-/// updated ones, so the counts come from the database itself.
+/// Each batch is copied (`COPY … FROM STDIN`) into a session-local ``StagingTable``, then written by
+/// a single `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM …`: identical rows
+/// are not rewritten, and `xmax = 0` tells inserted rows from updated ones, so the counts come from
+/// the database itself.
 struct MotoPressWriter {
     let tenantID: String
     let runID: String
@@ -13,7 +14,7 @@ struct MotoPressWriter {
     func upsertAccommodationTypes(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
-                SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
+                SELECT external_id::bigint AS external_id, data FROM record_staging
             ), written AS (
                 INSERT INTO accommodation_types AS t
                     (tenant_id, external_id, title, status, adults, children, total_capacity, bed_type, data)
@@ -30,12 +31,7 @@ struct MotoPressWriter {
             )
             SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
             """
-        let unique = Self.lastByID(records)
-        return try upsert(sql, parameters: [
-            .text(tenantID),
-            .textArray(unique.map { String($0.externalID) }),
-            .textArray(unique.map(\.json)),
-        ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
+        return try upsertStaged(sql, records, on: connection)
     }
 
     /// Tables whose rows belong to an accommodation type: the same columns, the same upsert.
@@ -57,7 +53,7 @@ struct MotoPressWriter {
     private func upsertTypeChildren(_ table: TypeChildTable, _ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
-                SELECT * FROM unnest($2::bigint[], $3::jsonb[]) AS t(external_id, data)
+                SELECT external_id::bigint AS external_id, data FROM record_staging
             ), resolved AS (
                 SELECT i.external_id, i.data, (i.data->>'accommodation_type_id')::bigint AS type_external_id, at.id AS type_id
                 FROM input i
@@ -80,18 +76,12 @@ struct MotoPressWriter {
             )
             SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
             """
-        let unique = Self.lastByID(records)
-        return try upsert(sql, parameters: [
-            .text(tenantID),
-            .textArray(unique.map { String($0.externalID) }),
-            .textArray(unique.map(\.json)),
-        ], fetched: records.count, duplicates: records.count - unique.count, on: connection)
+        return try upsertStaged(sql, records, on: connection)
     }
 
     /// Writes reservation lines; a line whose accommodation is unknown goes to `sync_rejects`, never in with a NULL key.
     ///
-    /// The lines are copied (`COPY … FROM STDIN`) into a session-local staging table that empties at
-    /// commit, then upserted by one `INSERT … SELECT … ON CONFLICT … WHERE … IS DISTINCT FROM`.
+    /// A line stored after all (its unit is listed again) loses its quarantine row in `sync_rejects`.
     func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
@@ -111,6 +101,10 @@ struct MotoPressWriter {
                     run_id = excluded.run_id, reason = excluded.reason, record = excluded.record,
                     last_seen_at = now(), seen_count = r.seen_count + 1
                 RETURNING 1
+            ), cleared AS (
+                DELETE FROM sync_rejects s USING resolved i
+                WHERE s.tenant_id = $1 AND s.stream = 'reservations' AND i.unit_id IS NOT NULL
+                  AND s.external_id = i.booking_id || '/' || i.line_number
             ), written AS (
                 INSERT INTO reservations AS t
                     (tenant_id, booking_id, line_number, accommodation_unit_id, accommodation_type_id, status,
@@ -147,26 +141,13 @@ struct MotoPressWriter {
         var seen = Set<String>()
         let unique = lines.reversed().filter { seen.insert("\($0.bookingID)/\($0.lineNumber)").inserted }.reversed()
         guard !unique.isEmpty else { return StreamCounts() }
-        // The batch goes in by COPY, then one statement upserts it from the staging table.
-        do {
-            try connection.execute("""
-                CREATE TEMP TABLE IF NOT EXISTS reservation_staging (
-                    booking_id bigint, line_number integer, accommodation_external_id bigint, data jsonb, rate_external_id bigint
-                ) ON COMMIT DELETE ROWS
-                """)
-            _ = try connection.copyFromStdin(
-                "COPY reservation_staging (booking_id, line_number, accommodation_external_id, data, rate_external_id) FROM STDIN",
-                rows: unique.map { line -> [PostgresValue] in
-                    [
-                        .text(String(line.bookingID)), .text(String(line.lineNumber)),
-                        line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
-                        line.rateID.map { .text(String($0)) } ?? .null,
-                    ]
-                }
-            )
-        } catch {
-            throw SyncError.database(error, while: "staging reservations")
-        }
+        try StagingTable.reservations.fill(unique.map { line -> [PostgresValue] in
+            [
+                .text(String(line.bookingID)), .text(String(line.lineNumber)),
+                line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
+                line.rateID.map { .text(String($0)) } ?? .null,
+            ]
+        }, describing: "reservations", on: connection)
         return try upsert(sql, parameters: [.text(tenantID), .text(runID)],
                           fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
     }
@@ -212,6 +193,15 @@ struct MotoPressWriter {
         } catch {
             throw SyncError.database(error, while: "storing rejected \(stream) records")
         }
+    }
+
+    /// Stages `records` (the last of each id) in ``StagingTable/records`` and runs `sql`, which reads
+    /// them from there with `$1` the tenant.
+    private func upsertStaged(_ sql: String, _ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        guard !records.isEmpty else { return StreamCounts() }
+        let unique = Self.lastByID(records)
+        try StagingTable.records.fill(unique.map { [.text(String($0.externalID)), .text($0.json)] }, describing: "records", on: connection)
+        return try upsert(sql, parameters: [.text(tenantID)], fetched: records.count, duplicates: records.count - unique.count, on: connection)
     }
 
     private func upsert(_ sql: String, parameters: [PostgresValue], fetched: Int, duplicates: Int, on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
