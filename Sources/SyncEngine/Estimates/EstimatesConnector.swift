@@ -67,18 +67,25 @@ public struct EstimatesConnector: Connector {
         let everything = startDate == nil && endDate == nil
         let prefetcher = PagePrefetcher(concurrency: concurrency)
         defer { prefetcher.drain() }
-        let counts = try driver.run(pass: pass) { number throws(SyncError) in
-            let page = try client.page(number, startDate: startDate, endDate: endDate, prefetcher: prefetcher)
-            return FetchedPage(payload: page, keys: page.records.map(\.id), isLast: page.isLast, totalPages: nil)
-        } write: { fetched, connection throws(SyncError) in
-            try writer.reject(records: fetched.payload.invalid, on: connection)
-            var counts = try writer.upsert(fetched.payload.records, on: connection)
-            counts.fetched += fetched.payload.invalid.count
-            counts.rejected += fetched.payload.invalid.count
-            return counts
-        } softDelete: { seen, connection throws(SyncError) in
-            everything ? try writer.softDelete(keeping: seen, on: connection) : 0
-        }
+        // Only a pass over every estimate can tell which ones the upstream deleted; a date range cannot.
+        let softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = everything
+            ? { seen, connection throws(SyncError) in try writer.softDelete(keeping: seen, on: connection) }
+            : nil
+        let counts = try driver.run(
+            pass: pass,
+            fetch: { number throws(SyncError) in
+                let page = try client.page(number, startDate: startDate, endDate: endDate, prefetcher: prefetcher)
+                return FetchedPage(payload: page, keys: page.records.map(\.id), isLast: page.isLast, totalPages: nil)
+            },
+            write: { fetched, connection throws(SyncError) in
+                try writer.reject(records: fetched.payload.invalid, on: connection)
+                var counts = try writer.upsert(fetched.payload.records, on: connection)
+                counts.fetched += fetched.payload.invalid.count
+                counts.rejected += fetched.payload.invalid.count
+                return counts
+            },
+            softDelete: softDelete
+        )
         context.logger.info("estimates synchronized: new \(counts.created), updated \(counts.updated), unchanged \(counts.unchanged), rejected \(counts.rejected)")
         return counts
     }
