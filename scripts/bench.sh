@@ -3,25 +3,44 @@
 # scenario several times, and writes the medians into BENCHMARKS.md.
 #   make bench           full sizes
 #   make bench QUICK=1   small sizes, for a smoke check (figures are not comparable)
+# Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
+# default .build).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
-for tool in curl jq bc; do command -v "$tool" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null; }; done
+# tool → Debian package; supervisord and wrk are the peers, python3-venv holds dlt.
+declare -A tools=([curl]=curl [jq]=jq [bc]=bc [supervisord]=supervisor [wrk]=wrk [psql]=postgresql-client)
+missing=()
+for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null || missing+=("${tools[$tool]}"); done
+dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || missing+=(python3-venv)
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 cd "$REPO_ROOT"
 
 QUICK="${QUICK:-0}"
 REPEAT="${REPEAT:-3}"
+BENCH_SCRATCH="${BENCH_SCRATCH:-.build}"
 if [ "$QUICK" = "1" ]; then
   BOOKINGS=5000; TENANTS=20; REPEAT=1
+  P4_TENANTS=20; P4_BOOKINGS=500; FLOOD_SECONDS=2; FLOOD_WAIT=8; DLT_BOOKINGS=1000; WRK_SECONDS=2
 else
   BOOKINGS=100000; TENANTS=200
+  P4_TENANTS=200; P4_BOOKINGS=2000; FLOOD_SECONDS=10; FLOOD_WAIT=60; DLT_BOOKINGS=10000; WRK_SECONDS=10
 fi
+P11_PAGES=$(( BOOKINGS / 100 < 200 ? BOOKINGS / 100 : 200 ))
+PROTOCOL_VERSION=$(sed -n 's/.*static let current = \([0-9]*\).*/\1/p' Sources/IPC/ProtocolVersion.swift)
+BENCH_START=$(date +%s)
 
-log "building (release)"
-swift build -c release --product tenantsync-worker >/dev/null
-swift build -c release --product tenantsync >/dev/null
-swift build -c release --product tenantsync-demo-upstream >/dev/null
-BIN="$(swift build -c release --show-bin-path)"
+log "building (release, in $BENCH_SCRATCH)"
+for product in tenantsync-worker tenantsync tenantsync-demo-upstream; do
+  output=$(swift build -c release --scratch-path "$BENCH_SCRATCH" --product "$product" 2>&1) || { printf '%s\n' "$output" | grep -E 'error:' >&2; die "release build of $product failed"; }
+done
+BIN="$(swift build -c release --scratch-path "$BENCH_SCRATCH" --show-bin-path)"
+BUILT=$(date +%s)
 
 WORK="$(mktemp -d /tmp/tenantsync-bench.XXXXXX)"
 chmod 755 "$WORK"
@@ -39,30 +58,54 @@ export TENANTSYNC_API_KEY="bench-key"
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15+$16+$17)/hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# usage PID → the process's peak RSS and CPU seconds, and those of its live children (the workers).
+usage() {
+  local hz self_cpu self_peak kid kid_cpu=0 kid_peak=0 kids=0 cpu peak
+  hz=$(getconf CLK_TCK)
+  self_cpu=$(awk -v hz="$hz" '{print ($14+$15)/hz}' "/proc/$1/stat" 2>/dev/null || echo 0)
+  self_peak=$(awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+  for kid in $(pgrep -P "$1" || true); do
+    cpu=$(awk -v hz="$hz" '{print ($14+$15)/hz}' "/proc/$kid/stat" 2>/dev/null || echo 0)
+    peak=$(awk '/VmHWM/ {print $2}' "/proc/$kid/status" 2>/dev/null || echo 0)
+    kid_cpu=$(echo "$kid_cpu + $cpu" | bc -l)
+    [ "$peak" -gt "$kid_peak" ] && kid_peak=$peak
+    kids=$((kids + 1))
+  done
+  printf '%s peak RSS %d MiB, CPU %.2f s; workers (%d): largest peak RSS %d MiB, CPU %.2f s together' \
+    "$2" $((self_peak / 1024)) "$self_cpu" "$kids" $((kid_peak / 1024)) "$kid_cpu"
+}
 
-# start_upstream NAME SITES BOOKINGS LATENCY_MS → sets UPSTREAM_OUT
+# start_upstream NAME SITES BOOKINGS LATENCY_MS [MORE OPTIONS] → UPSTREAM_PID, UPSTREAM_OUT
 start_upstream() {
   local out="$WORK/upstream-$1.out"
-  "$BIN/tenantsync-demo-upstream" --port 0 --sites "$2" --accommodations 50 --bookings "$3" --latency-ms "$4" >"$out" 2>/dev/null &
+  "$BIN/tenantsync-demo-upstream" --port 0 --sites "$2" --accommodations 50 --bookings "$3" --latency-ms "$4" "${@:5}" >"$out" 2>/dev/null &
   UPSTREAM_PID=$!
   pids+=("$UPSTREAM_PID")
   for _ in $(seq 1 1200); do grep -q "listening on" "$out" 2>/dev/null && break; sleep 0.05; done
   UPSTREAM_OUT="$out"
 }
+# site_field N FIELD → a field (motopress, consumer_key, estimates, …) of the Nth site of the last upstream.
+site_field() { grep '^site ' "$UPSTREAM_OUT" | sed -n "${1}p" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
-# write_config DB_URL FILE: one tenant per site of the last started upstream.
+# write_config DB_URL FILE [LIMIT]: one tenant per site of the last started upstream (the first LIMIT).
+# CONNECTOR (motopress or estimates), CONCURRENCY, DATA_DIR and EXTRA_CONFIG (JSON members) shape it.
 write_config() {
   {
-    printf '{"database_url": "%s", "port": 0, "concurrency": %s, "api_keys": [{"key_env": "TENANTSYNC_API_KEY"}], "data_directory": "%s", "tenants": [' "$1" "${CONCURRENCY:-4}" "$WORK/data"
+    printf '{"database_url": "%s", "port": 0, "concurrency": %s, "api_keys": [{"key_env": "TENANTSYNC_API_KEY"}], "data_directory": "%s", %s "tenants": [' \
+      "$1" "${CONCURRENCY:-4}" "${DATA_DIR:-$WORK/data}" "${EXTRA_CONFIG:+$EXTRA_CONFIG,}"
     local first=1
-    while read -r _ name motopress key secret _; do
+    while read -r _ name motopress key secret estimates email password; do
       local base="${motopress#motopress=}"; base="${base%/wp-json/mphb/v1}"
       [ $first -eq 1 ] || printf ','
       first=0
-      printf '{"id": "%s", "connector": "motopress", "settings": {"base_url": "%s", "consumer_key": "%s", "consumer_secret": "%s"}}' \
-        "$name" "$base" "${key#consumer_key=}" "${secret#consumer_secret=}"
-    done < <(grep '^site ' "$UPSTREAM_OUT")
+      if [ "${CONNECTOR:-motopress}" = "estimates" ]; then
+        printf '{"id": "%s", "connector": "estimates", "settings": {"base_url": "%s", "email": "%s", "password": "%s"}}' \
+          "$name" "${estimates#estimates=}" "${email#email=}" "${password#password=}"
+      else
+        printf '{"id": "%s", "connector": "motopress", "settings": {"base_url": "%s", "consumer_key": "%s", "consumer_secret": "%s"}}' \
+          "$name" "$base" "${key#consumer_key=}" "${secret#consumer_secret=}"
+      fi
+    done < <(grep '^site ' "$UPSTREAM_OUT" | head -n "${3:-1000000}")
     printf ']}\n'
   } >"$2"
 }
@@ -78,6 +121,13 @@ start_supervisor() {
   API="http://127.0.0.1:$(cat "$WORK/port")"
 }
 stop_supervisor() { kill -TERM "$SUPERVISOR_PID"; wait "$SUPERVISOR_PID" 2>/dev/null || true; }
+# stop_within SECONDS PID: SIGTERM, then SIGKILL if it has not exited by then.
+stop_within() {
+  kill -TERM "$2" 2>/dev/null || true
+  for _ in $(seq 1 $(( $1 * 20 ))); do kill -0 "$2" 2>/dev/null || break; sleep 0.05; done
+  kill -KILL "$2" 2>/dev/null || true
+  wait "$2" 2>/dev/null || true
+}
 api() { curl -sf -H "X-API-KEY: $TENANTSYNC_API_KEY" "$@"; }
 ready_count() { api "$API/api/tenants" | jq '[.tenants[] | select(.state == "ready")] | length'; }
 wait_ready() { for _ in $(seq 1 6000); do [ "$(ready_count)" = "$1" ] && return 0; sleep 0.01; done; die "workers not ready"; }
@@ -93,8 +143,40 @@ sync_all() {
 }
 fresh_database() { psql "$DATABASE_ADMIN_URL" -qc "DROP DATABASE IF EXISTS bench WITH (FORCE)" >/dev/null; psql "$DATABASE_ADMIN_URL" -qc "CREATE DATABASE bench" >/dev/null; DB="postgresql://postgres@127.0.0.1:$PG_PORT/bench"; }
 
+# The peer: supervisord running N programs w1…wN, each the same tenantsync-worker binary. A worker
+# waits for the supervisor's `hello` on stdin, which supervisord does not send, so the worker is
+# told to give itself one (TENANTSYNC_WORKER_HELLO, see Sources/TenantWorker/WorkerFaultInjector.swift)
+# and its `ready` line lands in the program's stdout log: the same readiness tenantsync waits for.
+# start_supervisord N [ENV=VALUE…] → SVD_PID, SVD_START; logs in $WORK/sv/wI.out.
+start_supervisord() {
+  local n=$1 i
+  shift
+  rm -rf "$WORK/sv"; mkdir -p "$WORK/sv"
+  {
+    printf '[supervisord]\nlogfile=%s\npidfile=%s\nchildlogdir=%s\nnodaemon=true\nloglevel=warn\n' "$WORK/sv/supervisord.log" "$WORK/sv/supervisord.pid" "$WORK/sv"
+    for i in $(seq 1 "$n"); do
+      printf '[program:w%d]\ncommand=%s\nstartsecs=0\nautorestart=true\nredirect_stderr=true\nstdout_logfile=%s\nstdout_logfile_maxbytes=0\nstdout_logfile_backups=0\n' \
+        "$i" "$BIN/tenantsync-worker" "$WORK/sv/w$i.out"
+    done
+  } >"$WORK/sv/supervisord.conf"
+  SVD_START=$(now)
+  env TENANTSYNC_WORKER_HELLO="$SVD_HELLO" "$@" supervisord -c "$WORK/sv/supervisord.conf" >/dev/null 2>&1 &
+  SVD_PID=$!
+  pids+=("$SVD_PID")
+}
+stop_supervisord() { kill -TERM "$SVD_PID"; wait "$SVD_PID" 2>/dev/null || true; }
+svd_ready_count() { grep -l '"type":"ready"' "$WORK"/sv/w*.out 2>/dev/null | wc -l; }
+# svd_hello DB_URL: a hello for the first site of the last upstream (every program serves the same tenant).
+svd_hello() {
+  SVD_HELLO=$(jq -cn --argjson version "$PROTOCOL_VERSION" --arg db "$1" --arg base "$(site_field 1 motopress | sed 's#/wp-json/mphb/v1$##')" \
+    --arg key "$(site_field 1 consumer_key)" --arg secret "$(site_field 1 consumer_secret)" \
+    '{type: "hello", protocol_version: $version, tenant_id: "bench", tenant: {id: "bench", connector: "motopress", database_url: $db,
+      settings: {base_url: $base, consumer_key: $key, consumer_secret: $secret}, secret_settings: ["consumer_key", "consumer_secret"], heartbeat_interval: 2}}')
+}
+
 results=()
-row() { results+=("| $1 | $2 | $3 | $4 |"); log "$1: $2 (target $3) $4"; }
+row() { results+=("| $1 | $2 | $3 | $4 |"); log "[$(( $(date +%s) - BUILT )) s] $1: $2 (target $3) $4"; }
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 
 # --- P1 and P9: one tenant, full sync into an empty database, then a re-sync with nothing changed.
 start_upstream p1 bench-hotel "$BOOKINGS" 0
@@ -105,9 +187,9 @@ for _ in $(seq 1 "$REPEAT"); do
   start_supervisor "$WORK/p1.json"; wait_ready 1
   p1+=("$(sync_all)")
   rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
+  p1_usage=$(usage "$SUPERVISOR_PID" supervisor)
   p9+=("$(sync_all '?full=true')")
   rewritten=$(psql "$DB" -qtAc "SELECT coalesce(sum(created + updated), 0) FROM sync_run_tenants WHERE run_id = '$(cat "$WORK/last-run")'")
-  peak_supervisor=$(rss_kib "$SUPERVISOR_PID")
   stop_supervisor
   # The physical limit: psql COPY of the very same rows into the same table.
   psql "$DB" -qc "\\copy reservations TO '$WORK/reservations.copy'"
@@ -115,16 +197,99 @@ for _ in $(seq 1 "$REPEAT"); do
   start=$(now); psql "$DB" -qc "\\copy reservations FROM '$WORK/reservations.copy'"; end=$(now)
   p1copy+=("$(echo "$end - $start" | bc -l)")
 done
-kill -TERM "$UPSTREAM_PID"
 p1_median=$(printf '%s\n' "${p1[@]}" | median)
 copy_median=$(printf '%s\n' "${p1copy[@]}" | median)
 p9_median=$(printf '%s\n' "${p9[@]}" | median)
 p1_rate=$(echo "$rows / $p1_median" | bc -l | xargs printf '%.0f')
+p1_bookings_rate=$(echo "$BOOKINGS / $p1_median" | bc -l | xargs printf '%.0f')
 copy_rate=$(echo "$rows / $copy_median" | bc -l | xargs printf '%.0f')
-row "P1 full sync, 1 tenant, $BOOKINGS bookings ($rows reservation rows)" "$(printf '%.2f s, %s rows/s; psql COPY of the same rows %s rows/s; ratio %.2f' "$p1_median" "$p1_rate" "$copy_rate" "$(echo "$p1_rate / $copy_rate" | bc -l)")" "≥ 0.5 of COPY" "supervisor RSS $((peak_supervisor / 1024)) MiB after the runs"
+row "P1 full sync, 1 tenant, $BOOKINGS bookings ($rows reservation rows)" "$(printf '%.2f s, %s rows/s (%s bookings/s); psql COPY of the same rows %s rows/s; ratio %.2f' "$p1_median" "$p1_rate" "$p1_bookings_rate" "$copy_rate" "$(echo "$p1_rate / $copy_rate" | bc -l)")" "≥ 0.5 of COPY" "$p1_usage (after the full sync)"
 row "P9 re-sync with full=true, nothing changed (every page fetched and compared)" "$(printf '%.2f s, %s rows rewritten, %.2f of P1' "$p9_median" "$rewritten" "$(echo "$p9_median / $p1_median" | bc -l)")" "0 rewritten; ≤ 0.5 of P1" ""
 
-# --- P10, P5 and P7: many tenants' workers.
+# --- P11: fetch and parse only, against the same upstream, and the upstream's own serving rate.
+api_root=$(site_field 1 motopress); ck=$(site_field 1 consumer_key); cs=$(site_field 1 consumer_secret)
+serve=()
+for _ in $(seq 1 "$REPEAT"); do
+  start=$(now)
+  curl -sf --no-progress-meter --parallel --parallel-max 4 -u "$ck:$cs" -o /dev/null "$api_root/bookings?per_page=100&page=[1-$P11_PAGES]" 2>/dev/null
+  serve+=("$(echo "$(now) - $start" | bc -l)")
+done
+serve_rate=$(echo "$P11_PAGES * 100 / $(printf '%s\n' "${serve[@]}" | median)" | bc -l | xargs printf '%.0f')
+serve_note="the demo upstream alone serves $P11_PAGES pages of 100 bookings at $serve_rate bookings/s (curl, 4 in parallel, bodies discarded)"
+if timeout 10 "$BIN/tenantsync-worker" fetch-benchmark --help </dev/null >"$WORK/p11-help" 2>&1 && grep -q -- '--pages' "$WORK/p11-help"; then
+  site_base="${api_root%/wp-json/mphb/v1}"
+  if grep -q -- '--base-url' "$WORK/p11-help"; then
+    p11_args=(--base-url "$site_base" --consumer-key "$ck" --consumer-secret "$cs")
+  else
+    p11_args=("$site_base" "$ck" "$cs")
+  fi
+  p11=()
+  for _ in $(seq 1 "$REPEAT"); do
+    line=$("$BIN/tenantsync-worker" fetch-benchmark "${p11_args[@]}" --pages "$P11_PAGES" --per-page 100 </dev/null | grep '^{' | tail -n 1)
+    p11+=("$(echo "$line" | jq '.bookings / .seconds')")
+  done
+  row "P11 $P11_PAGES pages of 100 bookings fetched and parsed by one worker (no database)" "$(printf '%.0f bookings/s' "$(printf '%s\n' "${p11[@]}" | median)")" "≥ 50,000 bookings/s" "$serve_note"
+else
+  row "P11 $P11_PAGES pages of 100 bookings fetched and parsed by one worker (no database)" "P11 not measured yet (the worker has no fetch-benchmark command)" "≥ 50,000 bookings/s" "$serve_note"
+fi
+kill -TERM "$UPSTREAM_PID"
+
+# --- P2: dlt's rest_api source with merge, from a demo upstream like P1's, into the same PostgreSQL.
+start_upstream p2 dlt-hotel "$DLT_BOOKINGS" 0
+venv="$WORK/dlt-venv"
+python=/usr/bin/python3; [ -x "$python" ] || python=$(command -v python3)
+# dlt insists on a password; the private PostgreSQL trusts loopback and ignores it.
+if "$python" -m venv "$venv" >/dev/null 2>&1 && timeout 600 "$venv/bin/pip" install -q --disable-pip-version-check "dlt[postgres]" >"$WORK/pip.log" 2>&1; then
+  p2=()
+  for _ in $(seq 1 "$REPEAT"); do
+    fresh_database
+    rm -rf "$WORK/dlt-state"
+    line=$(DLT_DATA_DIR="$WORK/dlt-state" RUNTIME__DLTHUB_TELEMETRY=false "$venv/bin/python" "$REPO_ROOT/scripts/bench/dlt_bookings.py" \
+      "$(site_field 1 motopress)" "$(site_field 1 consumer_key)" "$(site_field 1 consumer_secret)" "${DB/postgres@/postgres:unused@}" 2>>"$WORK/dlt.log" | tail -n 1)
+    p2+=("$(echo "$line" | jq '.records / .seconds')")
+    dlt_records=$(echo "$line" | jq .records)
+  done
+  p2_rate=$(printf '%s\n' "${p2[@]}" | median | xargs printf '%.0f')
+  row "P2 dlt rest_api source, merge, $DLT_BOOKINGS bookings from the same demo upstream" "$(printf 'dlt %s bookings/s (%s loaded); tenantsync (P1) %s bookings/s: %.1f× dlt' "$p2_rate" "$dlt_records" "$p1_bookings_rate" "$(echo "$p1_bookings_rate / $p2_rate" | bc -l)")" "tenantsync ≥ 100× faster" "dlt $("$venv/bin/python" -c 'import dlt; print(dlt.__version__)'): page-number pagination stopping at X-WP-TotalPages, 100 per page, Basic auth, nested fields as dlt's child tables; dlt's time covers extract, normalise and load"
+else
+  row "P2 dlt rest_api source, merge" "P2 not measured: dlt could not be installed" "tenantsync ≥ 100× faster" "pip install \"dlt[postgres]\" failed (no network?)"
+fi
+kill -TERM "$UPSTREAM_PID"
+
+# --- P3: the seed-004 shape: estimates, 1,609 records, 100 per page, 200 ms per page.
+start_upstream p3 estimates-hotel 10 200 --estimates 1609
+p3=()
+for _ in $(seq 1 "$REPEAT"); do
+  fresh_database
+  CONNECTOR=estimates write_config "$DB" "$WORK/p3.json"
+  start_supervisor "$WORK/p3.json"; wait_ready 1
+  start=$(now); sync_all >/dev/null; p3+=("$(echo "$(now) - $start" | bc -l)")
+  estimates=$(psql "$DB" -qtAc "SELECT count(*) FROM estimates")
+  p3_usage=$(usage "$SUPERVISOR_PID" supervisor)
+  stop_supervisor
+done
+kill -TERM "$UPSTREAM_PID"
+row "P3 estimates, 1,609 records, 100 per page, 200 ms upstream latency per page" "$(printf '%.2f s end to end (%s estimates stored)' "$(printf '%s\n' "${p3[@]}" | median)" "$estimates")" "≤ 1.2 s" "from POST /api/sync to the run seen finished (polled every 50 ms); $p3_usage"
+
+# --- P4: sync-all of many tenants against P1's single-tenant rate.
+sites=$(seq -f "p4-hotel-%g" 1 "$P4_TENANTS" | paste -sd, -)
+start_upstream p4 "$sites" "$P4_BOOKINGS" 0
+p4=()
+for _ in $(seq 1 "$REPEAT"); do
+  fresh_database
+  write_config "$DB" "$WORK/p4.json"
+  start_supervisor "$WORK/p4.json"; wait_ready "$P4_TENANTS"
+  p4+=("$(sync_all)")
+  p4_rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
+  p4_usage=$(usage "$SUPERVISOR_PID" supervisor)
+  stop_supervisor
+done
+kill -TERM "$UPSTREAM_PID"
+p4_median=$(printf '%s\n' "${p4[@]}" | median)
+p4_ideal=$(echo "$p4_rows / $p1_rate" | bc -l)
+row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($p4_rows reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$p4_median" "$p4_ideal" "$(echo "$p4_median / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $p4_usage"
+
+# --- P10, P5 and P7: many tenants' workers, then supervisord with as many programs.
 sites=$(seq -f "site-%g" 1 "$TENANTS" | paste -sd, -)
 start_upstream many "$sites" 10 0
 fresh_database
@@ -135,6 +300,7 @@ for _ in $(seq 1 "$REPEAT"); do
   wait_ready "$TENANTS"
   p10+=("$(echo "$(now) - $SUPERVISOR_START" | bc -l)")
   supervisor_rss=$(rss_kib "$SUPERVISOR_PID")
+  p10_usage=$(usage "$SUPERVISOR_PID" supervisor)
   worker_pid=$(api "$API/api/tenants" | jq -r '.tenants[0].pid')
   worker_rss=$(rss_kib "$worker_pid")
   tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
@@ -147,9 +313,114 @@ for _ in $(seq 1 "$REPEAT"); do
   p7+=("$(echo "$(now) - $start" | bc -l)")
   stop_supervisor
 done
-row "P10 start $TENANTS workers to ready" "$(printf '%.2f s' "$(printf '%s\n' "${p10[@]}" | median)")" "≤ 0.3× supervisord" "supervisord not measured by this script"
-row "P5 memory with $TENANTS workers alive" "supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" ""
-row "P7 kill -9 a worker → replacement ready" "$(printf '%.3f s' "$(printf '%s\n' "${p7[@]}" | median)")" "≤ 0.2× supervisord" "includes the restart backoff (100 ms ± jitter); supervisord not measured by this script"
+svd_hello "$DB"
+s10=(); s7=()
+for _ in $(seq 1 "$REPEAT"); do
+  start_supervisord "$TENANTS" TENANTSYNC_WORKER_FAULT=none
+  for _ in $(seq 1 6000); do [ "$(svd_ready_count)" -ge "$TENANTS" ] && break; sleep 0.01; done
+  s10+=("$(echo "$(now) - $SVD_START" | bc -l)")
+  svd_rss=$(rss_kib "$SVD_PID")
+  s10_usage=$(usage "$SVD_PID" supervisord)
+  worker_pid=$(grep '"type":"ready"' "$WORK/sv/w1.out" | tail -n 1 | jq .pid)
+  start=$(now); kill -KILL "$worker_pid"
+  for _ in $(seq 1 5000); do [ "$(grep -c '"type":"ready"' "$WORK/sv/w1.out")" -ge 2 ] && break; sleep 0.002; done
+  s7+=("$(echo "$(now) - $start" | bc -l)")
+  stop_supervisord
+done
+kill -TERM "$UPSTREAM_PID"
+p10_median=$(printf '%s\n' "${p10[@]}" | median); s10_median=$(printf '%s\n' "${s10[@]}" | median)
+p7_median=$(printf '%s\n' "${p7[@]}" | median); s7_median=$(printf '%s\n' "${s7[@]}" | median)
+row "P10 start $TENANTS workers to ready" "$(printf 'tenantsync %.2f s; supervisord %.2f s; ratio %.2f' "$p10_median" "$s10_median" "$(ratio "$p10_median" "$s10_median")")" "≤ 0.3× supervisord" "from launching the supervisor to every worker's \`ready\` (tenantsync: state in GET /api/tenants; supervisord: the \`ready\` line in each program's stdout log, startsecs=0, the worker saying its own hello); $p10_usage; $s10_usage"
+row "P5 memory with $TENANTS workers alive" "supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "RSS once every worker is ready"
+row "P7 kill -9 a worker → replacement ready" "$(printf 'tenantsync %.3f s; supervisord %.3f s; ratio %.2f' "$p7_median" "$s7_median" "$(ratio "$p7_median" "$s7_median")")" "≤ 0.2× supervisord" "until the new process has sent \`ready\` (tenantsync: polled over the API every few ms; its restart backoff is 100 ms ± jitter; supervisord: autorestart=true, the new \`ready\` line in the program's log)"
+
+# --- P8: 8 workers logging as fast as they can, under tenantsync and under supervisord.
+# Each worker (fault log-flood) writes numbered `log` lines for FLOOD_SECONDS, then `log-flood done N lines`.
+# The rate is lines stored ÷ (last worker's done line stored − first worker's first line stored).
+# A side that has not stored every done line FLOOD_SECONDS + FLOOD_WAIT s after it started is cut off there: its rate
+# counts what it stored by then, and the lines written are not known (they are in the done lines).
+flood_files() { if [ "$1" = tenantsync ]; then ls "$WORK/flood-data/logs/"*.log* 2>/dev/null; else ls "$WORK"/sv/w*.out 2>/dev/null; fi; }
+measure_flood() {
+  local side=$1 f first_seen=0 done_seen=0 t0="" t1="" written stored deadline
+  deadline=$(echo "$(now) + $FLOOD_SECONDS + $FLOOD_WAIT" | bc -l)
+  while [ "$(echo "$(now) < $deadline" | bc -l)" = 1 ]; do
+    first_seen=0; done_seen=0
+    for f in $(flood_files "$side"); do
+      # Only the head and the tail: reading whole growing files would take the measured cores.
+      # (grep -q stops reading early: the `|| true` keeps pipefail from calling that a failure)
+      { head -c 65536 "$f" || true; } | grep -q 'log-flood line' && first_seen=$((first_seen + 1))
+      { tail -c 16384 "$f" || true; } | grep -q 'log-flood done' && done_seen=$((done_seen + 1))
+    done
+    [ -z "$t0" ] && [ "$first_seen" -ge 1 ] && t0=$(now)
+    [ "$done_seen" -ge 8 ] && { t1=$(now); break; }
+    sleep 0.02
+  done
+  [ -n "$t0" ] || die "P8 ($side): no worker started flooding"
+  [ -n "$t1" ] || t1=$(now)
+  stored=$(cat $(flood_files "$side") | grep -c 'log-flood line' || true)
+  if [ "$done_seen" -ge 8 ]; then
+    written=$(cat $(flood_files "$side") | grep -o 'log-flood done [0-9]*' | awk '{s += $3} END {print s}')
+    FLOOD_RESULT="$(echo "$stored / ($t1 - $t0)" | bc -l | xargs printf '%.0f') $stored $written"
+  else
+    FLOOD_RESULT="$(echo "$stored / ($t1 - $t0)" | bc -l | xargs printf '%.0f') $stored unknown $(echo "$t1 - $t0" | bc -l | xargs printf '%.0f')"
+  fi
+}
+# flood_summary SIDE RATE STORED WRITTEN [SECONDS]
+flood_summary() {
+  if [ "$4" = unknown ]; then
+    printf '%s %s lines/s stored, but only %s lines within %s s (the flood lasted %s s; the rest still queued, written count unknown)' "$1" "$2" "$3" "$5" "$FLOOD_SECONDS"
+  else
+    printf '%s %s lines/s stored, %s of %s lost' "$1" "$2" "$(( $4 - $3 ))" "$4"
+  fi
+}
+sites=$(seq -f "flood-%g" 1 8 | paste -sd, -)
+start_upstream flood "$sites" 10 0
+fresh_database
+f_ts=(); f_sv=()
+for _ in $(seq 1 "$REPEAT"); do
+  rm -rf "$WORK/flood-data"
+  DATA_DIR="$WORK/flood-data" EXTRA_CONFIG='"logs": {"max_file_bytes": 1099511627776, "max_files": 2}' write_config "$DB" "$WORK/flood.json"
+  TENANTSYNC_WORKER_FAULT=log-flood TENANTSYNC_WORKER_FLOOD_SECONDS="$FLOOD_SECONDS" start_supervisor "$WORK/flood.json"
+  measure_flood tenantsync
+  f_ts+=("${FLOOD_RESULT%% *}"); ts_result=$FLOOD_RESULT
+  p8_usage=$(usage "$SUPERVISOR_PID" supervisor)
+  p8_dropped=$(api "$API/api/tenants" | jq '[.tenants[].dropped_log_lines // 0] | add')
+  stop_within 10 "$SUPERVISOR_PID"
+  svd_hello "$DB"
+  start_supervisord 8 TENANTSYNC_WORKER_FAULT=log-flood TENANTSYNC_WORKER_FLOOD_SECONDS="$FLOOD_SECONDS"
+  measure_flood supervisord
+  f_sv+=("${FLOOD_RESULT%% *}"); sv_result=$FLOOD_RESULT
+  s8_usage=$(usage "$SVD_PID" supervisord)
+  stop_supervisord
+  rm -rf "$WORK/sv" "$WORK/flood-data"
+done
+kill -TERM "$UPSTREAM_PID"
+p8_median=$(printf '%s\n' "${f_ts[@]}" | median); s8_median=$(printf '%s\n' "${f_sv[@]}" | median)
+row "P8 8 workers logging as fast as they can for $FLOOD_SECONDS s" "$(read -r _ a b c <<<"$ts_result"; flood_summary tenantsync "$p8_median" "$a" "$b" "$c"); $(read -r _ a b c <<<"$sv_result"; flood_summary supervisord "$s8_median" "$a" "$b" "$c"); ratio $(ratio "$p8_median" "$s8_median")" "≥ 1× supervisord, 0 lost" "the same worker binary writing the same JSON \`log\` lines (about 70 bytes) in 64 KiB writes; tenantsync parses, stamps and frames each into its tenant's log file, supervisord copies the raw bytes; counts from the last run; tenantsync's own dropped-line counter read $p8_dropped; $p8_usage; $s8_usage"
+
+# --- P6: POST /api/sync latency under load, with wrk on loopback.
+start_upstream p6 p6-hotel 10 0
+fresh_database
+write_config "$DB" "$WORK/p6.json"
+start_supervisor "$WORK/p6.json"; wait_ready 1
+p6_tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
+# 10 connections, each pausing 10 ms between requests: at most 1,000 requests/s offered.
+wrk_line() { WRK_DELAY_MS=10 wrk -t1 -c10 -d"${WRK_SECONDS}s" --latency -s "$REPO_ROOT/scripts/bench/post_sync.lua" "$1" 2>&1 | grep '^wrk-result'; }
+p6_tenant_line=$(wrk_line "$API/api/tenants/$p6_tenant/sync")
+p6_all_line=$(wrk_line "$API/api/sync")
+p6_runs=$(psql "$DB" -qtAc "SELECT count(*) FROM sync_runs")
+p6_usage=$(usage "$SUPERVISOR_PID" supervisor)
+stop_supervisor
+kill -TERM "$UPSTREAM_PID"
+wrk_field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+row "P6 POST /api/sync latency at up to 1,000 requests/s (wrk, 10 connections pausing 10 ms between requests, $WRK_SECONDS s each)" \
+  "$(printf 'POST /api/tenants/{id}/sync: p50 %s ms, p99 %s ms at %s requests/s; POST /api/sync: p50 %s ms, p99 %s ms at %s requests/s' \
+    "$(wrk_field "$p6_tenant_line" p50_ms)" "$(wrk_field "$p6_tenant_line" p99_ms)" "$(wrk_field "$p6_tenant_line" requests_per_s)" \
+    "$(wrk_field "$p6_all_line" p50_ms)" "$(wrk_field "$p6_all_line" p99_ms)" "$(wrk_field "$p6_all_line" requests_per_s)")" \
+  "p99 ≤ 5 ms at 1,000 requests/s" "Debian's wrk has no fixed-rate mode (wrk2): the rate comes from the pause, so a slow answer lowers it instead of queueing (no coordinated-omission correction); one tenant of 10 bookings; a tenant-scoped request joins its tenant's sync in progress, each POST /api/sync records a run ($p6_runs runs in all; errors/non-2xx: $(wrk_field "$p6_tenant_line" errors)/$(wrk_field "$p6_tenant_line" non2xx), $(wrk_field "$p6_all_line" errors)/$(wrk_field "$p6_all_line" non2xx)); $p6_usage"
+
+BENCH_SECONDS=$(( $(date +%s) - BUILT ))
+log "scenarios took $BENCH_SECONDS s (build $(( BUILT - BENCH_START )) s)"
 
 # --- Write the table, keeping the hand-kept record of changes and their effect.
 history=""
@@ -159,16 +430,17 @@ history=""
   echo
   echo "Every figure below was written by \`make bench$([ "$QUICK" = "1" ] && echo " QUICK=1")\` (scripts/bench.sh); rerun it to refresh them."
   echo "Medians of $REPEAT run(s). Release build, private PostgreSQL (fsync off), demo upstream on loopback."
+  echo "The scenarios took $BENCH_SECONDS s after the build."
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- commit: $(git rev-parse --short HEAD)"
   echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB memory, $(uname -m)"
+  echo "- peers: $(supervisord --version 2>/dev/null | sed 's/^/supervisord /'), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
   echo
   echo "| scenario | result | target | notes |"
   echo "|---|---|---|---|"
   printf '%s\n' "${results[@]}"
-  echo
-  echo "Not measured yet by this script: P2 (dlt), P3 (estimates at 200 ms per page), P4 (sync-all 200 × 2,000), P6 (wrk), P8 (log throughput), P11 (fetch and parse only), and the supervisord comparisons of P7 and P10."
   if [ -n "$history" ]; then echo; printf '%s\n' "$history"; fi
 } >"$REPO_ROOT/BENCHMARKS.md"
+printf '%s\n' "| scenario | result | target | notes |" "|---|---|---|---|" "${results[@]}"
 log "wrote BENCHMARKS.md"
