@@ -368,7 +368,7 @@ measure_flood() {
 # flood_summary SIDE RATE STORED WRITTEN [SECONDS]
 flood_summary() {
   if [ "$4" = unknown ]; then
-    printf '%s %s lines/s stored, but only %s lines within %s s (the flood lasted %s s; the rest still queued, written count unknown)' "$1" "$2" "$3" "$5" "$FLOOD_SECONDS"
+    printf '%s %s lines/s stored, but only %s lines within %s s (each worker flooded for %s s; the rest not stored by then, so the count written is unknown)' "$1" "$2" "$3" "$5" "$FLOOD_SECONDS"
   else
     printf '%s %s lines/s stored, %s of %s lost' "$1" "$2" "$(( $4 - $3 ))" "$4"
   fi
