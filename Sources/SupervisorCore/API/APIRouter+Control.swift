@@ -24,6 +24,10 @@ extension APIRouter {
                 if ["start", "restart"].contains(verb), !controller.tenant.enabled {
                     throw APIError.conflict("tenant_disabled", "tenant \(tenantID) is disabled; enable it in the configuration first")
                 }
+                if ["start", "restart"].contains(verb), await !controller.holdsLease {
+                    let owner = controller.environment.leases?.owner(of: tenantID).map { "supervisor \($0)" } ?? "no supervisor yet"
+                    throw APIError.conflict("tenant_remote", "tenant \(tenantID) is held by \(owner); control its worker there")
+                }
                 let status: TenantStatus
                 switch verb {
                 case "start": status = await controller.start()

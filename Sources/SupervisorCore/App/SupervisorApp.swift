@@ -31,7 +31,9 @@ public final class SupervisorApp: Sendable {
             logger.info("applied migrations", metadata: ["schema.versions": "\(applied.map(String.init).joined(separator: ","))"])
         }
 
-        let ownerID = configuration.supervisorID ?? "\(ProcessInfo.processInfo.hostName):\(getpid())"
+        let host = ProcessInfo.processInfo.hostName
+        let ownerID = configuration.supervisorID ?? "\(host):\(getpid())"
+        let leaseTable = LeaseTable(ownerID: ownerID)
         let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: configuration.tenants, databaseURL: configuration.databaseURL, logger: logger)
         let environment = WorkerEnvironment(
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
@@ -42,14 +44,24 @@ public final class SupervisorApp: Sendable {
             extraEnvironment: workerEnvironment,
             supervision: configuration.supervision,
             logStore: logStore,
-            configurationPath: configuration.sourcePath
+            configurationPath: configuration.sourcePath,
+            leases: leaseTable
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
+        let leases = LeaseManager(
+            table: leaseTable, settings: configuration.leases, databaseURL: configuration.databaseURL, fleet: fleet,
+            defaultHost: configuration.supervisorID == nil ? host : nil, logger: logger
+        )
+        fleet.onTenantsChanged.withLock { $0 = { leases.wake() } }
+        // Claimed before any worker is spawned: a lone supervisor starts every tenant at once, as before.
+        try await leases.start()
         let coordinator = RunCoordinator(
             store: RunStore(database: database, ownerID: ownerID),
             fleet: fleet,
             concurrency: configuration.concurrency,
             outbox: WebhookOutbox(configuration: configuration),
+            leases: leaseTable,
+            pollInterval: configuration.leases.pollInterval,
             logger: logger
         )
         try await coordinator.recoverAbandonedRuns()
@@ -81,7 +93,7 @@ public final class SupervisorApp: Sendable {
             logger: logger
         )
         // Services stop in reverse order: the API first, then the workers (which ends the runs
-        // in flight), then the coordinator, which records how those runs ended (and their callbacks),
+        // in flight), then the leases (released only once their workers are gone), then the coordinator, which records how those runs ended (and their callbacks),
         // then the webhook deliverer.
         group = ServiceGroup(
             configuration: .init(
@@ -89,6 +101,7 @@ public final class SupervisorApp: Sendable {
                     .init(service: logStore.flushAtShutdown),
                     .init(service: deliverer),
                     .init(service: coordinator),
+                    .init(service: leases),
                     .init(service: fleet),
                     .init(service: app),
                     .init(service: logStore),

@@ -36,6 +36,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var dataDirectory: String?
     /// How tenant logs are rotated, formatted and buffered.
     public var logs = LogSettings()
+    /// How long tenant leases last and how often they are renewed, when several supervisors share the database.
+    public var leases = LeaseSettings()
 
     public init(
         databaseURL: String,
@@ -72,6 +74,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case webhooks
         case dataDirectory = "data_directory"
         case logs
+        case leases
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +94,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         webhooks = try container.decodeIfPresent(WebhookConfiguration.self, forKey: .webhooks) ?? WebhookConfiguration()
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory)
         logs = try container.decodeIfPresent(LogSettings.self, forKey: .logs) ?? LogSettings()
+        leases = try container.decodeIfPresent(LeaseSettings.self, forKey: .leases) ?? LeaseSettings()
     }
 
     /// Reads and validates a configuration file; environment variables override the file.
@@ -122,6 +126,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         guard concurrency >= 1 else { throw ConfigurationError("concurrency must be at least 1") }
         try supervision?.validate(context: "configuration")
         try logs.validate()
+        try leases.validate()
         var seen = Set<String>()
         for tenant in tenants {
             guard TenantConfiguration.isValidID(tenant.id) else {

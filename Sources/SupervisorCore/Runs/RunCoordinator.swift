@@ -2,6 +2,7 @@ import Foundation
 import IPC
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Accepts sync requests, records them, and runs them in the background across tenants.
 ///
@@ -10,17 +11,24 @@ import ServiceLifecycle
 /// task group; at most `concurrency` tenants sync at any moment across all runs, the rest wait
 /// first in, first out.
 public final class RunCoordinator: Service, Sendable {
-    private let store: RunStore
-    private let fleet: WorkerFleet
-    private let logger: Logger
-    private let permits: AsyncSemaphore
+    let store: RunStore
+    let fleet: WorkerFleet
+    let logger: Logger
+    let permits: AsyncSemaphore
     private let requests: AsyncStream<RunRequest>
     private let requestSink: AsyncStream<RunRequest>.Continuation
-    private let live = LiveProgress()
+    let live = LiveProgress()
     let events = RunEventLog()
-    private let outbox: WebhookOutbox
-    private let cancelled = CancelledRuns()
-    private let active = ActiveTenantRuns()
+    let outbox: WebhookOutbox
+    let cancelled = CancelledRuns()
+    let active = ActiveTenantRuns()
+    /// Tenant rows of runs this supervisor runs or follows itself, which the queue poller leaves alone.
+    let handledHere = HandledTenantRows()
+    /// Tenants this supervisor holds; `nil` runs every tenant here (no lease manager).
+    let leases: LeaseTable?
+    /// Seconds between looks for queued rows of held tenants, and for the end of tenants run elsewhere.
+    let pollInterval: Double
+    let stopping = Mutex(false)
 
     struct RunRequest: Sendable {
         var runID: String
@@ -28,7 +36,12 @@ public final class RunCoordinator: Service, Sendable {
         var options: SyncOptions
     }
 
-    init(store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: WebhookOutbox, logger: Logger) {
+    init(
+        store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: WebhookOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
+        logger: Logger
+    ) {
+        self.leases = leases
+        self.pollInterval = pollInterval
         self.outbox = outbox
         self.store = store
         self.fleet = fleet
@@ -61,6 +74,8 @@ public final class RunCoordinator: Service, Sendable {
             return Submission(runID: holder, joined: true)
         }
         let runID = Self.makeRunID()
+        // Registered before the rows exist, so the queue poller never races this run's own tasks.
+        handledHere.insert(runID, tenantIDs)
         try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
         events.start(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
@@ -102,7 +117,11 @@ public final class RunCoordinator: Service, Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { [requestSink] in
                 try? await gracefulShutdown()
+                self.stopping.withLock { $0 = true }
                 requestSink.finish()
+            }
+            if leases != nil {
+                group.addTask { await self.pollQueuedRows() }
             }
             for await request in requests {
                 group.addTask { await self.execute(request) }
@@ -119,13 +138,22 @@ public final class RunCoordinator: Service, Sendable {
             logger.error("cannot record run start", metadata: ["error": "\(error)"])
         }
         let runLogger = logger
-        let statuses = await withTaskGroup(of: String.self) { group in
+        let outcomes = await withTaskGroup(of: String?.self) { group in
             for tenantID in request.tenantIDs {
                 group.addTask { await self.execute(request, tenantID: tenantID, logger: runLogger) }
             }
-            var statuses: [String] = []
-            for await status in group { statuses.append(status) }
-            return statuses
+            var outcomes: [String?] = []
+            for await status in group { outcomes.append(status) }
+            return outcomes
+        }
+        let statuses = outcomes.compactMap { $0 }
+        guard statuses.count == outcomes.count else {
+            // Shutting down while other supervisors still run some tenants: the last of them ends the run.
+            live.forget(request.runID)
+            cancelled.remove(request.runID)
+            events.append(request.runID, name: "completed", data: RunEndedEvent(runID: request.runID, status: "running", error: "this supervisor stopped; other supervisors end the run", results: nil), final: true)
+            logger.info("supervisor stopping; tenants held elsewhere end the run")
+            return
         }
         let wasCancelled = cancelled.contains(request.runID)
         let status = wasCancelled ? "cancelled" : Self.runStatus(statuses)
@@ -146,45 +174,66 @@ public final class RunCoordinator: Service, Sendable {
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
-    private func execute(_ request: RunRequest, tenantID: String, logger: Logger) async -> String {
-        await permits.withPermit {
-            var logger = logger
-            logger[metadataKey: "tenant.id"] = "\(tenantID)"
-            let result: RunResult
+    /// Runs the tenant's part of the request here if this supervisor holds the tenant, else follows it
+    /// until its holder has run it. `nil` when this supervisor stops before a tenant run elsewhere ends.
+    private func execute(_ request: RunRequest, tenantID: String, logger runLogger: Logger) async -> String? {
+        var tenantLogger = runLogger
+        tenantLogger[metadataKey: "tenant.id"] = "\(tenantID)"
+        let logger = tenantLogger
+        if fleet.controller(for: tenantID) != nil, leases?.holds(tenantID) == false {
+            handledHere.remove(request.runID, tenantID)
+            return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
+        }
+        defer { handledHere.remove(request.runID, tenantID) }
+        let status = await permits.withPermit { () -> String? in
             if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
                 logger.info("tenant cancelled before it started")
                 events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: "cancelled", error: "run cancelled before the tenant started"))
+                active.release(tenantID, from: request.runID)
                 return "cancelled"
             }
-            if let controller = fleet.controller(for: tenantID) {
-                try? await store.markTenantStarted(request.runID, tenantID: tenantID)
-                let command = SyncCommand(runID: request.runID, full: request.options.full, startDate: request.options.startDate, endDate: request.options.endDate)
-                result = await controller.sync(command) { [live, events] progress in
-                    live.record(progress, tenantID: tenantID)
-                    events.append(request.runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
-                }
-            } else {
-                result = RunResult(runID: request.runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
-            }
-            defer { active.release(tenantID, from: request.runID) }
-            let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
-            do {
-                try await store.finishTenant(request.runID, tenantID: tenantID, status: status, result: result)
-            } catch {
-                logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
-            }
-            if let error = result.error, status != "succeeded" {
-                events.append(request.runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
-            }
-            events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(
-                tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: WebhookPayload.results(result.streams)
-            ))
-            logger.info("tenant finished", metadata: [
-                "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",
-                "sync.unchanged": "\(result.totals.unchanged)", "error": "\(result.error ?? "")",
-            ])
-            return status
+            return await runHere(request.runID, tenantID: tenantID, options: request.options, logger: logger)
         }
+        if let status { return status }
+        // Another supervisor claimed the row first (it took the tenant's lease meanwhile).
+        return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
+    }
+
+    /// Claims the tenant's row and syncs it on this supervisor's worker; `nil` if another supervisor has the row.
+    func runHere(_ runID: String, tenantID: String, options: SyncOptions, logger: Logger) async -> String? {
+        defer { active.release(tenantID, from: runID) }
+        let result: RunResult
+        if let controller = fleet.controller(for: tenantID) {
+            do {
+                guard try await store.claimTenant(runID, tenantID: tenantID) else { return nil }
+            } catch {
+                logger.error("cannot record tenant start", metadata: ["error": "\(error)"])
+            }
+            let command = SyncCommand(runID: runID, full: options.full, startDate: options.startDate, endDate: options.endDate)
+            result = await controller.sync(command) { [live, events] progress in
+                live.record(progress, tenantID: tenantID)
+                events.append(runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
+            }
+        } else {
+            result = RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
+        }
+        let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
+        do {
+            try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result)
+        } catch {
+            logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
+        }
+        if let error = result.error, status != "succeeded" {
+            events.append(runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
+        }
+        events.append(runID, name: "tenant_completed", data: TenantEndedEvent(
+            tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: WebhookPayload.results(result.streams)
+        ))
+        logger.info("tenant finished", metadata: [
+            "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",
+            "sync.unchanged": "\(result.totals.unchanged)", "error": "\(result.error ?? "")",
+        ])
+        return status
     }
 
     /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones finish

@@ -68,12 +68,13 @@ struct RunStore: Sendable {
     func finishRun(_ runID: String, status: String, error: String?, outbox: WebhookOutbox) async throws -> RunSnapshot? {
         try await database.withConnection { connection in
             try connection.withTransaction { connection in
-                _ = try connection.query(
-                    "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
+                // With several supervisors, the one that ran the last tenant may have ended the run already.
+                let ended = try connection.query(
+                    "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1 AND finished_at IS NULL RETURNING id",
                     [.text(runID), .text(status), error.map { .text($0) } ?? .null]
-                )
+                ).rows.count == 1
                 guard let snapshot = try Self.fetch(runID, connection: connection) else { return nil }
-                try outbox.enqueue(snapshot, connection: connection)
+                if ended { try outbox.enqueue(snapshot, connection: connection) }
                 return snapshot
             }
         }

@@ -5,7 +5,9 @@ public struct TenantStatus: Codable, Sendable {
     public var id: String
     public var connector: String
     public var enabled: Bool
-    public var state: WorkerState
+    public var state: TenantState
+    /// The supervisor holding the tenant's lease; `nil` when nobody does (disabled, or not claimed yet).
+    public var owner: String?
     /// Why the worker is in its state, as last logged.
     public var stateCause: String
     public var pid: Int32?
@@ -48,7 +50,7 @@ public struct TenantStatus: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, connector, enabled, state, pid, restarts, streams, progress
+        case id, connector, enabled, state, owner, pid, restarts, streams, progress
         case stateCause = "state_cause"
         case uptimeSeconds = "uptime_seconds"
         case cpuPercent = "cpu_percent"
@@ -59,5 +61,16 @@ public struct TenantStatus: Codable, Sendable {
         case lastError = "last_error"
         case badLines = "bad_lines"
         case droppedLogLines = "dropped_log_lines"
+    }
+}
+
+/// A tenant's state in status displays: its worker's state here, or `remote` when another supervisor holds it.
+public enum TenantState: String, Codable, Sendable {
+    case stopped, starting, ready, syncing, stopping, backoff, errored
+    /// Another supervisor holds the tenant's lease and runs its worker.
+    case remote
+
+    init(_ state: WorkerState) {
+        self = TenantState(rawValue: state.rawValue) ?? .stopped
     }
 }

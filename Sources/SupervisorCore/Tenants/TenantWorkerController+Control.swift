@@ -35,3 +35,31 @@ extension TenantWorkerController {
         wakeWaiters()
     }
 }
+
+/// Leases: a worker runs only while this supervisor holds the tenant.
+extension TenantWorkerController {
+    /// Whether this supervisor may run the tenant's worker now.
+    var holdsLease: Bool {
+        environment.leases?.holds(tenant.id) ?? true
+    }
+
+    /// Starts the worker of a tenant this supervisor just came to hold.
+    func leaseAcquired() async {
+        guard supervising, !shuttingDown, tenant.enabled, lifecycle.state == .stopped else { return }
+        await perform(apply(.start(cause: "lease acquired", at: .now)))
+    }
+
+    /// SIGKILLs the worker now: the lease is gone or about to end unrenewed.
+    func leaseLost() async {
+        let worker = process
+        await perform(apply(.kill(cause: "lease lost")))
+        if let worker { await waitForExit(of: worker, timeout: .seconds(5)) }
+    }
+
+    /// Stops the worker gracefully before the lease goes to another supervisor.
+    func handBack() async {
+        let worker = process
+        await perform(apply(.stop(cause: "lease handed to another supervisor")))
+        if let worker { await waitForExit(of: worker, timeout: .milliseconds(Int(environment.shutdownGracePeriod * 1000)) + .seconds(5)) }
+    }
+}

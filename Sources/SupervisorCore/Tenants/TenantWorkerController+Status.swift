@@ -7,7 +7,7 @@ extension TenantWorkerController {
             id: tenant.id,
             connector: tenant.connector,
             enabled: tenant.enabled,
-            state: lifecycle.state,
+            state: TenantState(lifecycle.state),
             stateCause: lifecycle.cause,
             pid: process?.pid,
             restarts: lifecycle.restarts,
@@ -22,6 +22,13 @@ extension TenantWorkerController {
             lastError: lifecycle.lastError,
             badLines: badLines
         )
+        if let leases = environment.leases {
+            status.owner = leases.owner(of: tenant.id)
+            if tenant.enabled, !leases.holds(tenant.id), process == nil, status.owner != nil {
+                status.state = .remote
+                status.stateCause = "held by supervisor \(status.owner ?? "")"
+            }
+        }
         if let counters = logStore.counters()[tenant.id] {
             status.droppedLogLines = counters.droppedByFollowers + counters.droppedFromFiles
         }

@@ -10,14 +10,14 @@ import Logging
 /// liveness and samples resource use; both run in the fleet's task group until shutdown.
 actor TenantWorkerController {
     let tenant: TenantConfiguration
-    private let environment: WorkerEnvironment
+    let environment: WorkerEnvironment
     /// Where this tenant's log lines go; its counters show in the status.
     var logStore: TenantLogStore { environment.logStore }
     var logger: Logger
 
     private(set) var lifecycle: WorkerLifecycle
     private(set) var liveness: LivenessPolicy
-    private var supervising = false
+    private(set) var supervising = false
     private(set) var shuttingDown = false
     private(set) var process: WorkerProcess?
     private var readySince: ContinuousClock.Instant?
@@ -76,7 +76,7 @@ actor TenantWorkerController {
     /// Keeps a worker running while the lifecycle wants one; returns once ``shutdown()`` has stopped it.
     func supervise() async {
         supervising = true
-        if tenant.enabled {
+        if tenant.enabled, holdsLease, !shuttingDown {
             await perform(apply(.start(cause: "supervisor started", at: .now)))
         }
         while !shuttingDown {

@@ -18,4 +18,7 @@ struct WorkerEnvironment: Sendable {
     var logStore = TenantLogStore(directory: nil)
     /// The configuration file whose tenants SIGHUP re-reads; `nil` disables reloading on SIGHUP.
     var configurationPath: String?
+    /// The tenants this supervisor holds leases on; a worker runs only for those. `nil` runs every
+    /// enabled tenant (a fleet without a lease manager, as in unit tests).
+    var leases: LeaseTable? = nil
 }

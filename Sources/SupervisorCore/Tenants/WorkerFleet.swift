@@ -19,6 +19,10 @@ public final class WorkerFleet: Service, Sendable {
     let logger: Logger
     private let additions: AsyncStream<TenantWorkerController>
     private let additionSink: AsyncStream<TenantWorkerController>.Continuation
+    /// Called after the tenant list changed (the lease manager looks for new tenants to claim).
+    let onTenantsChanged = Mutex<@Sendable () -> Void>({})
+    /// Set once graceful shutdown began: no worker starts and no queued run row is picked up after it.
+    let stopping = Mutex(false)
 
     init(tenants: [TenantConfiguration], environment: WorkerEnvironment, logger: Logger) {
         self.environment = environment
@@ -53,6 +57,7 @@ public final class WorkerFleet: Service, Sendable {
             }
             group.addTask { [additionSink] in
                 try? await gracefulShutdown()
+                self.stopping.withLock { $0 = true }
                 hangups?.stop()
                 additionSink.finish()
                 let everyone = self.members.withLock { Array($0.controllers.values) }
@@ -124,6 +129,7 @@ public final class WorkerFleet: Service, Sendable {
         // A changed tenant's old worker is gone before its new one starts.
         for controller in stale { await controller.shutdown() }
         for controller in fresh { additionSink.yield(controller) }
+        onTenantsChanged.withLock { $0 }()
         logger.info("tenants reloaded", metadata: [
             "fleet.added": "\(summary.added.joined(separator: ","))", "fleet.changed": "\(summary.changed.joined(separator: ","))",
             "fleet.removed": "\(summary.removed.joined(separator: ","))",

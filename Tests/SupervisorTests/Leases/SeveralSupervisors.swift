@@ -1,0 +1,69 @@
+import DemoUpstreamKit
+import Foundation
+import Postgres
+import SupervisorCore
+import Testing
+import TestSupport
+
+/// Two `tenantsync serve` processes on one database and one demo upstream.
+enum SeveralSupervisors {
+    static let siteNames = (1...6).map { "lease-hotel-\($0)" }
+
+    static func configuration(
+        id: String, endpoint: DemoUpstreamEndpoint, databaseURL: String, sites: [DemoSite], leases: LeaseSettings
+    ) -> SupervisorConfiguration {
+        var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: databaseURL, concurrency: 6)
+        configuration.supervisorID = id
+        configuration.leases = leases
+        return configuration
+    }
+
+    /// Every tenant as one supervisor's API lists it.
+    static func tenants(_ api: APIClient) async throws -> [String: [String: Any]] {
+        let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
+        var byID: [String: [String: Any]] = [:]
+        for tenant in list { if let id = tenant["id"] as? String { byID[id] = tenant } }
+        return byID
+    }
+
+    /// Tenant ids this supervisor runs a ready worker for, with the worker's pid.
+    static func readyHere(_ api: APIClient, owner: String) async throws -> [String: Int32] {
+        var ready: [String: Int32] = [:]
+        for (id, tenant) in try await tenants(api) where tenant["owner"] as? String == owner && tenant["state"] as? String == "ready" {
+            if let pid = tenant["pid"] as? Int { ready[id] = Int32(pid) }
+        }
+        return ready
+    }
+
+    /// Lease owners as stored, tenant id → owner.
+    static func leaseOwners(_ url: String) async throws -> [String: String] {
+        try await offPool {
+            let connection = try PostgresConnection(url: url)
+            var owners: [String: String] = [:]
+            for row in try connection.query("SELECT tenant_id, owner_id FROM tenant_leases WHERE expires_at > now()", []).rows {
+                owners[row["tenant_id"] ?? ""] = row["owner_id"] ?? ""
+            }
+            return owners
+        }
+    }
+
+    /// Waits until A and B each hold three tenants with a ready worker, and both agree on who holds what.
+    /// Returns the pids by tenant, across both.
+    static func waitForSplit(_ a: ServeProcess, _ b: ServeProcess, timeout: Duration = .seconds(60)) async throws -> [String: Int32] {
+        try await eventually(timeout: timeout, "the tenants to split 3/3 between A and B") { () -> [String: Int32]? in
+            let onA = try await readyHere(a.api, owner: "sup-a")
+            let onB = try await readyHere(b.api, owner: "sup-b")
+            guard onA.count == 3, onB.count == 3, Set(onA.keys).isDisjoint(with: onB.keys) else { return nil }
+            // Each sees the other's tenants as remote, owned there, without a pid.
+            let seenByA = try await tenants(a.api)
+            let seenByB = try await tenants(b.api)
+            for id in onB.keys {
+                guard seenByA[id]?["state"] as? String == "remote", seenByA[id]?["owner"] as? String == "sup-b", seenByA[id]?["pid"] == nil else { return nil }
+            }
+            for id in onA.keys {
+                guard seenByB[id]?["state"] as? String == "remote", seenByB[id]?["owner"] as? String == "sup-a", seenByB[id]?["pid"] == nil else { return nil }
+            }
+            return onA.merging(onB) { first, _ in first }
+        }
+    }
+}
