@@ -67,7 +67,10 @@ public final class LineReader: Sendable {
 
     private static func run(fileDescriptor: Int32, maximumLineLength: Int, chunkSize: Int, handler: (Event) -> Bool) {
         var framer = LineFramer(maximumLineLength: maximumLineLength)
-        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        // Left uninitialised: a pipe that only ever carries short lines touches one page of it, not
+        // all of it, which matters with two readers per worker and hundreds of workers.
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
         func deliver(_ events: [LineFramer.Event]) -> Bool {
             for event in events {
                 let keepGoing: Bool
@@ -80,9 +83,9 @@ public final class LineReader: Sendable {
             return true
         }
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fileDescriptor, $0.baseAddress, chunkSize) }
+            let count = read(fileDescriptor, chunk.baseAddress, chunkSize)
             if count > 0 {
-                guard deliver(framer.append(chunk[0..<count])) else { return }
+                guard deliver(framer.append(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))) else { return }
             } else if count < 0 && errno == EINTR {
                 continue
             } else {
