@@ -182,6 +182,7 @@ final class LeaseManager: Service, Sendable {
         } else if kept.count > share {
             let surplus = await fleet.handBackOrder(Array(kept)).prefix(kept.count - share)
             handingBack.withLock { handing in for tenantID in surplus { handing[tenantID] = false } }
+            table.markReleasing(surplus)
             logger.info("handing leases back to rebalance", metadata: [
                 "lease.tenants": "\(surplus.joined(separator: ","))", "lease.share": "\(share)", "lease.members": "\(beat.liveMembers)",
             ])

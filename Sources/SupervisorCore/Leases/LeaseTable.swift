@@ -12,6 +12,8 @@ final class LeaseTable: Sendable {
         var held: [String: ContinuousClock.Instant] = [:]
         /// Owners of every leased tenant, as last read.
         var owners: [String: String] = [:]
+        /// Held tenants being handed back: their worker is stopping, no new sync starts here.
+        var releasing: Set<String> = []
     }
 
     /// This supervisor's id in leases and run rows.
@@ -30,6 +32,21 @@ final class LeaseTable: Sendable {
     /// The tenants this supervisor holds.
     var held: Set<String> {
         state.withLock { Set($0.held.keys) }
+    }
+
+    /// Whether syncs of `tenantID` run here: it is held and not being handed back.
+    func runsHere(_ tenantID: String) -> Bool {
+        state.withLock { $0.held[tenantID] != nil && !$0.releasing.contains(tenantID) }
+    }
+
+    /// The tenants whose syncs run here.
+    var runnable: Set<String> {
+        state.withLock { Set($0.held.keys).subtracting($0.releasing) }
+    }
+
+    /// Marks `tenantIDs` as being handed back.
+    func markReleasing(_ tenantIDs: some Sequence<String>) {
+        state.withLock { $0.releasing.formUnion(tenantIDs) }
     }
 
     /// Who holds `tenantID`: this supervisor, another one, or nobody (`nil`).
@@ -55,6 +72,7 @@ final class LeaseTable: Sendable {
         state.withLock { state in
             tenantIDs.filter { tenantID in
                 state.owners[tenantID] = nil
+                state.releasing.remove(tenantID)
                 return state.held.removeValue(forKey: tenantID) != nil
             }
         }

@@ -46,7 +46,7 @@ extension RunCoordinator {
                 guard let leases, !fleet.isShuttingDown, !stopping.withLock({ $0 }) else { continue }
                 let pending: [RunStore.PendingTenant]
                 do {
-                    pending = try await store.pendingTenants(held: leases.held.sorted())
+                    pending = try await store.pendingTenants(held: leases.runnable.sorted())
                 } catch {
                     logger.warning("cannot look for queued run rows", metadata: ["error": "\(error)"])
                     continue

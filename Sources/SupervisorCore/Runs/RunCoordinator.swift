@@ -180,7 +180,7 @@ public final class RunCoordinator: Service, Sendable {
         var tenantLogger = runLogger
         tenantLogger[metadataKey: "tenant.id"] = "\(tenantID)"
         let logger = tenantLogger
-        if fleet.controller(for: tenantID) != nil, leases?.holds(tenantID) == false {
+        if fleet.controller(for: tenantID) != nil, leases?.runsHere(tenantID) == false {
             handledHere.remove(request.runID, tenantID)
             return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
         }

@@ -39,6 +39,16 @@ struct LeaseSplitTests {
                     _ = try await eventually("A's old worker of \(tenantID) to be gone") { processExists(oldPid) ? nil : true }
                 }
 
+                // `tenantsync status` on A names B as the owner of B's tenants, with no pid.
+                let table = try await SeveralSupervisors.statusTable(a.api)
+                #expect(table.status == 0)
+                #expect(table.output.contains("OWNER"))
+                for tenantID in moved {
+                    let line = try #require(table.output.split(separator: "\n").first { $0.hasPrefix(tenantID + " ") })
+                    let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                    #expect(Array(columns.prefix(4)) == [Substring(tenantID), "remote", "sup-b", "-"])
+                }
+
                 // A tenant held elsewhere cannot be started here.
                 let start = try await a.api.request("POST", "/api/tenants/\(try #require(moved.first))/start")
                 #expect(start.status == 409)
