@@ -18,7 +18,7 @@ struct StatusCommand: ParsableCommand {
             return
         }
         let tenants = object["tenants"] as? [[String: Any]] ?? []
-        let header = ["TENANT", "STATE", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "LOG DROPS", "PROGRESS"]
+        let header = ["TENANT", "STATE", "OWNER", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "LOG DROPS", "PROGRESS"]
         var rows: [[String]] = [header]
         for tenant in tenants {
             let progress = (tenant["progress"] as? [String: Any]).map { p in
@@ -27,6 +27,7 @@ struct StatusCommand: ParsableCommand {
             rows.append([
                 "\(tenant["id"] ?? "")",
                 "\(tenant["state"] ?? "")",
+                tenant["owner"] as? String ?? "-",
                 (tenant["pid"] as? Int).map(String.init) ?? "-",
                 (tenant["uptime_seconds"] as? Double).map { Self.duration($0) } ?? "-",
                 "\(tenant["restarts"] ?? 0)",
