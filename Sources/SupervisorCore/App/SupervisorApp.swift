@@ -53,8 +53,6 @@ public final class SupervisorApp: Sendable {
             defaultHost: configuration.supervisorID == nil ? host : nil, logger: logger
         )
         fleet.onTenantsChanged.withLock { $0 = { leases.wake() } }
-        // Claimed before any worker is spawned: a lone supervisor starts every tenant at once, as before.
-        try await leases.start()
         let coordinator = RunCoordinator(
             store: RunStore(database: database, ownerID: ownerID),
             fleet: fleet,
@@ -92,9 +90,12 @@ public final class SupervisorApp: Sendable {
             },
             logger: logger
         )
+        // Claimed once nothing else can fail, before any worker is spawned: a lone supervisor starts every
+        // tenant at once, as before.
+        try await leases.start()
         // Services stop in reverse order: the API first, then the workers (which ends the runs
-        // in flight), then the leases (released only once their workers are gone), then the coordinator, which records how those runs ended (and their callbacks),
-        // then the webhook deliverer.
+        // in flight), then the leases (released only once their workers are gone), then the
+        // coordinator, which records how those runs ended (and their callbacks), then the webhook deliverer.
         group = ServiceGroup(
             configuration: .init(
                 services: [
