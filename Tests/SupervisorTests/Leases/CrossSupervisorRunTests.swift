@@ -45,9 +45,9 @@ struct CrossSupervisorRunTests {
                 for tenantID in SeveralSupervisors.siteNames {
                     #expect(runners[tenantID] == (heldByB.contains(tenantID) ? "sup-b/1" : "sup-a/1"))
                 }
-                #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT tenant_id) FROM reservations") == 6)
+                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT tenant_id) FROM reservations") == 6)
                 // One callback row per run end would be in the outbox; the run ended exactly once.
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND finished_at IS NOT NULL", [.text(runID)]) == 1)
+                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND finished_at IS NOT NULL", [.text(runID)]) == 1)
 
                 // One tenant held by B, synced through A.
                 let remote = try #require(heldByB.sorted().first)
@@ -55,8 +55,49 @@ struct CrossSupervisorRunTests {
                 #expect(single.status == 202)
                 let singleRun = try await a.api.waitForRun(try #require(single.json["run_id"] as? String), timeout: .seconds(60))
                 #expect(singleRun["status"] as? String == "succeeded")
-                let singleRunner = try TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(singleRun["run_id"] as? String ?? "")])
+                let singleRunner = try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(singleRun["run_id"] as? String ?? "")])
                 #expect(singleRunner == 1)
+            }
+        }
+    }
+
+    @Test("the supervisor that started a sync-all dies mid-run: the other takes its tenants, reruns their rows and ends the run with its callback")
+    func originatorDiesMidRun() async throws {
+        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 3, bookings: 30) }
+        let upstream = DemoUpstreamConfiguration(sites: sites, latency: .milliseconds(400))
+        try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
+                var configurationA = SeveralSupervisors.configuration(id: "sup-a", endpoint: endpoint, databaseURL: url, sites: sites, leases: leases)
+                var configurationB = SeveralSupervisors.configuration(id: "sup-b", endpoint: endpoint, databaseURL: url, sites: sites, leases: leases)
+                // Nothing listens there: the delivery stays pending, which is all this test looks at.
+                configurationA.webhooks = WebhookConfiguration(urls: ["http://127.0.0.1:9/run-ended"])
+                configurationB.webhooks = configurationA.webhooks
+                let a = try await ServeProcess.start(configuration: configurationA)
+                defer { a.cleanUp() }
+                let b = try await ServeProcess.start(configuration: configurationB)
+                defer { b.cleanUp() }
+                _ = try await SeveralSupervisors.waitForSplit(a, b)
+
+                let accepted = try await a.api.request("POST", "/api/sync")
+                let runID = try #require(accepted.json["run_id"] as? String)
+                _ = try await eventually("A to be running its own tenants") { () -> Bool? in
+                    try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'running'", [.text(runID)]) > 0 ? true : nil
+                }
+                kill(a.process.processIdentifier, SIGKILL)
+                _ = try await a.exits.next(timeout: .seconds(10))
+
+                let run = try await b.api.waitForRun(runID, timeout: .seconds(90))
+                #expect(run["status"] as? String == "succeeded")
+                let tenants = run["tenants"] as? [[String: Any]] ?? []
+                #expect(tenants.count == 6)
+                for tenant in tenants {
+                    #expect(tenant["status"] as? String == "succeeded")
+                    #expect(((tenant["counts"] as? [String: Any])?["fetched"] as? Int ?? 0) > 30)
+                }
+                // B ran every tenant in the end, and ended the run once, with one callback.
+                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(runID)]) == 6)
+                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM webhook_deliveries WHERE run_id = $1", [.text(runID)]) == 1)
             }
         }
     }
