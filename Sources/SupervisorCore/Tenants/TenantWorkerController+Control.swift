@@ -43,9 +43,10 @@ extension TenantWorkerController {
         environment.leases?.holds(tenant.id) ?? true
     }
 
-    /// Starts the worker of a tenant this supervisor just came to hold.
+    /// Starts the worker of a tenant this supervisor just came to hold (once the old one has exited,
+    /// if a lost lease is still stopping it).
     func leaseAcquired() async {
-        guard supervising, !shuttingDown, tenant.enabled, lifecycle.state == .stopped else { return }
+        guard supervising, !shuttingDown, tenant.enabled, [.stopped, .stopping].contains(lifecycle.state) else { return }
         await perform(apply(.start(cause: "lease acquired", at: .now)))
     }
 
