@@ -22,7 +22,10 @@ public struct MessageCodec: Sendable {
 
     /// Decodes one line (without terminator) sent by a worker.
     public func decodeWorkerMessage(_ line: some Collection<UInt8>) throws(IPCError) -> WorkerMessage {
-        try decode(WorkerMessage.self, line)
+        if let record = LogLineDecoder.decode(line) {
+            return .log(record)
+        }
+        return try decode(WorkerMessage.self, line)
     }
 
     /// Decodes one line (without terminator) sent by the supervisor.

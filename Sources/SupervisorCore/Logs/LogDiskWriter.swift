@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// The store's single disk writer: a serial queue that owns every tenant's open file.
 ///
@@ -29,6 +30,7 @@ final class LogDiskWriter: @unchecked Sendable {
         self.settings = settings
         self.logger = logger
         positionCapacity = settings.ringLines * 2 + 64
+        places = DispatchSemaphore(value: settings.maxPendingWrites)
         if let directory {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,24 +42,86 @@ final class LogDiskWriter: @unchecked Sendable {
 
     var enabled: Bool { directory != nil }
 
-    func enqueue(_ entry: TenantLogEntry, droppedBefore dropped: Int, done: @escaping @Sendable () -> Void) {
-        queue.async { [self] in
-            defer { done() }
-            var text = ""
-            if dropped > 0 {
-                var notice = entry
+    /// A record waiting for the disk.
+    private struct Pending {
+        var entry: TenantLogEntry
+        var droppedBefore: Int
+    }
+
+    /// Places in the queue: ``LogSettings/maxPendingWrites`` records may wait for the disk at once.
+    private let places: DispatchSemaphore
+
+    /// Takes a place in the queue, waiting for one if the queue is full; always `true`.
+    func reserve() -> Bool {
+        places.wait()
+        return true
+    }
+
+    /// Takes a place in the queue if one is free at once.
+    func tryReserve() -> Bool {
+        places.wait(timeout: .now()) == .success
+    }
+
+    private let pending = LockedValue<(items: [Pending], drainScheduled: Bool)>(([], false))
+
+    /// Queues `entry`, for which a place was reserved, for its tenant's file. Records are written in
+    /// batches: one drain on the disk queue takes everything queued so far and writes each tenant's
+    /// share with one `write` call.
+    func enqueue(_ entry: TenantLogEntry, droppedBefore dropped: Int) {
+        let schedule = pending.withLock { state -> Bool in
+            state.items.append(Pending(entry: entry, droppedBefore: dropped))
+            if state.drainScheduled { return false }
+            state.drainScheduled = true
+            return true
+        }
+        if schedule {
+            queue.async { [self] in drain() }
+        }
+    }
+
+    private func drain() {
+        while true {
+            let batch = pending.withLock { state -> [Pending] in
+                let items = state.items
+                state.items = []
+                if items.isEmpty { state.drainScheduled = false }
+                return items
+            }
+            if batch.isEmpty { return }
+            var order: [String] = []
+            var byTenant: [String: [Pending]] = [:]
+            for item in batch {
+                if byTenant[item.entry.tenant] == nil { order.append(item.entry.tenant) }
+                byTenant[item.entry.tenant, default: []].append(item)
+            }
+            for tenant in order {
+                write(byTenant[tenant] ?? [], tenant: tenant)
+            }
+            for _ in batch { places.signal() }
+        }
+    }
+
+    /// Writes one tenant's records in order, each preceded by its "dropped N lines" notice if any.
+    private func write(_ items: [Pending], tenant: String) {
+        var lines: [[UInt8]] = []
+        var owners: [UInt64?] = []
+        lines.reserveCapacity(items.count)
+        for item in items {
+            if item.droppedBefore > 0 {
+                var notice = item.entry
                 notice.level = "warning"
                 notice.source = .supervisor
-                notice.message = "dropped \(dropped) lines: the log disk writer fell behind"
+                notice.message = "dropped \(item.droppedBefore) lines: the log disk writer fell behind"
                 notice.fields = [:]
-                text += render(notice) + "\n"
+                lines.append(render(notice))
+                owners.append(nil)
             }
-            let noticeBytes = text.utf8.count
-            text += render(entry) + "\n"
-            if var location = write(Array(text.utf8), tenant: entry.tenant) {
-                location.offset += noticeBytes
-                remember(Position(sequence: entry.sequence, location: location), tenant: entry.tenant)
-            }
+            lines.append(render(item.entry))
+            owners.append(item.entry.sequence)
+        }
+        guard let locations = write(lines: lines, tenant: tenant) else { return }
+        for (sequence, location) in zip(owners, locations) {
+            if let sequence { remember(Position(sequence: sequence, location: location), tenant: tenant) }
         }
     }
 
@@ -93,16 +157,23 @@ final class LogDiskWriter: @unchecked Sendable {
     }
 
     private func remember(_ position: Position, tenant: String) {
-        var known = positions[tenant] ?? []
-        known.append(position)
-        if known.count > positionCapacity + positionCapacity / 2 {
-            known.removeFirst(known.count - positionCapacity)
+        // Modified in place: copying the list out and back would copy it whole for every line.
+        positions[tenant, default: []].append(position)
+        if let count = positions[tenant]?.count, count > positionCapacity + positionCapacity / 2 {
+            positions[tenant]?.removeFirst(count - positionCapacity)
         }
-        positions[tenant] = known
     }
 
-    private func render(_ entry: TenantLogEntry) -> String {
-        settings.format == .json ? entry.json() : entry.text()
+    /// The record's line, with its newline.
+    private func render(_ entry: TenantLogEntry) -> [UInt8] {
+        var bytes: [UInt8] = []
+        if settings.format == .json {
+            bytes.append(contentsOf: entry.json().utf8)
+        } else {
+            entry.appendText(to: &bytes)
+        }
+        bytes.append(0x0A)
+        return bytes
     }
 
     private func file(for tenant: String) -> RotatingLogFile? {
@@ -113,13 +184,13 @@ final class LogDiskWriter: @unchecked Sendable {
         return file
     }
 
-    /// Writes `bytes`; returns where they start, or `nil` when the disk refused them.
-    private func write(_ bytes: [UInt8], tenant: String) -> RotatingLogFile.Location? {
+    /// Writes `lines`; returns where each starts, or `nil` when the disk refused them.
+    private func write(lines: [[UInt8]], tenant: String) -> [RotatingLogFile.Location]? {
         guard let file = file(for: tenant) else { return nil }
         do {
-            let location = try file.write(bytes)
+            let locations = try file.write(lines: lines)
             failing.remove(tenant)
-            return location
+            return locations
         } catch {
             // Reported once per failing spell, not once per line.
             if failing.insert(tenant).inserted {

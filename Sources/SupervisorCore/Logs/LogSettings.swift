@@ -31,7 +31,7 @@ public struct LogSettings: Codable, Sendable, Equatable {
         ringLines: Int = 1000,
         maxLineBytes: Int = 64 << 10,
         followerBuffer: Int = 1000,
-        maxPendingWrites: Int = 100_000
+        maxPendingWrites: Int = 10_000
     ) {
         self.maxFileBytes = maxFileBytes
         self.maxFiles = maxFiles

@@ -54,6 +54,49 @@ final class RotatingLogFile {
         return start
     }
 
+    /// Appends several lines, each ending in a newline, with as few `write` calls as rotation
+    /// allows (one per file they land in); returns where each line starts.
+    func write(lines: [[UInt8]]) throws(LogFileError) -> [Location] {
+        try openIfNeeded()
+        var locations: [Location] = []
+        locations.reserveCapacity(lines.count)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(min(lines.reduce(0) { $0 + $1.count }, 1 << 20))
+        var pendingStart = size
+        for line in lines {
+            if pendingStart + buffer.count > 0, pendingStart + buffer.count + line.count > maxBytes {
+                try writeAll(buffer)
+                buffer.removeAll(keepingCapacity: true)
+                if size > 0 { try rotate() }
+                pendingStart = size
+            }
+            locations.append(Location(generation: generation, offset: pendingStart + buffer.count))
+            buffer.append(contentsOf: line)
+            if buffer.count >= 1 << 20 {
+                try writeAll(buffer)
+                buffer.removeAll(keepingCapacity: true)
+                pendingStart = size
+            }
+        }
+        try writeAll(buffer)
+        return locations
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws(LogFileError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Foundation.write(descriptor, buffer.baseAddress! + offset, bytes.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw LogFileError(path: path, errno: errno)
+            }
+            offset += written
+        }
+        size += bytes.count
+    }
+
     /// Opens the files for reading, newest first, each cut to the bytes before `boundary` (all of
     /// them when `nil`); files wholly after the boundary are left out.
     func openForReading(before boundary: Location?) -> [LogFileSlice] {

@@ -35,9 +35,33 @@ struct SecretMasker: Sendable {
 
     func mask(_ text: String) -> String {
         var result = text
-        for secret in secrets where result.contains(secret) {
+        for secret in secrets where Self.contains(result, secret) {
             result = result.replacingOccurrences(of: secret, with: Self.replacement)
         }
         return result
+    }
+
+    /// A byte search (`memchr` for the first byte, then `memcmp`): most lines hold no secret, and
+    /// Foundation's `contains` cost more per line than the rest of storing it.
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { wanted in
+                guard wanted.count <= haystack.count, let base = haystack.baseAddress, let pattern = wanted.baseAddress else {
+                    return wanted.isEmpty
+                }
+                let first = Int32(wanted[0])
+                var offset = 0
+                let last = haystack.count - wanted.count
+                while offset <= last {
+                    guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+                    let position = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    if memcmp(base + position, pattern, wanted.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
+        }
     }
 }

@@ -44,17 +44,58 @@ public struct TenantLogEntry: Encodable, Sendable, Equatable {
     ///
     /// `2026-01-02T03:04:05.678Z hotel-a WARN  pid=42 run=r1 stream=bookings message key=value`
     public func text() -> String {
-        var line = LogTimestamp.format(timestamp)
-        line += " \(tenant) \(LogLevels.label(level))"
-        if let pid { line += " pid=\(pid)" }
-        if let runID { line += " run=\(Self.escape(runID))" }
-        if let stream { line += " stream=\(Self.escape(stream))" }
-        if source == .supervisor { line += " [supervisor]" }
-        line += " " + Self.escape(message)
-        for key in fields.keys.sorted() {
-            line += " \(Self.escape(key))=\(Self.escape(fields[key] ?? ""))"
+        var bytes: [UInt8] = []
+        appendText(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the text line (without its newline) to `bytes`: the disk writer renders every
+    /// stored line this way, straight into the buffer it writes.
+    func appendText(to bytes: inout [UInt8]) {
+        bytes.reserveCapacity(bytes.count + 64 + message.utf8.count)
+        LogTimestamp.append(timestamp, to: &bytes)
+        bytes.append(0x20)
+        bytes.append(contentsOf: tenant.utf8)
+        bytes.append(0x20)
+        bytes.append(contentsOf: LogLevels.label(level).utf8)
+        if let pid {
+            bytes.append(contentsOf: " pid=".utf8)
+            bytes.append(contentsOf: String(pid).utf8)
         }
-        return line
+        if let runID {
+            bytes.append(contentsOf: " run=".utf8)
+            Self.appendEscaped(runID, to: &bytes)
+        }
+        if let stream {
+            bytes.append(contentsOf: " stream=".utf8)
+            Self.appendEscaped(stream, to: &bytes)
+        }
+        if source == .supervisor { bytes.append(contentsOf: " [supervisor]".utf8) }
+        bytes.append(0x20)
+        Self.appendEscaped(message, to: &bytes)
+        if !fields.isEmpty {
+            for key in fields.keys.sorted() {
+                bytes.append(0x20)
+                Self.appendEscaped(key, to: &bytes)
+                bytes.append(UInt8(ascii: "="))
+                Self.appendEscaped(fields[key] ?? "", to: &bytes)
+            }
+        }
+    }
+
+    /// `text` with carriage returns and newlines written as backslash-r and backslash-n, so a record stays one line.
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            default: bytes.append(byte)
+            }
+        }
     }
 
     /// The record as one compact JSON object, without its newline.
@@ -65,7 +106,7 @@ public struct TenantLogEntry: Encodable, Sendable, Equatable {
     }
 
     static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "\n" || $0 == "\r" }) else { return text }
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
         return text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
     }
 }
@@ -92,9 +133,19 @@ public enum LogLevels {
 
     /// Five-letter upper-case label for text lines.
     static func label(_ level: String) -> String {
-        let upper = (normalize(level) ?? level).uppercased()
-        let short = upper == "WARNING" ? "WARN" : upper == "CRITICAL" ? "CRIT" : upper == "NOTICE" ? "NOTE" : upper
-        return short.padding(toLength: 5, withPad: " ", startingAt: 0)
+        switch level {
+        case "trace": return "TRACE"
+        case "debug": return "DEBUG"
+        case "info": return "INFO "
+        case "notice": return "NOTE "
+        case "warning": return "WARN "
+        case "error": return "ERROR"
+        case "critical": return "CRIT "
+        default:
+            let upper = (normalize(level) ?? level).uppercased()
+            let short = upper == "WARNING" ? "WARN" : upper == "CRITICAL" ? "CRIT" : upper == "NOTICE" ? "NOTE" : upper
+            return short.count >= 5 ? short : short + String(repeating: " ", count: 5 - short.count)
+        }
     }
 
     /// The level a stderr line announces among its first words (as swift-log's stream handler
@@ -112,16 +163,55 @@ public enum LogLevels {
 /// and not all thread-safe on every platform).
 public enum LogTimestamp {
     public static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        append(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the stamp's 24 bytes to `output`.
+    static func append(_ date: Date, to output: inout [UInt8]) {
+        // Plain arithmetic on the Unix time: no libc time zone machinery, which stats
+        // /etc/localtime on every call when TZ is unset and showed up once per stored line.
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, remainder) = millisecondOfDay < 0 ? (days - 1, millisecondOfDay + 86_400_000) : (days, millisecondOfDay)
+        let (year, month, dayOfMonth) = civil(fromDays: day)
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int64, at offset: Int, width: Int) {
+            var value = value
+            for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
         }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(milliseconds % 1000), 3))Z"
+        put(year, at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        put(month, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        put(dayOfMonth, at: 8, width: 2)
+        bytes[10] = UInt8(ascii: "T")
+        put(remainder / 3_600_000, at: 11, width: 2)
+        bytes[13] = UInt8(ascii: ":")
+        put(remainder / 60_000 % 60, at: 14, width: 2)
+        bytes[16] = UInt8(ascii: ":")
+        put(remainder / 1000 % 60, at: 17, width: 2)
+        bytes[19] = UInt8(ascii: ".")
+        put(remainder % 1000, at: 20, width: 3)
+        bytes[23] = UInt8(ascii: "Z")
+        output.append(contentsOf: bytes)
+    }
+
+    /// Year, month and day of the proleptic Gregorian calendar for days since 1970-01-01.
+    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Parses an RFC 3339 timestamp (with or without fractional seconds), or `nil`.

@@ -45,14 +45,13 @@ public final class TenantLogStore: Service, Sendable {
         var tenants: [String: TenantState] = [:]
         var nextSequence: UInt64 = 1
         var followers: [ObjectIdentifier: LogFollower] = [:]
-        var pendingWrites = 0
         var closed = false
     }
 
     public let settings: LogSettings
     /// Where the files go; `nil` keeps logs in memory only.
     public let directory: String?
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
     let disk: LogDiskWriter
     private let defaultMasker: SecretMasker
     private let databaseURL: String?
@@ -69,7 +68,7 @@ public final class TenantLogStore: Service, Sendable {
         for tenant in tenants {
             initial.tenants[tenant.id] = TenantState(masker: SecretMasker(tenant: tenant, databaseURL: databaseURL), configuration: tenant)
         }
-        state = Mutex(initial)
+        state = LockedValue(initial)
         defaultMasker = SecretMasker(secrets: databaseURL.flatMap { URLComponents(string: $0)?.password }.map { [$0] } ?? [])
         disk = LogDiskWriter(directory: directory, settings: settings, logger: logger)
     }
@@ -77,15 +76,26 @@ public final class TenantLogStore: Service, Sendable {
     // MARK: Writing
 
     /// Records a line a worker wrote to stderr.
-    public func appendStderr(tenant: TenantConfiguration, pid: Int32?, line: String, runID: String? = nil) {
-        append(tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.guess(from: line), runID: runID, stream: nil, source: .stderr, message: line, fields: [:])
+    ///
+    /// - Parameter waitForDisk: as for ``append(tenant:pid:record:waitForDisk:)``.
+    public func appendStderr(tenant: TenantConfiguration, pid: Int32?, line: String, runID: String? = nil, waitForDisk: Bool = false) {
+        append(
+            tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.guess(from: line), runID: runID, stream: nil,
+            source: .stderr, message: line, fields: [:], waitForDisk: waitForDisk
+        )
     }
 
     /// Records a worker's `log` message.
-    public func append(tenant: TenantConfiguration, pid: Int32?, record: IPC.LogRecord) {
+    ///
+    /// - Parameter waitForDisk: when the disk writer is ``LogSettings/maxPendingWrites`` records
+    ///   behind, wait for it instead of leaving the record out of the files. Only for callers on a
+    ///   thread of their own (a worker's pipe reader): the wait then slows the reading of that
+    ///   worker's pipe, never a task of the cooperative pool.
+    public func append(tenant: TenantConfiguration, pid: Int32?, record: IPC.LogRecord, waitForDisk: Bool = false) {
         append(
             tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.normalize(record.level) ?? "info",
-            runID: record.runID, stream: record.stream, source: .log, message: record.message, fields: record.fields
+            runID: record.runID, stream: record.stream, source: .log, message: record.message, fields: record.fields,
+            waitForDisk: waitForDisk
         )
     }
 
@@ -94,17 +104,23 @@ public final class TenantLogStore: Service, Sendable {
         append(tenant: tenant.id, configuration: tenant, pid: pid, level: level, runID: nil, stream: nil, source: .supervisor, message: message, fields: [:])
     }
 
-    /// Stamps, masks, caps and stores one line. Never blocks on the disk or on followers.
+    /// Stamps, masks, caps and stores one line. Never blocks on followers; blocks on the disk only
+    /// when `waitForDisk` asks it to.
     ///
     /// - Parameter configuration: the tenant's configuration, whose secret values are masked;
     ///   `nil` keeps the one seen last (or the one given at init).
     public func append(
         tenant: String, configuration: TenantConfiguration? = nil, pid: Int32?, level: String, runID: String? = nil,
-        stream: String? = nil, source: TenantLogEntry.Source, message: String, fields: [String: String] = [:]
+        stream: String? = nil, source: TenantLogEntry.Source, message: String, fields: [String: String] = [:],
+        waitForDisk: Bool = false
     ) {
+        // A place in the disk writer's queue is taken before the lock, so a wait holds up nobody else.
+        let reserved = disk.enabled && (waitForDisk ? disk.reserve() : disk.tryReserve())
         let now = Date()
         state.withLock { state in
-            var tenantState = state.tenants[tenant] ?? TenantState(masker: defaultMasker)
+            // Taken out of the dictionary, not copied: the ring is then uniquely referenced and
+            // updated in place instead of being copied whole for every line.
+            var tenantState = state.tenants.removeValue(forKey: tenant) ?? TenantState(masker: defaultMasker)
             if let configuration, configuration != tenantState.configuration {
                 // A reload may change a tenant's secrets.
                 tenantState.configuration = configuration
@@ -136,17 +152,14 @@ public final class TenantLogStore: Service, Sendable {
             }
 
             if disk.enabled {
-                if state.pendingWrites >= settings.maxPendingWrites {
+                if !reserved {
                     tenantState.unwrittenDropped += 1
                     tenantState.counters.droppedFromFiles += 1
                 } else {
-                    state.pendingWrites += 1
                     let dropped = tenantState.unwrittenDropped
                     tenantState.unwrittenDropped = 0
                     // Enqueued under the lock, so each tenant's file gets lines in sequence order.
-                    disk.enqueue(entry, droppedBefore: dropped) { [weak self] in
-                        self?.state.withLock { $0.pendingWrites -= 1 }
-                    }
+                    disk.enqueue(entry, droppedBefore: dropped)
                 }
             }
             state.tenants[tenant] = tenantState

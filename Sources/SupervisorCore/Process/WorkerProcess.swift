@@ -23,7 +23,17 @@ final class WorkerProcess: Sendable {
     }
 
     /// Starts `executable` from the spawner thread and begins draining its output.
-    static func spawn(executable: String, arguments: [String] = [], environment: [String: String]) async throws -> WorkerProcess {
+    /// - Parameter stderrLines: likewise receives the lines of the worker's stderr on their reader's
+    ///   thread instead of through ``events``.
+    /// - Parameter logs: receives the worker's `log` messages on the thread that reads its stdout,
+    ///   in order, instead of through ``events``: a tenant logging at full speed then costs no task
+    ///   switch per line, and a supervisor that stores them slower than they come reads slower (the
+    ///   pipe fills) rather than queueing them in memory without bound.
+    static func spawn(
+        executable: String, arguments: [String] = [], environment: [String: String],
+        logs: (@Sendable (_ record: LogRecord, _ pid: Int32) -> Void)? = nil,
+        stderrLines: (@Sendable (_ line: String, _ pid: Int32) -> Void)? = nil
+    ) async throws -> WorkerProcess {
         try await SpawnerThread.shared.run {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
@@ -58,11 +68,17 @@ final class WorkerProcess: Sendable {
             try process.run()
 
             let codec = MessageCodec()
+            let pid = process.processIdentifier
             LineReader(fileDescriptor: stdout.fileHandleForReading.fileDescriptor, name: "worker-\(process.processIdentifier)-stdout").start { event in
                 switch event {
                 case .line(let line):
                     do {
-                        continuation.yield(.message(try codec.decodeWorkerMessage(line)))
+                        let message = try codec.decodeWorkerMessage(line)
+                        if case .log(let record) = message, let logs {
+                            logs(record, pid)
+                        } else {
+                            continuation.yield(.message(message))
+                        }
                     } catch {
                         continuation.yield(.badLine(error as? IPCError ?? IPCError(code: .malformed, message: "\(error)")))
                     }
@@ -76,9 +92,11 @@ final class WorkerProcess: Sendable {
             LineReader(fileDescriptor: stderr.fileHandleForReading.fileDescriptor, maximumLineLength: 64 * 1024, name: "worker-\(process.processIdentifier)-stderr").start { event in
                 switch event {
                 case .line(let line):
-                    continuation.yield(.stderr(String(decoding: line, as: UTF8.self)))
+                    let text = String(decoding: line, as: UTF8.self)
+                    if let stderrLines { stderrLines(text, pid) } else { continuation.yield(.stderr(text)) }
                 case .oversized(let length):
-                    continuation.yield(.stderr("[line of \(length) bytes cut: over the 64 KiB cap]"))
+                    let text = "[line of \(length) bytes cut: over the 64 KiB cap]"
+                    if let stderrLines { stderrLines(text, pid) } else { continuation.yield(.stderr(text)) }
                 case .endOfFile:
                     try? stderr.fileHandleForReading.close()
                     finishOne()

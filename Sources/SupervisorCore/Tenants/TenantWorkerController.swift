@@ -25,7 +25,12 @@ actor TenantWorkerController {
     private(set) var lastExit: WorkerExit?
     private var lastFatal: String?
     private(set) var badLines = 0
-    private(set) var currentRunID: String?
+    private(set) var currentRunID: String? {
+        get { runIDBox.withLock { $0 } }
+        set { runIDBox.withLock { $0 = newValue } }
+    }
+    /// ``currentRunID``, readable from the thread that reads the worker's stderr.
+    private let runIDBox = LockedValue<String?>(nil)
     private(set) var latestProgress: SyncProgress?
     private(set) var lastSync: TenantStatus.LastSync?
     /// When the worker last said anything: heartbeats and every other message.
@@ -100,7 +105,21 @@ actor TenantWorkerController {
     private func runOnce() async {
         let worker: WorkerProcess
         do {
-            worker = try await WorkerProcess.spawn(executable: environment.executable, environment: workerEnvironment())
+            let logStore = environment.logStore
+            let tenant = self.tenant
+            let logger = self.logger
+            let runIDBox = self.runIDBox
+            worker = try await WorkerProcess.spawn(
+                executable: environment.executable, environment: workerEnvironment(),
+                logs: { record, pid in
+                    logStore.append(tenant: tenant, pid: pid, record: record, waitForDisk: true)
+                    Self.echo(record, logger: logger)
+                },
+                stderrLines: { line, pid in
+                    logger.info("\(line)", metadata: ["worker.pid": "\(pid)", "log.source": "stderr"])
+                    logStore.appendStderr(tenant: tenant, pid: pid, line: line, runID: runIDBox.withLock { $0 }, waitForDisk: true)
+                }
+            )
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
             await perform(apply(.spawnFailed(error: "\(environment.executable): \(error)", at: .now)))
@@ -165,11 +184,9 @@ actor TenantWorkerController {
             latestProgress = progress
             pendingRun.onProgress(progress)
         case .log(let record):
-            var metadata: Logger.Metadata = record.fields.mapValues { .string($0) }
-            if let runID = record.runID { metadata["sync.run_id"] = "\(runID)" }
-            if let stream = record.stream { metadata["sync.stream"] = "\(stream)" }
-            logger.log(level: Logger.Level(rawValue: record.level) ?? .info, "\(record.message)", metadata: metadata)
+            // Delivered on the reader thread (see `runOnce`); kept for workers spawned without it.
             environment.logStore.append(tenant: tenant, pid: process?.pid, record: record)
+            Self.echo(record, logger: logger)
         case .result(let result):
             guard let run = pendingRun, run.id == result.runID else {
                 logger.warning("result for an unknown run ignored", metadata: ["sync.run_id": "\(result.runID)"])
@@ -188,6 +205,17 @@ actor TenantWorkerController {
         case .heartbeat:
             break
         }
+    }
+
+    /// Every record is in the tenant's log; the supervisor's own output repeats only warnings and
+    /// errors, so a chatty tenant cannot drown it (or slow it down).
+    private static func echo(_ record: LogRecord, logger: Logger) {
+        let level = Logger.Level(rawValue: record.level) ?? .info
+        guard level >= .warning else { return }
+        var metadata: Logger.Metadata = record.fields.mapValues { .string($0) }
+        if let runID = record.runID { metadata["sync.run_id"] = "\(runID)" }
+        if let stream = record.stream { metadata["sync.stream"] = "\(stream)" }
+        logger.log(level: level, "\(record.message)", metadata: metadata)
     }
 
     private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess) {

@@ -103,7 +103,7 @@ struct TenantLogStoreTests {
             let padding = String(repeating: "z", count: 40)
             DispatchQueue.concurrentPerform(iterations: writers) { writer in
                 for index in 0..<perWriter {
-                    store.append(tenant: "tenant-\(writer)", pid: Int32(writer), level: "info", source: .stderr, message: "line \(index) of writer \(writer) \(padding)")
+                    store.append(tenant: "tenant-\(writer)", pid: Int32(writer), level: "info", source: .stderr, message: "line \(index) of writer \(writer) \(padding)", waitForDisk: true)
                 }
             }
             for writer in 0..<writers {
