@@ -4,7 +4,8 @@
 #   make bench           full sizes
 #   make bench QUICK=1   small sizes, for a smoke check (figures are not comparable)
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
-# default .build).
+# default .build), ONLY (comma-separated scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2 and P4 also
+# run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
@@ -177,8 +178,11 @@ svd_hello() {
 results=()
 row() { results+=("| $1 | $2 | $3 | $4 |"); log "[$(( $(date +%s) - BUILT )) s] $1: $2 (target $3) $4"; }
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
+# wanted P1 [P9 …]: whether ONLY (unset: every scenario) names any of them.
+wanted() { local s; [ -z "${ONLY:-}" ] && return 0; for s in "$@"; do [[ ",$ONLY," == *",$s,"* ]] && return 0; done; return 1; }
 
 # --- P1 and P9: one tenant, full sync into an empty database, then a re-sync with nothing changed.
+if wanted P1 P9 P2 P4; then
 start_upstream p1 bench-hotel "$BOOKINGS" 0
 p1=(); p1copy=(); p9=(); rewritten=0; rows=0
 for _ in $(seq 1 "$REPEAT"); do
@@ -205,8 +209,10 @@ p1_bookings_rate=$(echo "$BOOKINGS / $p1_median" | bc -l | xargs printf '%.0f')
 copy_rate=$(echo "$rows / $copy_median" | bc -l | xargs printf '%.0f')
 row "P1 full sync, 1 tenant, $BOOKINGS bookings ($rows reservation rows)" "$(printf '%.2f s, %s rows/s (%s bookings/s); psql COPY of the same rows %s rows/s; ratio %.2f' "$p1_median" "$p1_rate" "$p1_bookings_rate" "$copy_rate" "$(echo "$p1_rate / $copy_rate" | bc -l)")" "≥ 0.5 of COPY" "$p1_usage (after the full sync)"
 row "P9 re-sync with full=true, nothing changed (every page fetched and compared)" "$(printf '%.2f s, %s rows rewritten, %.2f of P1' "$p9_median" "$rewritten" "$(echo "$p9_median / $p1_median" | bc -l)")" "0 rewritten; ≤ 0.5 of P1" ""
+fi
 
 # --- P11: fetch and parse only, against the same upstream, and the upstream's own serving rate.
+if wanted P11; then
 api_root=$(site_field 1 motopress); ck=$(site_field 1 consumer_key); cs=$(site_field 1 consumer_secret)
 serve=()
 for _ in $(seq 1 "$REPEAT"); do
@@ -233,8 +239,10 @@ else
   row "P11 $P11_PAGES pages of 100 bookings fetched and parsed by one worker (no database)" "P11 not measured yet (the worker has no fetch-benchmark command)" "≥ 50,000 bookings/s" "$serve_note"
 fi
 kill -TERM "$UPSTREAM_PID"
+fi
 
 # --- P2: dlt's rest_api source with merge, from a demo upstream like P1's, into the same PostgreSQL.
+if wanted P2; then
 start_upstream p2 dlt-hotel "$DLT_BOOKINGS" 0
 venv="$WORK/dlt-venv"
 python=/usr/bin/python3; [ -x "$python" ] || python=$(command -v python3)
@@ -255,8 +263,10 @@ else
   row "P2 dlt rest_api source, merge" "P2 not measured: dlt could not be installed" "tenantsync ≥ 100× faster" "pip install \"dlt[postgres]\" failed (no network?)"
 fi
 kill -TERM "$UPSTREAM_PID"
+fi
 
 # --- P3: the seed-004 shape: estimates, 1,609 records, 100 per page, 200 ms per page.
+if wanted P3; then
 start_upstream p3 estimates-hotel 10 200 --estimates 1609
 p3=()
 for _ in $(seq 1 "$REPEAT"); do
@@ -270,8 +280,10 @@ for _ in $(seq 1 "$REPEAT"); do
 done
 kill -TERM "$UPSTREAM_PID"
 row "P3 estimates, 1,609 records, 100 per page, 200 ms upstream latency per page" "$(printf '%.2f s end to end (%s estimates stored)' "$(printf '%s\n' "${p3[@]}" | median)" "$estimates")" "≤ 1.2 s" "from POST /api/sync to the run seen finished (polled every 50 ms); $p3_usage"
+fi
 
 # --- P4: sync-all of many tenants against P1's single-tenant rate.
+if wanted P4; then
 sites=$(seq -f "p4-hotel-%g" 1 "$P4_TENANTS" | paste -sd, -)
 start_upstream p4 "$sites" "$P4_BOOKINGS" 0
 p4=()
@@ -288,8 +300,10 @@ kill -TERM "$UPSTREAM_PID"
 p4_median=$(printf '%s\n' "${p4[@]}" | median)
 p4_ideal=$(echo "$p4_rows / $p1_rate" | bc -l)
 row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($p4_rows reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$p4_median" "$p4_ideal" "$(echo "$p4_median / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $p4_usage"
+fi
 
 # --- P10, P5 and P7: many tenants' workers, then supervisord with as many programs.
+if wanted P10 P5 P7; then
 sites=$(seq -f "site-%g" 1 "$TENANTS" | paste -sd, -)
 start_upstream many "$sites" 10 0
 fresh_database
@@ -333,8 +347,10 @@ p7_median=$(printf '%s\n' "${p7[@]}" | median); s7_median=$(printf '%s\n' "${s7[
 row "P10 start $TENANTS workers to ready" "$(printf 'tenantsync %.2f s; supervisord %.2f s; ratio %.2f' "$p10_median" "$s10_median" "$(ratio "$p10_median" "$s10_median")")" "≤ 0.3× supervisord" "from launching the supervisor to every worker's \`ready\` (tenantsync: state in GET /api/tenants; supervisord: the \`ready\` line in each program's stdout log, startsecs=0, the worker saying its own hello); $p10_usage; $s10_usage"
 row "P5 memory with $TENANTS workers alive" "supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "RSS once every worker is ready"
 row "P7 kill -9 a worker → replacement ready" "$(printf 'tenantsync %.3f s; supervisord %.3f s; ratio %.2f' "$p7_median" "$s7_median" "$(ratio "$p7_median" "$s7_median")")" "≤ 0.2× supervisord" "until the new process has sent \`ready\` (tenantsync: polled over the API every few ms; its restart backoff is 100 ms ± jitter; supervisord: autorestart=true, the new \`ready\` line in the program's log)"
+fi
 
 # --- P8: 8 workers logging as fast as they can, under tenantsync and under supervisord.
+if wanted P8; then
 # Each worker (fault log-flood) writes numbered `log` lines for FLOOD_SECONDS, then `log-flood done N lines`.
 # The rate is lines stored ÷ (last worker's done line stored − first worker's first line stored).
 # A side that has not stored every done line FLOOD_SECONDS + FLOOD_WAIT s after it started is cut off there: its rate
@@ -397,8 +413,10 @@ done
 kill -TERM "$UPSTREAM_PID"
 p8_median=$(printf '%s\n' "${f_ts[@]}" | median); s8_median=$(printf '%s\n' "${f_sv[@]}" | median)
 row "P8 8 workers logging as fast as they can for $FLOOD_SECONDS s" "$(read -r _ a b c <<<"$ts_result"; flood_summary tenantsync "$p8_median" "$a" "$b" "$c"); $(read -r _ a b c <<<"$sv_result"; flood_summary supervisord "$s8_median" "$a" "$b" "$c"); ratio $(ratio "$p8_median" "$s8_median")" "≥ 1× supervisord, 0 lost" "the same worker binary writing the same JSON \`log\` lines (about 70 bytes) in 64 KiB writes; tenantsync parses, stamps and frames each into its tenant's log file, supervisord copies the raw bytes; counts from the last run; tenantsync's own dropped-line counter read $p8_dropped; $p8_usage; $s8_usage"
+fi
 
 # --- P6: POST /api/sync latency under load, with wrk on loopback.
+if wanted P6; then
 start_upstream p6 p6-hotel 10 0
 fresh_database
 write_config "$DB" "$WORK/p6.json"
@@ -421,8 +439,14 @@ row "P6 POST /api/sync latency at up to 1,000 requests/s (wrk, 10 connections pa
 
 BENCH_SECONDS=$(( $(date +%s) - BUILT ))
 log "scenarios took $BENCH_SECONDS s (build $(( BUILT - BENCH_START )) s)"
+fi
 
 # --- Write the table, keeping the hand-kept record of changes and their effect.
+if [ -n "${ONLY:-}" ]; then
+  printf '%s\n' "| scenario | result | target | notes |" "|---|---|---|---|" "${results[@]}"
+  log "ONLY=$ONLY: BENCHMARKS.md left as it was"
+  exit 0
+fi
 history=""
 [ -f "$REPO_ROOT/BENCHMARKS.md" ] && history=$(sed -n '/^## What was changed/,$p' "$REPO_ROOT/BENCHMARKS.md")
 {
