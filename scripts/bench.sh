@@ -60,6 +60,14 @@ now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "n/a"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # Proportional set size: the process's own pages plus its share of pages it shares (binary, libraries).
+# CPU seconds of every PostgreSQL process of the private cluster (server and backends).
+postgres_cpu() {
+  # The postmaster's own time plus its reaped children's (backends that ended), plus live backends'.
+  local hz master; hz=$(getconf CLK_TCK); master=$(head -n 1 "$PG_DATA_DIR/postmaster.pid")
+  { awk '{print $14 + $15 + $16 + $17}' "/proc/$master/stat"
+    for pid in $(pgrep -P "$master"); do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null; done
+  } | awk -v hz="$hz" '{t += $1} END {printf "%.2f", t / hz}'
+}
 pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 # usage PID → the process's peak RSS and CPU seconds, and those of its live children (the workers).
 usage() {
@@ -191,10 +199,14 @@ for _ in $(seq 1 "$REPEAT"); do
   fresh_database
   write_config "$DB" "$WORK/p1.json"
   start_supervisor "$WORK/p1.json"; wait_ready 1
+  pg_before=$(postgres_cpu)
   p1+=("$(sync_all)")
+  p1_pg_cpu=$(echo "$(postgres_cpu) - $pg_before" | bc -l)
   rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
   p1_usage=$(usage "$SUPERVISOR_PID" supervisor)
+  pg_before=$(postgres_cpu)
   p9+=("$(sync_all '?full=true')")
+  p9_pg_cpu=$(echo "$(postgres_cpu) - $pg_before" | bc -l)
   rewritten=$(psql "$DB" -qtAc "SELECT coalesce(sum(created + updated), 0) FROM sync_run_tenants WHERE run_id = '$(cat "$WORK/last-run")'")
   stop_supervisor
   # The physical limit: psql COPY of the very same rows into the same table.
@@ -209,8 +221,8 @@ p9_median=$(printf '%s\n' "${p9[@]}" | median)
 p1_rate=$(echo "$rows / $p1_median" | bc -l | xargs printf '%.0f')
 p1_bookings_rate=$(echo "$BOOKINGS / $p1_median" | bc -l | xargs printf '%.0f')
 copy_rate=$(echo "$rows / $copy_median" | bc -l | xargs printf '%.0f')
-row "P1 full sync, 1 tenant, $BOOKINGS bookings ($rows reservation rows)" "$(printf '%.2f s, %s rows/s (%s bookings/s); psql COPY of the same rows %s rows/s; ratio %.2f' "$p1_median" "$p1_rate" "$p1_bookings_rate" "$copy_rate" "$(echo "$p1_rate / $copy_rate" | bc -l)")" "≥ 0.5 of COPY" "$p1_usage (after the full sync)"
-row "P9 re-sync with full=true, nothing changed (every page fetched and compared)" "$(printf '%.2f s, %s rows rewritten, %.2f of P1' "$p9_median" "$rewritten" "$(echo "$p9_median / $p1_median" | bc -l)")" "0 rewritten; ≤ 0.5 of P1" ""
+row "P1 full sync, 1 tenant, $BOOKINGS bookings ($rows reservation rows)" "$(printf '%.2f s, %s rows/s (%s bookings/s); psql COPY of the same rows %s rows/s; ratio %.2f' "$p1_median" "$p1_rate" "$p1_bookings_rate" "$copy_rate" "$(echo "$p1_rate / $copy_rate" | bc -l)")" "≥ 0.5 of COPY" "$p1_usage (after the full sync); PostgreSQL CPU $(printf '%.2f' "$p1_pg_cpu") s during the last sync"
+row "P9 re-sync with full=true, nothing changed (every page fetched and compared)" "$(printf '%.2f s, %s rows rewritten, %.2f of P1' "$p9_median" "$rewritten" "$(echo "$p9_median / $p1_median" | bc -l)")" "0 rewritten; ≤ 0.5 of P1" "PostgreSQL CPU $(printf '%.2f' "$p9_pg_cpu") s during the last re-sync"
 fi
 
 # --- P11: fetch and parse only, against the same upstream, and the upstream's own serving rate.
