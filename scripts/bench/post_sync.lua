@@ -1,5 +1,5 @@
--- wrk: every request is a POST with the API key from TENANTSYNC_API_KEY.
-wrk.method = "POST"
+-- wrk: every request is a POST (or WRK_METHOD) with the API key from TENANTSYNC_API_KEY.
+wrk.method = os.getenv("WRK_METHOD") or "POST"
 wrk.headers["X-API-KEY"] = os.getenv("TENANTSYNC_API_KEY")
 wrk.headers["Content-Length"] = "0"
 
