@@ -85,9 +85,7 @@ struct MotoPressWriter {
     func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
-                SELECT booking_id, line_number, accommodation_external_id, data::jsonb AS data, md5(data) AS data_hash,
-                       rate_external_id
-                FROM reservation_text_staging
+                SELECT booking_id, line_number, accommodation_external_id, data, rate_external_id FROM reservation_staging
             ), resolved AS (
                 SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id, r.id AS rate_id
                 FROM input i
@@ -111,7 +109,7 @@ struct MotoPressWriter {
                 INSERT INTO reservations AS t
                     (tenant_id, booking_id, line_number, accommodation_unit_id, accommodation_type_id, status,
                      check_in_date, check_out_date, guest_name, customer_name, customer_email, adults, children,
-                     total_price, currency, is_block, rate_id, data, data_hash)
+                     total_price, currency, is_block, rate_id, data)
                 SELECT $1, booking_id, line_number, unit_id, type_id, data->>'status',
                        (data->>'check_in_date')::date, (data->>'check_out_date')::date,
                        nullif(data->'reserved_accommodation'->>'guest_name', ''),
@@ -120,7 +118,7 @@ struct MotoPressWriter {
                        (data->'reserved_accommodation'->>'adults')::integer,
                        (data->'reserved_accommodation'->>'children')::integer,
                        (data->>'total_price')::numeric, data->>'currency',
-                       coalesce((data->>'imported')::boolean, false), rate_id, data, data_hash
+                       coalesce((data->>'imported')::boolean, false), rate_id, data
                 FROM resolved WHERE unit_id IS NOT NULL
                 ON CONFLICT (tenant_id, booking_id, line_number) DO UPDATE SET
                     accommodation_unit_id = excluded.accommodation_unit_id,
@@ -129,8 +127,7 @@ struct MotoPressWriter {
                     guest_name = excluded.guest_name, customer_name = excluded.customer_name,
                     customer_email = excluded.customer_email, adults = excluded.adults, children = excluded.children,
                     total_price = excluded.total_price, currency = excluded.currency, is_block = excluded.is_block,
-                    rate_id = excluded.rate_id, data = excluded.data, data_hash = excluded.data_hash,
-                    updated_at = now(), deleted_at = NULL
+                    rate_id = excluded.rate_id, data = excluded.data, updated_at = now(), deleted_at = NULL
                 WHERE t.data IS DISTINCT FROM excluded.data
                    OR t.accommodation_unit_id IS DISTINCT FROM excluded.accommodation_unit_id
                    OR t.rate_id IS DISTINCT FROM excluded.rate_id
@@ -151,24 +148,6 @@ struct MotoPressWriter {
                 line.rateID.map { .text(String($0)) } ?? .null,
             ]
         }, describing: "reservations", on: connection)
-        // Lines stored with the same text (same hash), unit and rate, not deleted and not quarantined
-        // since, are unchanged: they leave the staging table here, before the upsert parses anything.
-        do {
-            _ = try connection.query("""
-                DELETE FROM reservation_text_staging s
-                USING reservations t, accommodations a
-                WHERE t.tenant_id = $1 AND t.booking_id = s.booking_id AND t.line_number = s.line_number
-                  AND t.deleted_at IS NULL AND t.data_hash = md5(s.data)
-                  AND a.tenant_id = $1 AND a.external_id = s.accommodation_external_id AND a.id = t.accommodation_unit_id
-                  AND t.rate_id IS NOT DISTINCT FROM
-                      (SELECT r.id FROM rates r WHERE r.tenant_id = $1 AND r.external_id = s.rate_external_id)
-                  AND NOT EXISTS (
-                      SELECT 1 FROM sync_rejects j
-                      WHERE j.tenant_id = $1 AND j.stream = 'reservations' AND j.external_id = s.booking_id || '/' || s.line_number)
-                """, [.text(tenantID)])
-        } catch {
-            throw SyncError.database(error, while: "finding unchanged reservations")
-        }
         return try upsert(sql, parameters: [.text(tenantID), .text(runID)],
                           fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
     }
