@@ -105,20 +105,9 @@ actor TenantWorkerController {
     private func runOnce() async {
         let worker: WorkerProcess
         do {
-            let logStore = environment.logStore
-            let tenant = self.tenant
-            let logger = self.logger
-            let runIDBox = self.runIDBox
+            let readers = Self.logReaders(tenant: tenant, logStore: environment.logStore, logger: logger, runID: runIDBox)
             worker = try await WorkerProcess.spawn(
-                executable: environment.executable, environment: workerEnvironment(),
-                logs: { record, pid in
-                    logStore.append(tenant: tenant, pid: pid, record: record, waitForDisk: true)
-                    Self.echo(record, logger: logger)
-                },
-                stderrLines: { line, pid in
-                    logger.info("\(line)", metadata: ["worker.pid": "\(pid)", "log.source": "stderr"])
-                    logStore.appendStderr(tenant: tenant, pid: pid, line: line, runID: runIDBox.withLock { $0 }, waitForDisk: true)
-                }
+                executable: environment.executable, environment: workerEnvironment(), logs: readers.logs, stderrLines: readers.stderr
             )
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
@@ -205,17 +194,6 @@ actor TenantWorkerController {
         case .heartbeat:
             break
         }
-    }
-
-    /// Every record is in the tenant's log; the supervisor's own output repeats only warnings and
-    /// errors, so a chatty tenant cannot drown it (or slow it down).
-    private static func echo(_ record: LogRecord, logger: Logger) {
-        let level = Logger.Level(rawValue: record.level) ?? .info
-        guard level >= .warning else { return }
-        var metadata: Logger.Metadata = record.fields.mapValues { .string($0) }
-        if let runID = record.runID { metadata["sync.run_id"] = "\(runID)" }
-        if let stream = record.stream { metadata["sync.stream"] = "\(stream)" }
-        logger.log(level: level, "\(record.message)", metadata: metadata)
     }
 
     private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess) {
