@@ -4,7 +4,7 @@
 #   make bench           full sizes
 #   make bench QUICK=1   small sizes, for a smoke check (figures are not comparable)
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
-# default .build), ONLY (comma-separated scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2 and P4 also
+# default .build), ONLY (comma-separated scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2, P4 and P11 also
 # run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone).
 source "$(dirname "$0")/lib.sh"
 
@@ -192,7 +192,7 @@ ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
 wanted() { local s; [ -z "${ONLY:-}" ] && return 0; for s in "$@"; do [[ ",$ONLY," == *",$s,"* ]] && return 0; done; return 1; }
 
 # --- P1 and P9: one tenant, full sync into an empty database, then a re-sync with nothing changed.
-if wanted P1 P9 P2 P4; then
+if wanted P1 P9 P2 P4 P11; then
 start_upstream p1 bench-hotel "$BOOKINGS" 0
 p1=(); p1copy=(); p9=(); rewritten=0; rows=0
 for _ in $(seq 1 "$REPEAT"); do

@@ -34,10 +34,10 @@ struct JSONScanner {
         switch bytes[position] {
         case UInt8(ascii: "{"):
             kind = .object
-            try skipContainer(close: UInt8(ascii: "}"), isObject: true)
+            _ = try scanObject { _ throws(JSONScanError) in }
         case UInt8(ascii: "["):
             kind = .array
-            try skipContainer(close: UInt8(ascii: "]"), isObject: false)
+            _ = try scanArray { scanner throws(JSONScanError) in _ = try scanner.scanValue() }
         case UInt8(ascii: "\""):
             kind = .string
             _ = try scanString()
@@ -61,39 +61,10 @@ struct JSONScanner {
 
     /// Scans an object at the current position, recording its members (not their insides).
     mutating func scanObjectMembers() throws(JSONScanError) -> (span: JSONValueSpan, members: [JSONMember]) {
-        skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
-        let start = position
-        position += 1
         var members: [JSONMember] = []
         members.reserveCapacity(24)
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return (JSONValueSpan(kind: .object, range: start..<position), members)
-        }
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let keyStart = position
-            let keyHasEscapes = try scanString()
-            let key = (keyStart + 1)..<(position - 1)
-            try expect(UInt8(ascii: ":"))
-            let value = try scanValue()
-            members.append(JSONMember(start: keyStart, key: key, keyHasEscapes: keyHasEscapes, value: value))
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of data in an object") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
-            position += 1
-            return (JSONValueSpan(kind: .object, range: start..<position), members)
-        }
+        let span = try scanObject { member throws(JSONScanError) in members.append(member) }
+        return (span, members)
     }
 
     /// Moves to `position`, such as the start of a member's value found earlier.
@@ -113,65 +84,24 @@ struct JSONScanner {
     /// Scans an array at the current position, returning each element's span, and the members of
     /// each element that is an object.
     mutating func scanArrayOfObjects() throws(JSONScanError) -> [(span: JSONValueSpan, members: [JSONMember]?)] {
-        skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { throw error("expected an array") }
-        position += 1
         var elements: [(span: JSONValueSpan, members: [JSONMember]?)] = []
         elements.reserveCapacity(100)
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return elements
-        }
-        depth += 1
-        defer { depth -= 1 }
-        while true {
-            skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "{") {
-                let object = try scanObjectMembers()
+        _ = try scanArray { scanner throws(JSONScanError) in
+            if scanner.currentByte == UInt8(ascii: "{") {
+                let object = try scanner.scanObjectMembers()
                 elements.append((object.span, object.members))
             } else {
-                elements.append((try scanValue(), nil))
+                elements.append((try scanner.scanValue(), nil))
             }
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of data in an array") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
-            position += 1
-            return elements
         }
+        return elements
     }
 
     /// Scans an array at the current position, returning each element's span.
     mutating func scanArrayElements() throws(JSONScanError) -> (span: JSONValueSpan, elements: [JSONValueSpan]) {
-        skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { throw error("expected an array") }
-        let start = position
-        position += 1
         var elements: [JSONValueSpan] = []
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            return (JSONValueSpan(kind: .array, range: start..<position), elements)
-        }
-        depth += 1
-        defer { depth -= 1 }
-        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
-        while true {
-            elements.append(try scanValue())
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of data in an array") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
-            position += 1
-            return (JSONValueSpan(kind: .array, range: start..<position), elements)
-        }
+        let span = try scanArray { scanner throws(JSONScanError) in elements.append(try scanner.scanValue()) }
+        return (span, elements)
     }
 
     // MARK: - Pieces
@@ -193,55 +123,68 @@ struct JSONScanner {
         position += 1
     }
 
-    private mutating func skipContainer(close: UInt8, isObject: Bool) throws(JSONScanError) {
-        if isObject {
+    /// Scans an object, handing each member to `visit` (the member's value is already scanned).
+    private mutating func scanObject(_ visit: (JSONMember) throws(JSONScanError) -> Void) throws(JSONScanError) -> JSONValueSpan {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
+        let start = position
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
             position += 1
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+            return JSONValueSpan(kind: .object, range: start..<position)
+        }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        while true {
             skipWhitespace()
-            if position < bytes.count, bytes[position] == close {
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let keyStart = position
+            let keyHasEscapes = try scanString()
+            let key = (keyStart + 1)..<(position - 1)
+            try expect(UInt8(ascii: ":"))
+            let value = try scanValue()
+            try visit(JSONMember(start: keyStart, key: key, keyHasEscapes: keyHasEscapes, value: value))
+            skipWhitespace()
+            guard position < bytes.count else { throw error("unexpected end of data in an object") }
+            if bytes[position] == UInt8(ascii: ",") {
                 position += 1
-                return
+                continue
             }
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                _ = try scanString()
-                try expect(UInt8(ascii: ":"))
-                _ = try scanValue()
-                skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of data in an object") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                guard bytes[position] == close else { throw error("expected ',' or '}'") }
-                position += 1
-                return
-            }
-        } else {
+            guard bytes[position] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
             position += 1
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+            return JSONValueSpan(kind: .object, range: start..<position)
+        }
+    }
+
+    /// Scans an array, calling `element` with the scanner at the start of each element, which it
+    /// must scan.
+    private mutating func scanArray(_ element: (inout JSONScanner) throws(JSONScanError) -> Void) throws(JSONScanError) -> JSONValueSpan {
+        skipWhitespace()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { throw error("expected an array") }
+        let start = position
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return JSONValueSpan(kind: .array, range: start..<position)
+        }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        while true {
             skipWhitespace()
-            if position < bytes.count, bytes[position] == close {
+            try element(&self)
+            skipWhitespace()
+            guard position < bytes.count else { throw error("unexpected end of data in an array") }
+            if bytes[position] == UInt8(ascii: ",") {
                 position += 1
-                return
+                continue
             }
-            while true {
-                _ = try scanValue()
-                skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of data in an array") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                guard bytes[position] == close else { throw error("expected ',' or ']'") }
-                position += 1
-                return
-            }
+            guard bytes[position] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+            position += 1
+            return JSONValueSpan(kind: .array, range: start..<position)
         }
     }
 
