@@ -74,6 +74,9 @@ struct WebhookDeliveryTests {
                 try await TestDatabase.withDatabase(migrated: false) { url in
                     var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
                     Self.configure(&configuration, url: hookURL)
+                    // Retries go on while the first supervisor shuts down, which can take seconds on a
+                    // busy machine: leave a minute of them, so the delivery is still pending at the restart.
+                    configuration.webhooks.retrySchedule = [0] + Array(repeating: 0.5, count: 120)
                     let runID = try await SupervisorTestHarness.withSupervisor(configuration) { api in
                         let runID = try #require(try await api.request("POST", "/api/sync?background=false").json["run_id"] as? String)
                         let first = try #require(try await receiver.arrivals.next(timeout: .seconds(30)))
