@@ -32,28 +32,6 @@ final class RotatingLogFile {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Appends one line, which must end in a newline, and returns where it starts; throws with
-    /// `errno` if the disk refuses.
-    @discardableResult
-    func write(_ line: [UInt8]) throws(LogFileError) -> Location {
-        try openIfNeeded()
-        if size > 0, size + line.count > maxBytes { try rotate() }
-        let start = Location(generation: generation, offset: size)
-        var offset = 0
-        while offset < line.count {
-            let written = line.withUnsafeBytes { buffer in
-                Foundation.write(descriptor, buffer.baseAddress! + offset, line.count - offset)
-            }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw LogFileError(path: path, errno: errno)
-            }
-            offset += written
-        }
-        size += line.count
-        return start
-    }
-
     /// Appends several lines, each ending in a newline, with as few `write` calls as rotation
     /// allows (one per file they land in); returns where each line starts.
     func write(lines: [[UInt8]]) throws(LogFileError) -> [Location] {
