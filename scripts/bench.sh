@@ -5,7 +5,9 @@
 #   make bench QUICK=1   small sizes, for a smoke check (figures are not comparable)
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
 # default .build), ONLY (comma-separated scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2, P4 and P11 also
-# run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone).
+# run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
+# PROFILE (a directory: the last P1 sync and P9 re-sync are recorded there by `perf record -a -g`, as
+# p1.perf and p9.perf; read them with `perf report -i DIR/p1.perf --comm postgres`).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
@@ -142,13 +144,12 @@ stop_within() {
 api() { curl -sf -H "X-API-KEY: $TENANTSYNC_API_KEY" "$@"; }
 ready_count() { api "$API/api/tenants" | jq '[.tenants[] | select(.state == "ready")] | length'; }
 wait_ready() { for _ in $(seq 1 6000); do [ "$(ready_count)" = "$1" ] && return 0; sleep 0.01; done; die "workers not ready"; }
-# sync_all [QUERY] → prints the run's duration in seconds (from the database's own timestamps)
+# sync_all [full=true] → prints the run's duration in seconds (from the database's own timestamps).
+# One request with background=false, answered when the run ends: polling with curl and jq every
+# 50 ms took a third of a core from the sync being measured (perf, PROFILE=…).
 sync_all() {
   local run
-  run=$(api -X POST "$API/api/sync${1:-}" | jq -r .run_id)
-  for _ in $(seq 1 60000); do
-    case "$(api "$API/api/runs/$run" | jq -r .status)" in queued|running) sleep 0.05 ;; *) break ;; esac
-  done
+  run=$(api -X POST "$API/api/sync?background=false${1:+&$1}" | jq -r .run_id)
   echo "$run" >"$WORK/last-run"
   psql "$DB" -qtAc "SELECT extract(epoch FROM finished_at - started_at) FROM sync_runs WHERE id = '$run'"
 }
@@ -185,6 +186,18 @@ svd_hello() {
       settings: {base_url: $base, consumer_key: $key, consumer_secret: $secret}, secret_settings: ["consumer_key", "consumer_secret"], heartbeat_interval: 2}}')
 }
 
+# profile_start NAME / profile_stop: with PROFILE set, a system-wide `perf record` around one step.
+profile_start() {
+  PERF_PID=""
+  [ -n "${PROFILE:-}" ] || return 0
+  command -v perf >/dev/null || { log "PROFILE needs perf (Debian: linux-perf)"; return 0; }
+  mkdir -p "$PROFILE"
+  perf record -a -g -q -o "$PROFILE/$1.perf" >/dev/null 2>&1 &
+  PERF_PID=$!
+  sleep 0.3 # perf needs a moment to open its events; a profile, not a measurement.
+}
+profile_stop() { [ -n "${PERF_PID:-}" ] || return 0; kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""; }
+
 results=()
 row() { results+=("| $1 | $2 | $3 | $4 |"); log "[$(( $(date +%s) - BUILT )) s] $1: $2 (target $3) $4"; }
 ratio() { echo "$1 / $2" | bc -l | xargs printf '%.2f'; }
@@ -200,12 +213,16 @@ for _ in $(seq 1 "$REPEAT"); do
   write_config "$DB" "$WORK/p1.json"
   start_supervisor "$WORK/p1.json"; wait_ready 1
   pg_before=$(postgres_cpu)
+  profile_start p1
   p1+=("$(sync_all)")
+  profile_stop
   p1_pg_cpu=$(echo "$(postgres_cpu) - $pg_before" | bc -l)
   rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
   p1_usage=$(usage "$SUPERVISOR_PID" supervisor)
   pg_before=$(postgres_cpu)
-  p9+=("$(sync_all '?full=true')")
+  profile_start p9
+  p9+=("$(sync_all full=true)")
+  profile_stop
   p9_pg_cpu=$(echo "$(postgres_cpu) - $pg_before" | bc -l)
   rewritten=$(psql "$DB" -qtAc "SELECT coalesce(sum(created + updated), 0) FROM sync_run_tenants WHERE run_id = '$(cat "$WORK/last-run")'")
   stop_supervisor
@@ -293,7 +310,7 @@ for _ in $(seq 1 "$REPEAT"); do
   stop_supervisor
 done
 kill -TERM "$UPSTREAM_PID"
-row "P3 estimates, 1,609 records, 100 per page, 200 ms upstream latency per page" "$(printf '%.2f s end to end (%s estimates stored)' "$(printf '%s\n' "${p3[@]}" | median)" "$estimates")" "≤ 1.2 s" "from POST /api/sync to the run seen finished (polled every 50 ms); $p3_usage"
+row "P3 estimates, 1,609 records, 100 per page, 200 ms upstream latency per page" "$(printf '%.2f s end to end (%s estimates stored)' "$(printf '%s\n' "${p3[@]}" | median)" "$estimates")" "≤ 1.2 s" "from sending POST /api/sync?background=false to its answer, sent when the run has ended; $p3_usage"
 fi
 
 # --- P4: sync-all of many tenants against P1's single-tenant rate.

@@ -11,9 +11,10 @@ struct ResumeAndDeletionTests {
     @Test("a worker killed mid-stream resumes from its checkpoint: exact counts, no row twice, deletions still detected")
     func killedWorkerResumes() async throws {
         let site = DemoSite(name: "hotel-kill", accommodations: 20, bookings: 400)
-        let extra = ["per_page": "10"]
-        // The upstream holds every list page from the sixth on, so the worker is caught mid-stream
-        // with exactly five reservations pages committed, however fast or slow this machine is.
+        // One page at a time (no prefetching, so every batch is one page), and the upstream holds
+        // every list page from the sixth on: the worker is caught mid-stream with exactly five
+        // reservations pages committed, however fast or slow this machine is.
+        let extra = ["per_page": "10", "concurrency": "1"]
         var holding = DemoUpstreamConfiguration(sites: [site])
         holding.faults.holdFromPage = 6
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
@@ -75,7 +76,8 @@ struct ResumeAndDeletionTests {
         let site = DemoSite(name: "hotel-cancel", accommodations: 10, bookings: 100)
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { url in
-                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
+                // No prefetching: each batch is one page, so the run can stop right after page 4.
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10", "concurrency": "1"])
                 let connection = try PostgresConnection(url: url)
                 let flag = CancellationFlag()
                 // Cancel as soon as the fourth reservations page is committed.
@@ -156,7 +158,8 @@ struct ResumeAndDeletionTests {
         let site = DemoSite(name: "hotel-resume-gone", accommodations: 10, bookings: 100)
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await TestDatabase.withDatabase { url in
-                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
+                // No prefetching: each batch is one page, so the run can stop right after page 4.
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10", "concurrency": "1"])
                 let first = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result
                 #expect(first.status == .succeeded, "\(first.error ?? "")")
                 let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")

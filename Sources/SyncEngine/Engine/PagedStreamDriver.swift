@@ -11,10 +11,19 @@ struct FetchedPage<Payload> {
     var totalPages: Int?
 }
 
-/// Runs one pass over a paged stream: each page is written together with its checkpoint in one
-/// transaction, so a page is stored whole or not at all and a killed run resumes after the last
-/// committed page without losing or duplicating a row.
+/// Runs one pass over a paged stream, writing pages in batches: each batch of consecutive pages is
+/// written together with its checkpoint in one transaction, so a page is stored whole or not at all
+/// and a killed run resumes after the last committed page without losing or duplicating a row.
+///
+/// A batch is the page just fetched plus the pages after it that are already at hand (prefetched),
+/// up to ``maximumBatchRecords`` records: one `COPY` and one upsert per batch instead of per page,
+/// and never a wait for a page that is still on its way while there is something to write. Batches
+/// are written on a ``PipelinedWriter``, so the next batch is fetched and parsed while PostgreSQL
+/// works on the current one.
 struct PagedStreamDriver {
+    /// The most records one batch collects from pages already at hand.
+    static let maximumBatchRecords = 1_000
+
     let stream: String
     let context: SyncContext
     let checkpoints: CheckpointStore
@@ -34,60 +43,109 @@ struct PagedStreamDriver {
         return pass
     }
 
-    /// Fetches pages from `pass.firstPage` until the last one, writing each with `write`.
+    /// Fetches pages from `pass.firstPage` until the last one, writing them in batches with `write`.
     ///
-    /// - Parameter softDelete: marks rows whose key the pass never saw as deleted; called in the last
-    ///   page's transaction, only when the pass saw every upstream record. The keys of each page are
-    ///   recorded in `sync_pass_keys` in that page's transaction, so a pass resumed after a kill knows
-    ///   what the pages committed before it held.
+    /// - Parameters:
+    ///   - isAtHand: whether page `n` can be fetched without waiting (it was prefetched); such pages
+    ///     join the batch being collected.
+    ///   - fetch: fetches and prepares one page, on the calling thread.
+    ///   - write: writes a batch of pages, in page order, on the writer's thread inside the batch's transaction.
+    ///   - softDelete: marks rows whose key the pass never saw as deleted; called in the last
+    ///     batch's transaction, only when the pass saw every upstream record. The keys of each page are
+    ///     recorded in `sync_pass_keys` in that page's transaction, so a pass resumed after a kill knows
+    ///     what the pages committed before it held.
     func run<Payload>(
         pass: StreamPass,
+        isAtHand: (_ page: Int) -> Bool = { _ in false },
         fetch: (_ page: Int) throws(SyncError) -> FetchedPage<Payload>,
-        write: (_ page: FetchedPage<Payload>, _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
+        write: @escaping (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
         softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = nil
     ) throws(SyncError) -> StreamCounts {
-        var total = StreamCounts()
+        let writer = PipelinedWriter()
+        let total = CountsBox()
         var number = pass.firstPage
+        do throws(SyncError) {
+            while true {
+                try context.checkCancellation()
+                var batch = [try fetch(number)]
+                var records = batch[0].keys.count
+                while !batch[batch.count - 1].isLast, records < Self.maximumBatchRecords, isAtHand(number + 1) {
+                    number += 1
+                    batch.append(try fetch(number))
+                    records += batch[batch.count - 1].keys.count
+                }
+                let first = number - batch.count + 1
+                try writer.submit { () throws(SyncError) in
+                    try writeBatch(batch, first: first, pass: pass, total: total, write: write, softDelete: softDelete)
+                }
+                if batch[batch.count - 1].isLast { break }
+                number += 1
+            }
+            try writer.finish()
+        } catch {
+            // The writer's error comes from an earlier page than the fetch that failed after it.
+            writer.waitUntilIdle()
+            throw writer.error ?? error
+        }
+        return total.counts
+    }
+
+    /// Writes `batch` (pages `first`…) and its checkpoint in one transaction; reports and logs after commit.
+    private func writeBatch<Payload>(
+        _ batch: [FetchedPage<Payload>],
+        first: Int,
+        pass: StreamPass,
+        total: CountsBox,
+        write: (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
+        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)?
+    ) throws(SyncError) {
+        try context.checkCancellation()
+        let last = first + batch.count - 1
+        let isLast = batch[batch.count - 1].isLast
         let recording = pass.detectsDeletions && softDelete != nil
-        while true {
-            try context.checkCancellation()
-            let page = try fetch(number)
-            let deleted: Int = try inTransaction(page: number) { connection throws(SyncError) in
-                let counts = try write(page, connection)
-                total.add(counts)
-                if recording {
-                    try checkpoints.recordKeys(stream: stream, page: number, keys: page.keys, on: connection)
+        let deleted: Int = try inTransaction(pages: first...last) { connection throws(SyncError) in
+            let counts = try write(batch, connection)
+            if recording {
+                for (offset, page) in batch.enumerated() {
+                    try checkpoints.recordKeys(stream: stream, page: first + offset, keys: page.keys, on: connection)
                 }
-                if page.isLast {
-                    var deleted = 0
-                    if recording, let softDelete {
-                        deleted = try softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
-                    }
-                    try checkpoints.complete(stream: stream, pass: pass, on: connection)
-                    return deleted
-                }
-                try checkpoints.advance(stream: stream, pass: pass, nextPage: number + 1, keysRecorded: recording, on: connection)
-                return 0
             }
+            var deleted = 0
+            if isLast {
+                if recording, let softDelete {
+                    deleted = try softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+                }
+                try checkpoints.complete(stream: stream, pass: pass, on: connection)
+            } else {
+                try checkpoints.advance(stream: stream, pass: pass, nextPage: last + 1, keysRecorded: recording, on: connection)
+            }
+            total.counts.add(counts)
+            return deleted
+        }
+        // Every page of the batch was committed at once: each is reported, with the counts after the batch.
+        for (offset, page) in batch.enumerated() {
             context.logger.debug("page written", metadata: [
-                "sync.stream": "\(stream)", "sync.page": "\(number)", "sync.pages": "\(page.totalPages.map(String.init) ?? "?")",
+                "sync.stream": "\(stream)", "sync.page": "\(first + offset)", "sync.pages": "\(page.totalPages.map(String.init) ?? "?")",
             ])
-            context.reportPage(stream: stream, page: number, pages: page.totalPages, counts: total)
-            if deleted > 0 {
-                context.logger.info("rows deleted upstream marked deleted", metadata: ["sync.stream": "\(stream)", "sync.deleted": "\(deleted)"])
-            }
-            if page.isLast { return total }
-            number += 1
+            context.reportPage(stream: stream, page: first + offset, pages: page.totalPages, counts: total.counts)
+        }
+        if deleted > 0 {
+            context.logger.info("rows deleted upstream marked deleted", metadata: ["sync.stream": "\(stream)", "sync.deleted": "\(deleted)"])
         }
     }
 
-    private func inTransaction<T>(page: Int, _ body: (PostgresConnection) throws(SyncError) -> T) throws(SyncError) -> T {
+    private func inTransaction<T>(pages: ClosedRange<Int>, _ body: (PostgresConnection) throws(SyncError) -> T) throws(SyncError) -> T {
         do {
             return try context.database.withTransaction { connection in try body(connection) }
         } catch let error as SyncError {
             throw error
         } catch {
-            throw SyncError.database(error, while: "writing page \(page) of \(stream)")
+            throw SyncError.database(error, while: pages.count == 1 ? "writing page \(pages.lowerBound) of \(stream)" : "writing pages \(pages.lowerBound)–\(pages.upperBound) of \(stream)")
         }
     }
+}
+
+/// The counts a pass has written so far; touched by the writer's thread only until the pass ends.
+private final class CountsBox {
+    var counts = StreamCounts()
 }

@@ -73,15 +73,17 @@ public struct EstimatesConnector: Connector {
             : nil
         let counts = try driver.run(
             pass: pass,
+            isAtHand: { prefetcher.isAtHand($0) },
             fetch: { number throws(SyncError) in
                 let page = try client.page(number, startDate: startDate, endDate: endDate, prefetcher: prefetcher)
                 return FetchedPage(payload: page, keys: page.records.map(\.id), isLast: page.isLast, totalPages: nil)
             },
-            write: { fetched, connection throws(SyncError) in
-                try writer.reject(records: fetched.payload.invalid, on: connection)
-                var counts = try writer.upsert(fetched.payload.records, on: connection)
-                counts.fetched += fetched.payload.invalid.count
-                counts.rejected += fetched.payload.invalid.count
+            write: { pages, connection throws(SyncError) in
+                let invalid = pages.flatMap(\.payload.invalid)
+                try writer.reject(records: invalid, on: connection)
+                var counts = try writer.upsert(pages.flatMap(\.payload.records), on: connection)
+                counts.fetched += invalid.count
+                counts.rejected += invalid.count
                 return counts
             },
             softDelete: softDelete

@@ -72,36 +72,44 @@ public struct MotoPressConnector: Connector {
         }
         var tally = ReservationFilter.Tally()
         let today = Date()
-        let prefetcher = PagePrefetcher(concurrency: concurrency)
+        let batchPages = max(concurrency, min(16, PagedStreamDriver.maximumBatchRecords / perPage))
+        let prefetcher = PagePrefetcher(concurrency: concurrency, batchPages: batchPages)
         defer { prefetcher.drain() }
-        let counts = try driver.run(pass: pass) { number throws(SyncError) in
+        let counts = try driver.run(pass: pass, isAtHand: { prefetcher.isAtHand($0) }) { number throws(SyncError) in
             let page = try pager.fetch(collection: collection, page: number, modifiedAfter: isReservations ? pass.since : nil, prefetcher: prefetcher)
+            // Reservation lines are cut and filtered here, on the fetching thread, while the writer
+            // thread is busy with the batch before.
+            var prepared = PreparedPage(records: page.records, invalid: page.invalid)
+            if isReservations {
+                let split = page.records.map { ($0, ReservationLine.lines(of: $0)) }
+                prepared.empty = split.filter { $0.1.isEmpty }.map(\.0)
+                prepared.lines = filter.apply(split.flatMap(\.1), today: today, tally: &tally)
+            }
             return FetchedPage(
-                payload: page, keys: page.records.map { String($0.externalID) },
+                payload: prepared, keys: page.records.map { String($0.externalID) },
                 isLast: pager.isLast(page, number: number), totalPages: page.totalPages
             )
-        } write: { fetched, connection throws(SyncError) in
-            let page = fetched.payload
-            try writer.reject(stream: stream.name, records: page.invalid, on: connection)
+        } write: { pages, connection throws(SyncError) in
+            let invalid = pages.flatMap(\.payload.invalid)
+            let records = pages.flatMap(\.payload.records)
+            try writer.reject(stream: stream.name, records: invalid, on: connection)
             var counts: StreamCounts
             switch stream.name {
             case "accommodation_types":
-                counts = try writer.upsertAccommodationTypes(page.records, on: connection)
+                counts = try writer.upsertAccommodationTypes(records, on: connection)
             case "accommodations":
-                counts = try writer.upsertAccommodations(page.records, on: connection)
+                counts = try writer.upsertAccommodations(records, on: connection)
             case "rates":
-                counts = try writer.upsertRates(page.records, on: connection)
+                counts = try writer.upsertRates(records, on: connection)
             default:
-                let split = page.records.map { ($0, ReservationLine.lines(of: $0)) }
-                let empty = split.filter { $0.1.isEmpty }.map(\.0)
+                let empty = pages.flatMap(\.payload.empty)
                 try writer.reject(stream: stream.name, records: empty.map { ($0.json, "booking \($0.externalID) has no reserved accommodations") }, on: connection)
-                let lines = filter.apply(split.flatMap(\.1), today: today, tally: &tally)
-                counts = try writer.upsertReservations(lines, on: connection)
+                counts = try writer.upsertReservations(pages.flatMap(\.payload.lines), on: connection)
                 counts.fetched += empty.count
                 counts.rejected += empty.count
             }
-            counts.fetched += page.invalid.count
-            counts.rejected += page.invalid.count
+            counts.fetched += invalid.count
+            counts.rejected += invalid.count
             return counts
         } softDelete: { seen, connection throws(SyncError) in
             try writer.softDelete(table: table.name, keyColumn: table.key, keeping: seen, on: connection)

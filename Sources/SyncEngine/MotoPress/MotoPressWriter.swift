@@ -174,13 +174,14 @@ struct MotoPressWriter {
     /// Stores records that could not be used at all, with the reason: one row per record key.
     ///
     /// The key is the record's `id` as text, or `md5:` and a hash of the record when it has none, so
-    /// a record rejected on every run keeps one row whose `last_seen_at` and `seen_count` move on.
+    /// a record rejected on every run keeps one row whose `last_seen_at` and `seen_count` move on
+    /// (by every sighting: a key seen twice in one batch counts twice).
     func reject(stream: String, records: [(json: String, reason: String)], on connection: PostgresConnection) throws(SyncError) {
         guard !records.isEmpty else { return }
         do {
             _ = try connection.query("""
-                INSERT INTO sync_rejects AS r (tenant_id, run_id, stream, external_id, reason, record)
-                SELECT DISTINCT ON (key) $1, $2, $3, key, reason, record
+                INSERT INTO sync_rejects AS r (tenant_id, run_id, stream, external_id, reason, record, seen_count)
+                SELECT DISTINCT ON (key) $1, $2, $3, key, reason, record, count(*) OVER (PARTITION BY key)
                 FROM (
                     SELECT coalesce(nullif(record->>'id', ''), 'md5:' || md5(record::text)) AS key, reason, record, position
                     FROM unnest($4::jsonb[], $5::text[]) WITH ORDINALITY AS t(record, reason, position)
@@ -188,7 +189,7 @@ struct MotoPressWriter {
                 ORDER BY key, position DESC
                 ON CONFLICT (tenant_id, stream, external_id) DO UPDATE SET
                     run_id = excluded.run_id, reason = excluded.reason, record = excluded.record,
-                    last_seen_at = now(), seen_count = r.seen_count + 1
+                    last_seen_at = now(), seen_count = r.seen_count + excluded.seen_count
                 """, [.text(tenantID), .text(runID), .text(stream), .textArray(records.map(\.json)), .textArray(records.map(\.reason))])
         } catch {
             throw SyncError.database(error, while: "storing rejected \(stream) records")

@@ -2,17 +2,20 @@ import CurlHTTP
 import Dispatch
 import Synchronization
 
-/// Fetches the next pages of a stream concurrently while the current one is being written.
+/// Fetches the next pages of a stream concurrently while the current ones are being written.
 ///
-/// Pages are requested in batches of `concurrency` over one libcurl multi handle, on a queue of
-/// their own (never the Swift concurrency pool). The next batch is requested as soon as the reader
-/// starts on the newest one, so one batch is always fetching while another is being written. With
-/// a known page count nothing past the end is requested; without one (an API that only says "this
-/// page was short") the batches are speculative and stop with ``stop()``. Pages are still handed
-/// out, parsed and committed in order; a prefetched page that failed or does not parse is simply
-/// fetched again through the retrying path, so prefetching never changes what is stored, only how soon.
+/// Pages are requested in batches of `batchPages` (at least `concurrency`), `concurrency` at a
+/// time over one libcurl multi handle, on a queue of their own (never the Swift concurrency pool).
+/// The next batch is requested as soon as the reader starts on the newest one, so one batch is
+/// always fetching while another is being written. With a known page count nothing past the end is
+/// requested; without one (an API that only says "this page was short") the batches are
+/// speculative and stop with ``stop()``. Pages are still handed out, parsed and committed in order;
+/// a prefetched page that failed or does not parse is simply fetched again through the retrying
+/// path, so prefetching never changes what is stored, only how soon.
 final class PagePrefetcher: @unchecked Sendable {
     let concurrency: Int
+    /// Pages requested together; a batch's pages are at hand once all of them have arrived.
+    let batchPages: Int
     private let fetcher: CurlMultiFetcher
     private let queue = DispatchQueue(label: "tenantsync.worker.prefetch")
     private let responses = Mutex<[Int: Result<HTTPResponse, HTTPClientError>]>([:])
@@ -20,8 +23,10 @@ final class PagePrefetcher: @unchecked Sendable {
     private var stopped = false
     private var pending: [Int: DispatchGroup] = [:]
 
-    init(concurrency: Int) {
+    /// - Parameter batchPages: pages per batch; fewer than `concurrency` means `concurrency`.
+    init(concurrency: Int, batchPages: Int = 0) {
         self.concurrency = max(1, concurrency)
+        self.batchPages = max(self.concurrency, batchPages)
         self.fetcher = CurlMultiFetcher(maximumConcurrent: self.concurrency)
     }
 
@@ -29,10 +34,10 @@ final class PagePrefetcher: @unchecked Sendable {
     /// the reader has reached the newest one. `totalPages` bounds the batches; `nil` means unknown.
     func schedule(after page: Int, totalPages: Int?, request: (Int) -> HTTPRequest) {
         let last = totalPages ?? Int.max
-        guard concurrency > 1, !stopped, page > scheduledThrough - concurrency, scheduledThrough < last else { return }
+        guard concurrency > 1, !stopped, page > scheduledThrough - batchPages, scheduledThrough < last else { return }
         let first = max(page, scheduledThrough) + 1
         guard first <= last else { return }
-        let pages = Array(first...min(first + concurrency - 1, last))
+        let pages = Array(first...min(first + batchPages - 1, last))
         scheduledThrough = pages.last!
         // A group, unlike a work item, may be waited on once per page of the batch.
         let batch = DispatchGroup()
@@ -53,6 +58,12 @@ final class PagePrefetcher: @unchecked Sendable {
             (200..<300).contains(response.status)
         else { return nil }
         return response
+    }
+
+    /// Whether `page` was prefetched and has arrived, so ``take(_:)`` will not wait for it.
+    func isAtHand(_ page: Int) -> Bool {
+        guard let batch = pending[page] else { return false }
+        return batch.wait(timeout: .now()) == .success
     }
 
     /// Whether nothing has been requested yet, as when a pass resumes partway.
