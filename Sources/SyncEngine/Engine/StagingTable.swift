@@ -9,11 +9,12 @@ import Postgres
 struct StagingTable: Sendable {
     /// Records keyed by one upstream id: `external_id` as text (cast in the upsert), `data` the record.
     static let records = StagingTable(name: "record_staging", definition: "external_id text, data jsonb", columns: "external_id, data")
-    /// Reservation lines, one per reserved accommodation of a booking.
+    /// Reservation lines, one per reserved accommodation of a booking. `data` is the line's JSON as
+    /// text, parsed in the upsert only for lines whose fingerprint says they changed.
     static let reservations = StagingTable(
         name: "reservation_staging",
-        definition: "booking_id bigint, line_number integer, accommodation_external_id bigint, data jsonb, rate_external_id bigint",
-        columns: "booking_id, line_number, accommodation_external_id, data, rate_external_id"
+        definition: "booking_id bigint, line_number integer, accommodation_external_id bigint, data text, rate_external_id bigint, source_fingerprint bigint",
+        columns: "booking_id, line_number, accommodation_external_id, data, rate_external_id, source_fingerprint"
     )
 
     let name: String

@@ -85,7 +85,25 @@ struct MotoPressWriter {
     func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
-                SELECT booking_id, line_number, accommodation_external_id, data, rate_external_id FROM reservation_staging
+                -- A line stored from the same text (same fingerprint), with the same unit and rate, not
+                -- deleted and not quarantined since, is unchanged: it stops here, before its JSON is parsed.
+                SELECT s.booking_id, s.line_number, s.accommodation_external_id, s.data::jsonb AS data,
+                       s.rate_external_id, s.source_fingerprint
+                FROM reservation_staging s
+                -- LATERAL … LIMIT 1: one index probe per staged line, never a scan of the tenant's rows
+                -- (the planner's statistics lag behind a table that grows during the sync).
+                LEFT JOIN LATERAL (
+                    SELECT t.id, t.deleted_at, t.source_fingerprint, t.accommodation_unit_id, t.rate_id FROM reservations t
+                    WHERE t.tenant_id = $1 AND t.booking_id = s.booking_id AND t.line_number = s.line_number LIMIT 1
+                ) t ON true
+                WHERE t.id IS NULL OR t.deleted_at IS NOT NULL
+                   OR t.source_fingerprint IS DISTINCT FROM s.source_fingerprint
+                   OR t.accommodation_unit_id IS DISTINCT FROM
+                      (SELECT a.id FROM accommodations a WHERE a.tenant_id = $1 AND a.external_id = s.accommodation_external_id)
+                   OR t.rate_id IS DISTINCT FROM
+                      (SELECT r.id FROM rates r WHERE r.tenant_id = $1 AND r.external_id = s.rate_external_id)
+                   OR EXISTS (SELECT 1 FROM sync_rejects j WHERE j.tenant_id = $1 AND j.stream = 'reservations'
+                              AND j.external_id = s.booking_id || '/' || s.line_number)
             ), resolved AS (
                 SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id, r.id AS rate_id
                 FROM input i
@@ -109,7 +127,7 @@ struct MotoPressWriter {
                 INSERT INTO reservations AS t
                     (tenant_id, booking_id, line_number, accommodation_unit_id, accommodation_type_id, status,
                      check_in_date, check_out_date, guest_name, customer_name, customer_email, adults, children,
-                     total_price, currency, is_block, rate_id, data)
+                     total_price, currency, is_block, rate_id, data, source_fingerprint)
                 SELECT $1, booking_id, line_number, unit_id, type_id, data->>'status',
                        (data->>'check_in_date')::date, (data->>'check_out_date')::date,
                        nullif(data->'reserved_accommodation'->>'guest_name', ''),
@@ -118,7 +136,7 @@ struct MotoPressWriter {
                        (data->'reserved_accommodation'->>'adults')::integer,
                        (data->'reserved_accommodation'->>'children')::integer,
                        (data->>'total_price')::numeric, data->>'currency',
-                       coalesce((data->>'imported')::boolean, false), rate_id, data
+                       coalesce((data->>'imported')::boolean, false), rate_id, data, source_fingerprint
                 FROM resolved WHERE unit_id IS NOT NULL
                 ON CONFLICT (tenant_id, booking_id, line_number) DO UPDATE SET
                     accommodation_unit_id = excluded.accommodation_unit_id,
@@ -127,7 +145,8 @@ struct MotoPressWriter {
                     guest_name = excluded.guest_name, customer_name = excluded.customer_name,
                     customer_email = excluded.customer_email, adults = excluded.adults, children = excluded.children,
                     total_price = excluded.total_price, currency = excluded.currency, is_block = excluded.is_block,
-                    rate_id = excluded.rate_id, data = excluded.data, updated_at = now(), deleted_at = NULL
+                    rate_id = excluded.rate_id, data = excluded.data, source_fingerprint = excluded.source_fingerprint,
+                    updated_at = now(), deleted_at = NULL
                 WHERE t.data IS DISTINCT FROM excluded.data
                    OR t.accommodation_unit_id IS DISTINCT FROM excluded.accommodation_unit_id
                    OR t.rate_id IS DISTINCT FROM excluded.rate_id
@@ -145,7 +164,7 @@ struct MotoPressWriter {
             [
                 .text(String(line.bookingID)), .text(String(line.lineNumber)),
                 line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
-                line.rateID.map { .text(String($0)) } ?? .null,
+                line.rateID.map { .text(String($0)) } ?? .null, .text(String(line.fingerprint)),
             ]
         }, describing: "reservations", on: connection)
         return try upsert(sql, parameters: [.text(tenantID), .text(runID)],

@@ -15,6 +15,8 @@ struct ReservationLine {
     /// The booking's JSON with this line under `reserved_accommodation` instead of the whole list
     /// under `reserved_accommodations`, built from the upstream's own text.
     var json: String
+    /// ``TextFingerprint`` of `json`: the same text from the upstream gives the same number.
+    var fingerprint: Int64
 
     /// Splits a booking into one line per reserved accommodation; none when it lists none.
     static func lines(of booking: JSONRecord) -> [ReservationLine] {
@@ -26,6 +28,7 @@ struct ReservationLine {
         let imported = object.bool("imported") ?? false
         return reserved.enumerated().map { index, element in
             let line = JSONObjectSlice(bytes: object.bytes, objectAt: element)
+            let json = object.text(removing: "reserved_accommodations", appending: "reserved_accommodation", value: element.range)
             return ReservationLine(
                 bookingID: booking.externalID,
                 lineNumber: index + 1,
@@ -35,7 +38,8 @@ struct ReservationLine {
                 checkIn: checkIn,
                 checkOut: checkOut,
                 isBlock: imported,
-                json: object.text(removing: "reserved_accommodations", appending: "reserved_accommodation", value: element.range)
+                json: json,
+                fingerprint: TextFingerprint.of(json)
             )
         }
     }

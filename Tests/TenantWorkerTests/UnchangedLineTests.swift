@@ -1,0 +1,51 @@
+import DemoUpstreamKit
+import Postgres
+import Testing
+import TestSupport
+
+@Suite("Unchanged reservation lines are recognised by their fingerprint, and only those")
+struct UnchangedLineTests {
+    @Test("a re-sync skips lines stored byte for byte, but still repairs a changed unit, a deleted row and a stale fingerprint")
+    func hashSkipsOnlyTrulyUnchangedLines() async throws {
+        let site = DemoSite(name: "hotel-hash", accommodations: 6, bookings: 60)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
+                let first = try await offPool { try MotoPressSyncTests.sync(spec) }.result
+                #expect(first.status == .succeeded)
+                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE source_fingerprint IS NULL") == 0)
+
+                // Three lines drift locally: another unit, a deletion mark, a fingerprint that no longer matches.
+                let connection = try PostgresConnection(url: url)
+                let ids = try connection.query("SELECT id FROM reservations ORDER BY id LIMIT 4").rows.compactMap { $0["id"] ?? nil }
+                try #require(ids.count == 4)
+                _ = try connection.query("""
+                    UPDATE reservations SET accommodation_unit_id =
+                        (SELECT min(a.id) FROM accommodations a WHERE a.id <> reservations.accommodation_unit_id AND a.tenant_id = reservations.tenant_id)
+                    WHERE id = $1::bigint
+                    """, [.text(ids[0])])
+                _ = try connection.query("UPDATE reservations SET deleted_at = now() WHERE id = $1::bigint", [.text(ids[1])])
+                _ = try connection.query("UPDATE reservations SET source_fingerprint = 0 WHERE id = $1::bigint", [.text(ids[2])])
+                // A local edit behind an intact fingerprint: the fingerprint says the upstream sent this line unchanged,
+                // so the line is skipped without being parsed or compared — the proof that skipping happens.
+                _ = try connection.query(#"UPDATE reservations SET data = data || '{"local_note": "kept"}' WHERE id = $1::bigint"#, [.text(ids[3])])
+
+                let again = try await offPool { try MotoPressSyncTests.sync(spec, runID: "again", full: true) }.result
+                #expect(again.status == .succeeded, "\(again.error ?? "")")
+                let counts = try #require(again.streams.first { $0.stream == "reservations" }?.counts)
+                // The moved unit and the deleted row are rewritten; the stale fingerprint's line compares equal as JSON.
+                #expect(counts.updated == 2)
+                #expect(counts.created == 0)
+                #expect(counts.unchanged == lines - 2)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 0)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data ? 'local_note'") == 1)
+                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE source_fingerprint = 0") == 1)
+                #expect(try TestDatabase.scalar(url, """
+                    SELECT count(*) FROM reservations r JOIN accommodations a ON a.id = r.accommodation_unit_id
+                    WHERE (r.data->'reserved_accommodation'->>'accommodation')::bigint <> a.external_id
+                    """) == 0)
+            }
+        }
+    }
+}
