@@ -6,8 +6,9 @@
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
 # default .build), ONLY (comma-separated scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2, P4 and P11 also
 # run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
-# PROFILE (a directory: the last P1 sync and P9 re-sync are recorded there by `perf record -a -g`, as
-# p1.perf and p9.perf; read them with `perf report -i DIR/p1.perf --comm postgres`).
+# PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
+# `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
+# `perf report -i DIR/p1.perf --comm postgres`; the table is printed, BENCHMARKS.md is left alone).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
@@ -351,8 +352,10 @@ fresh_database
 write_config "$DB" "$WORK/many.json"
 p10=(); p10api=(); p7=()
 for _ in $(seq 1 "$REPEAT"); do
+  profile_start p10
   start_supervisor "$WORK/many.json"
   wait_ready "$TENANTS"
+  profile_stop
   p10+=("$(echo "$(now) - $SUPERVISOR_START" | bc -l)")
   p10api+=("$(echo "$SUPERVISOR_UP - $SUPERVISOR_START" | bc -l)")
   supervisor_rss=$(rss_kib "$SUPERVISOR_PID"); supervisor_pss=$(pss_kib "$SUPERVISOR_PID")
@@ -505,9 +508,9 @@ BENCH_SECONDS=$(( $(date +%s) - BUILT ))
 log "scenarios took $BENCH_SECONDS s (build $(( BUILT - BENCH_START )) s)"
 
 # --- Write the table, keeping the hand-kept record of changes and their effect.
-if [ -n "${ONLY:-}" ]; then
+if [ -n "${ONLY:-}" ] || [ -n "${PROFILE:-}" ]; then
   printf '%s\n' "| scenario | result | target | notes |" "|---|---|---|---|" "${results[@]}"
-  log "ONLY=$ONLY: BENCHMARKS.md left as it was"
+  log "${ONLY:+ONLY=$ONLY }${PROFILE:+PROFILE (perf slows what it records) }: BENCHMARKS.md left as it was"
   exit 0
 fi
 history=""
