@@ -42,6 +42,15 @@ public enum TestDatabase {
         return value
     }
 
+    /// Runs one query on `url` and returns its first column of the first row as text (`""` for NULL).
+    public static func text(_ url: String, _ sql: String, _ parameters: [PostgresValue] = []) throws -> String {
+        let connection = try PostgresConnection(url: url)
+        guard let row = try connection.query(sql, parameters).rows.first else {
+            throw TestSupportError("query returned no row: \(sql)")
+        }
+        return row[0] ?? ""
+    }
+
     /// `url` with its database name replaced.
     static func replaceDatabase(in url: String, with name: String) -> String {
         guard var components = URLComponents(string: url) else { return url }

@@ -15,17 +15,17 @@ struct RunStore: Sendable {
     /// Records a new queued run with one queued row per tenant.
     func create(runID: String, scope: String, trigger: String, tenantIDs: [String], options: SyncOptions) async throws {
         let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        // One statement, so one round trip, and atomic without BEGIN and COMMIT: this sits on the
+        // path of every POST /api/sync, which answers only once the run is stored.
         try await database.withConnection { [ownerID] connection in
-            try connection.withTransaction { connection in
-                _ = try connection.query(
-                    "INSERT INTO sync_runs (id, scope, trigger, status, options, owner_id) VALUES ($1, $2, $3, 'queued', $4::jsonb, $5)",
-                    [.text(runID), .text(scope), .text(trigger), .text(optionsJSON), .text(ownerID)]
+            _ = try connection.query("""
+                WITH run AS (
+                    INSERT INTO sync_runs (id, scope, trigger, status, options, owner_id)
+                    VALUES ($1, $2, $3, 'queued', $4::jsonb, $5) RETURNING id
                 )
-                _ = try connection.query(
-                    "INSERT INTO sync_run_tenants (run_id, tenant_id, status) SELECT $1, unnest($2::text[]), 'queued'",
-                    [.text(runID), .textArray(tenantIDs)]
-                )
-            }
+                INSERT INTO sync_run_tenants (run_id, tenant_id, status)
+                SELECT run.id, tenant_id, 'queued' FROM run, unnest($6::text[]) AS tenant_id
+                """, [.text(runID), .text(scope), .text(trigger), .text(optionsJSON), .text(ownerID), .textArray(tenantIDs)])
         }
     }
 

@@ -24,6 +24,7 @@ public final class WorkerRuntime: Sendable {
     private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
     private let currentRun = Mutex<String?>(nil)
     private let heartbeatSequence = Atomic<Int>(0)
+    private let connections: TenantConnectionCache
 
     /// - Parameters:
     ///   - makeLogger: builds the worker's logger once the tenant's secrets are known.
@@ -31,6 +32,7 @@ public final class WorkerRuntime: Sendable {
         self.input = input
         self.writer = writer
         self.makeLogger = makeLogger
+        self.connections = TenantConnectionCache(queue: syncQueue)
     }
 
     /// Runs until shutdown or end of input; returns the process exit status.
@@ -141,8 +143,7 @@ public final class WorkerRuntime: Sendable {
         logger[metadataKey: "sync.run_id"] = "\(command.runID)"
         let database: PostgresConnection
         do {
-            database = try PostgresConnection(url: session.tenant.databaseURL)
-            try TenantSession.bind(database, tenantID: session.tenant.id)
+            database = try connections.connection(url: session.tenant.databaseURL, tenantID: session.tenant.id)
         } catch {
             logger.error("database unavailable", metadata: ["error": "\(error)"])
             return RunResult(runID: command.runID, status: .failed, streams: [], error: "database unavailable: \(error)", durationMilliseconds: 0)
@@ -163,6 +164,7 @@ public final class WorkerRuntime: Sendable {
         }
         logger.info("sync started", metadata: ["sync.full": "\(command.full)"])
         let result = runner.run(context: context)
+        connections.finished(database, succeeded: result.status == .succeeded)
         logger.info("sync finished", metadata: ["sync.status": "\(result.status.rawValue)", "sync.duration_ms": "\(result.durationMilliseconds)"])
         return result
     }
