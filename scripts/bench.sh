@@ -72,6 +72,8 @@ postgres_cpu() {
   } | awk -v hz="$hz" '{t += $1} END {printf "%.2f", t / hz}'
 }
 pss_kib() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+# anon_kib PID: resident memory that is the process's own (heap, stacks), not pages of files it maps.
+anon_kib() { awk '/RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 # usage PID → the process's peak RSS and CPU seconds, and those of its live children (the workers).
 usage() {
   local hz self_cpu self_peak kid kid_cpu=0 kid_peak=0 kids=0 cpu peak
@@ -350,6 +352,12 @@ sites=$(seq -f "site-%g" 1 "$TENANTS" | paste -sd, -)
 start_upstream many "$sites" 10 0
 fresh_database
 write_config "$DB" "$WORK/many.json"
+# P5's baseline: the same supervisor with no tenant at all.
+write_config "$DB" "$WORK/none.json" 0
+start_supervisor "$WORK/none.json"
+api "$API/api/tenants" >/dev/null
+idle_rss=$(rss_kib "$SUPERVISOR_PID"); idle_anon=$(anon_kib "$SUPERVISOR_PID")
+stop_supervisor
 p10=(); p10api=(); p7=()
 for _ in $(seq 1 "$REPEAT"); do
   profile_start p10
@@ -358,10 +366,10 @@ for _ in $(seq 1 "$REPEAT"); do
   profile_stop
   p10+=("$(echo "$(now) - $SUPERVISOR_START" | bc -l)")
   p10api+=("$(echo "$SUPERVISOR_UP - $SUPERVISOR_START" | bc -l)")
-  supervisor_rss=$(rss_kib "$SUPERVISOR_PID"); supervisor_pss=$(pss_kib "$SUPERVISOR_PID")
+  supervisor_rss=$(rss_kib "$SUPERVISOR_PID"); supervisor_pss=$(pss_kib "$SUPERVISOR_PID"); supervisor_anon=$(anon_kib "$SUPERVISOR_PID")
   p10_usage=$(usage "$SUPERVISOR_PID" supervisor)
   worker_pid=$(api "$API/api/tenants" | jq -r '.tenants[0].pid')
-  worker_rss=$(rss_kib "$worker_pid"); worker_pss=$(pss_kib "$worker_pid")
+  worker_rss=$(rss_kib "$worker_pid"); worker_pss=$(pss_kib "$worker_pid"); worker_anon=$(anon_kib "$worker_pid")
   tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
   start=$(now); kill -KILL "$worker_pid"
   for _ in $(seq 1 5000); do
@@ -396,7 +404,7 @@ for _ in $(seq 1 "$REPEAT"); do
   start_supervisord "$TENANTS" TENANTSYNC_WORKER_FAULT=none
   for _ in $(seq 1 6000); do [ "$(svd_ready_count)" -ge "$TENANTS" ] && break; sleep 0.01; done
   s10+=("$(echo "$(now) - $SVD_START" | bc -l)")
-  svd_rss=$(rss_kib "$SVD_PID"); svd_pss=$(pss_kib "$SVD_PID")
+  svd_rss=$(rss_kib "$SVD_PID"); svd_pss=$(pss_kib "$SVD_PID"); svd_anon=$(anon_kib "$SVD_PID")
   s10_usage=$(usage "$SVD_PID" supervisord)
   worker_pid=$(grep '"type":"ready"' "$WORK/sv/w1.out" | tail -n 1 | jq .pid)
   start=$(now); kill -KILL "$worker_pid"
@@ -424,7 +432,7 @@ done
 bare_median=$(printf '%s\n' "${bare[@]}" | median)
 p7_median=$(printf '%s\n' "${p7[@]}" | median); s7_median=$(printf '%s\n' "${s7[@]}" | median)
 row "P10 start $TENANTS workers to ready" "$(printf 'tenantsync %.2f s; supervisord %.2f s; ratio %.2f' "$p10_median" "$s10_median" "$(ratio "$p10_median" "$s10_median")")" "≤ 0.3× supervisord" "the same $TENANTS workers started by a plain shell loop, all at once, reach \`ready\` in $(printf '%.2f' "$bare_median") s: the floor for any supervisor on this machine; from launching the supervisor to every worker's \`ready\` (tenantsync: its API answered after $(printf '%.2f' "$(printf '%s\n' "${p10api[@]}" | median)") s (migrations checked, leases taken), the rest is spawning the workers and their handshakes; readiness from the state in GET /api/tenants; supervisord: the \`ready\` line in each program's stdout log, startsecs=0, the worker saying its own hello); $p10_usage; $s10_usage"
-row "P5 memory with $TENANTS workers alive" "RSS: supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB. PSS: supervisor $((supervisor_pss / 1024)) MiB; one idle worker $((worker_pss / 1024)) MiB; supervisord $((svd_pss / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "once every worker is ready; the supervisor runs $supervisor_threads threads (two pipe readers per worker); binaries built with --static-swift-stdlib. RSS counts every page a process maps, shared ones (the worker binary's code, libpq, libcurl, OpenSSL) in full in each of the $TENANTS workers; PSS divides shared pages among the processes sharing them, so a worker's PSS is what each additional tenant costs"
+row "P5 memory with $TENANTS workers alive" "RSS: supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB. PSS: supervisor $((supervisor_pss / 1024)) MiB; one idle worker $((worker_pss / 1024)) MiB; supervisord $((svd_pss / 1024)) MiB. Own memory (RssAnon: heap and stacks, no file pages): supervisor $((supervisor_anon / 1024)) MiB; one idle worker $((worker_anon / 1024)) MiB; supervisord $((svd_anon / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "with no tenant the supervisor holds $((idle_rss / 1024)) MiB RSS, of which $((idle_anon / 1024)) MiB its own (the rest is pages of its binary and libraries); once every worker is ready the supervisor runs $supervisor_threads threads (two pipe readers per worker); binaries built with --static-swift-stdlib. RSS counts every page a process maps, shared ones (the worker binary's code, libpq, libcurl, OpenSSL) in full in each of the $TENANTS workers; PSS divides shared pages among the processes sharing them, so a worker's PSS is what each additional tenant costs"
 p7fast_median=$(printf '%s\n' "${p7fast[@]}" | median)
 row "P7 kill -9 a worker → replacement ready" "$(printf 'tenantsync %.3f s (with a 1 ms first backoff: %.3f s); supervisord %.3f s; ratio %.2f (%.2f)' "$p7_median" "$p7fast_median" "$s7_median" "$(ratio "$p7_median" "$s7_median")" "$(ratio "$p7fast_median" "$s7_median")")" "≤ 0.2× supervisord" "until the new process has sent \`ready\` (tenantsync: polled over the API every few ms; its restart backoff is 100 ms ± jitter; supervisord: autorestart=true, the new \`ready\` line in the program's log)"
 fi
