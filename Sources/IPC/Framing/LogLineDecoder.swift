@@ -94,15 +94,20 @@ enum LogLineDecoder {
         mutating func string() -> String? {
             guard consume(UInt8(ascii: "\"")) else { return nil }
             let start = position
+            var isASCII = true
             while position < bytes.count {
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
-                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+                    let literal = UnsafeBufferPointer(rebasing: bytes[start..<position])
+                    // ASCII is valid UTF-8 as it stands, and `String(decoding:)` is specialised for it;
+                    // `String(validating:)` is generic and looks up type metadata on every call.
+                    let text = isASCII ? String(decoding: literal, as: UTF8.self) : String(validating: literal, as: UTF8.self)
                     position += 1
                     return text
                 }
                 if byte == UInt8(ascii: "\\") { return escapedString(from: start) }
                 if byte < 0x20 { return nil }
+                if byte >= 0x80 { isASCII = false }
                 position += 1
             }
             return nil
