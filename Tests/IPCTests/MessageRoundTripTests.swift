@@ -20,6 +20,7 @@ struct MessageRoundTripTests {
         .sync(SyncCommand(runID: "run-1", full: true, startDate: "2025-01-01", endDate: "2025-12-31")),
         .sync(SyncCommand(runID: "run-2")),
         .shutdown(Shutdown(reason: "supervisor stopping")),
+        .cancel(CancelRun(runID: "run-1", reason: "cancelled by request")),
     ]
 
     static let workerMessages: [WorkerMessage] = [

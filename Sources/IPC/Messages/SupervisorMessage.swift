@@ -6,6 +6,8 @@ public enum SupervisorMessage: Sendable, Equatable {
     case sync(SyncCommand)
     /// Asks the worker to finish the page in hand, commit and exit.
     case shutdown(Shutdown)
+    /// Asks the worker to stop one run's sync after the batch in hand, and stay up.
+    case cancel(CancelRun)
 
     /// The value of the line's `type` field.
     public var type: String {
@@ -13,6 +15,7 @@ public enum SupervisorMessage: Sendable, Equatable {
         case .hello: "hello"
         case .sync: "sync"
         case .shutdown: "shutdown"
+        case .cancel: "cancel"
         }
     }
 }
@@ -27,6 +30,7 @@ extension SupervisorMessage: Codable {
         case "hello": self = .hello(try Hello(from: decoder))
         case "sync": self = .sync(try SyncCommand(from: decoder))
         case "shutdown": self = .shutdown(try Shutdown(from: decoder))
+        case "cancel": self = .cancel(try CancelRun(from: decoder))
         default: throw UnknownMessageType(type: type)
         }
     }
@@ -38,6 +42,7 @@ extension SupervisorMessage: Codable {
         case .hello(let message): try message.encode(to: encoder)
         case .sync(let message): try message.encode(to: encoder)
         case .shutdown(let message): try message.encode(to: encoder)
+        case .cancel(let message): try message.encode(to: encoder)
         }
     }
 }

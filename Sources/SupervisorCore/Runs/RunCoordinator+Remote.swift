@@ -97,4 +97,10 @@ final class HandledTenantRows: Sendable {
     func remove(_ runID: String, _ tenantID: String) {
         _ = rows.withLock { $0.remove(Self.key(runID, tenantID)) }
     }
+
+    /// The tenants of `runID` handled here.
+    func tenants(of runID: String) -> [String] {
+        let prefix = runID + "\u{0}"
+        return rows.withLock { rows in rows.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) } }
+    }
 }

@@ -217,7 +217,8 @@ public final class RunCoordinator: Service, Sendable {
         } else {
             result = RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
         }
-        let status = result.status == .cancelled ? "interrupted" : result.status.rawValue
+        // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
+        let status = result.status == .cancelled ? (cancelled.contains(runID) ? "cancelled" : "interrupted") : result.status.rawValue
         do {
             try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result)
         } catch {
@@ -236,12 +237,17 @@ public final class RunCoordinator: Service, Sendable {
         return status
     }
 
-    /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones finish
-    /// their sync, and the run ends `cancelled`. Returns false when the run is not live here.
+    /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones stop
+    /// after the batch in hand (what they committed stays, and their next sync resumes after it),
+    /// and the run ends `cancelled`. Returns false when the run is not live here.
     func cancel(_ runID: String) -> Bool {
         guard events.isLive(runID) else { return false }
         cancelled.insert(runID)
         logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
+        for tenantID in handledHere.tenants(of: runID) {
+            guard let controller = fleet.controller(for: tenantID) else { continue }
+            Task { _ = await controller.cancelRun(runID, reason: "cancelled by request") }
+        }
         return true
     }
 

@@ -1,7 +1,18 @@
 import Foundation
+import IPC
 
 /// Operator verbs and supervisor shutdown.
 extension TenantWorkerController {
+    /// Asks the worker to stop syncing `runID` after the batch in hand; false if it is not syncing that run.
+    ///
+    /// The sync's result still arrives (status `cancelled`); the worker stays up. A run that joined
+    /// another's sync does not stop it: only the run the worker is syncing can be cancelled.
+    func cancelRun(_ runID: String, reason: String) -> Bool {
+        guard currentRunID == runID, let process else { return false }
+        logger.info("asking the worker to cancel its sync", metadata: ["sync.run_id": "\(runID)"])
+        return process.send(.cancel(CancelRun(runID: runID, reason: reason)))
+    }
+
     /// Starts the worker if none runs; an errored worker gets a fresh crash history.
     func start() async -> TenantStatus {
         await perform(apply(.start(cause: "started by an operator", at: .now)))

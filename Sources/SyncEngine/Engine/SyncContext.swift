@@ -41,7 +41,7 @@ public final class SyncContext {
 
     /// Throws ``SyncError/Code/cancelled`` if the worker was asked to stop.
     public func checkCancellation() throws(SyncError) {
-        if isCancelled { throw SyncError(code: .cancelled, message: "run cancelled: worker shutting down") }
+        if isCancelled { throw SyncError(code: .cancelled, message: "run cancelled: \(cancellation.reason ?? "worker shutting down")") }
     }
 
     /// Reports that a page of `stream` was written, with the stream's counts so far.

@@ -27,6 +27,7 @@ public struct SyncRunner {
         var failedOrSkipped: [String: String] = [:]  // stream → why it produced nothing usable
         var runError: String?
         var cancelled = false
+        var cancelReason = "run cancelled"
 
         for stream in plan.ordered {
             if cancelled {
@@ -51,6 +52,7 @@ public struct SyncRunner {
             } catch where error.code == .cancelled {
                 results.append(StreamResult(stream: stream.name, status: .cancelled, error: error.message))
                 cancelled = true
+                cancelReason = error.message
             } catch {
                 results.append(StreamResult(stream: stream.name, status: .failed, error: error.message))
                 failedOrSkipped[stream.name] = error.message
@@ -66,7 +68,7 @@ public struct SyncRunner {
             runID: context.runID,
             status: status,
             streams: results,
-            error: cancelled ? "run cancelled: worker shutting down" : runError,
+            error: cancelled ? cancelReason : runError,
             durationMilliseconds: milliseconds
         )
     }

@@ -20,7 +20,10 @@ public final class WorkerRuntime: Sendable {
     private let writer: LineWriter
     private let makeLogger: @Sendable (SecretMasker) -> Logger
     private let codec = MessageCodec()
+    /// Raised once the worker is stopping: the run in hand and any queued after it stop.
     private let cancellation = CancellationFlag()
+    /// The run in hand and its own flag, and `cancel`s that arrived before their run started.
+    private let runCancellations = Mutex<(current: (runID: String, flag: CancellationFlag)?, early: [String: String])>((nil, [:]))
     private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
     private let currentRun = Mutex<String?>(nil)
     private let heartbeatSequence = Atomic<Int>(0)
@@ -77,20 +80,30 @@ public final class WorkerRuntime: Sendable {
                     enqueue(command, session: session)
                 case .shutdown(let shutdown):
                     logger.info("shutting down", metadata: ["reason": "\(shutdown.reason)"])
-                    cancellation.cancel()
+                    stopRuns()
+                case .cancel(let cancel):
+                    let flag = runCancellations.withLock { runs -> CancellationFlag? in
+                        if let current = runs.current, current.runID == cancel.runID { return current.flag }
+                        runs.early[cancel.runID] = cancel.reason
+                        return nil
+                    }
+                    logger.info("run cancel requested", metadata: [
+                        "sync.run_id": "\(cancel.runID)", "reason": "\(cancel.reason)", "sync.in_hand": "\(flag != nil)",
+                    ])
+                    flag?.cancel(reason: cancel.reason)
                 }
             case .oversized(let length):
                 logger.error("ignored an oversized line from the supervisor", metadata: ["line.bytes": "\(length)"])
             case .endOfFile:
                 if session != nil { logger.info("input closed: supervisor gone, exiting") }
-                cancellation.cancel()
+                stopRuns()
             }
         }
         LineReader(fileDescriptor: input, name: "worker-stdin").runBlocking { event in
             handle(event)
             return exitCode == WorkerExitCode.success && !cancellation.isCancelled
         }
-        cancellation.cancel()
+        stopRuns()
         // Let the run in hand finish its page and report before exiting.
         syncQueue.sync {}
         heartbeat?.cancel()
@@ -129,16 +142,30 @@ public final class WorkerRuntime: Sendable {
         return .success(Session(tenant: tenant, connector: connector, logger: logger))
     }
 
+    /// Stops the run in hand (after its batch) and every run queued behind it: the worker is stopping.
+    private func stopRuns() {
+        cancellation.cancel()
+        runCancellations.withLock { $0.current?.flag }?.cancel()
+    }
+
     private func enqueue(_ command: SyncCommand, session: Session) {
         syncQueue.async { [self] in
             currentRun.withLock { $0 = command.runID }
             defer { currentRun.withLock { $0 = nil } }
-            let result = runSync(command, session: session)
+            let flag = CancellationFlag()
+            let early = runCancellations.withLock { runs -> String? in
+                runs.current = (command.runID, flag)
+                return runs.early.removeValue(forKey: command.runID)
+            }
+            defer { runCancellations.withLock { $0.current = nil } }
+            if let early { flag.cancel(reason: early) }
+            if cancellation.isCancelled { flag.cancel(reason: cancellation.reason ?? "worker shutting down") }
+            let result = runSync(command, session: session, cancellation: flag)
             writer.send(WorkerMessage.result(result))
         }
     }
 
-    private func runSync(_ command: SyncCommand, session: Session) -> RunResult {
+    private func runSync(_ command: SyncCommand, session: Session, cancellation: CancellationFlag) -> RunResult {
         var logger = session.logger
         logger[metadataKey: "sync.run_id"] = "\(command.runID)"
         let database: PostgresConnection

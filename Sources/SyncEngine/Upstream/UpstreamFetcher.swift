@@ -61,7 +61,7 @@ struct UpstreamFetcher {
                 "http.url": "\(URLRedactor.redact(request.url))", "error": "\(failure.message)",
                 "retry.attempt": "\(attempt)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
             ])
-            if isCancelled() { throw SyncError(code: .cancelled, message: "run cancelled: worker shutting down") }
+            if isCancelled() { throw SyncError(code: .cancelled, message: "run cancelled while waiting to retry the upstream") }
             Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
             attempt += 1
         }

@@ -115,4 +115,35 @@ struct RunsTests {
             }
         }
     }
+
+    @Test("cancel stops a tenant mid-sync after its batch in hand: the run ends cancelled and what was committed stays")
+    func cancelRunningTenant() async throws {
+        let site = DemoSite(name: "hotel-c-mid", accommodations: 5, bookings: 300)
+        // Every list page from the fourth on takes a second: 27 s of reservations, far longer than the test needs.
+        var upstream = DemoUpstreamConfiguration(sites: [site])
+        upstream.faults.holdFromPage = 4
+        upstream.faults.holdDelay = .seconds(1)
+        try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                var configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
+                // Ten bookings a page, one page at a time.
+                configuration.tenants[0].settings["per_page"] = "10"
+                configuration.tenants[0].settings["concurrency"] = "1"
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
+                    _ = try await eventually("reservations being committed") {
+                        try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0 ? true : nil
+                    }
+                    #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 202)
+                    let run = try await api.waitForRun(runID)
+                    #expect(run["status"] as? String == "cancelled")
+                    let tenant = try #require((run["tenants"] as? [[String: Any]])?.first)
+                    #expect(tenant["status"] as? String == "cancelled")
+                    #expect((tenant["error"] as? String)?.contains("cancelled by request") == true)
+                    let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+                    #expect(committed > 0 && committed < 300)
+                }
+            }
+        }
+    }
 }
