@@ -103,7 +103,7 @@ struct PagedStreamDriver {
         let last = first + batch.count - 1
         let isLast = batch[batch.count - 1].isLast
         let recording = pass.detectsDeletions && softDelete != nil
-        let deleted: Int = try inTransaction(pages: first...last) { connection throws(SyncError) in
+        let (counts, deleted) = try inTransaction(pages: first...last) { connection throws(SyncError) -> (StreamCounts, Int) in
             let counts = try write(batch, connection)
             if recording {
                 for (offset, page) in batch.enumerated() {
@@ -119,9 +119,9 @@ struct PagedStreamDriver {
             } else {
                 try checkpoints.advance(stream: stream, pass: pass, nextPage: last + 1, keysRecorded: recording, on: connection)
             }
-            total.counts.add(counts)
-            return deleted
+            return (counts, deleted)
         }
+        total.counts.add(counts)
         // Every page of the batch was committed at once: each is reported, with the counts after the batch.
         for (offset, page) in batch.enumerated() {
             context.logger.debug("page written", metadata: [
