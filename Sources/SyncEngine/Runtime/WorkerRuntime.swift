@@ -22,10 +22,9 @@ public final class WorkerRuntime: Sendable {
     private let codec = MessageCodec()
     /// Raised once the worker is stopping: the run in hand and any queued after it stop.
     private let cancellation = CancellationFlag()
-    /// The run in hand and its own flag, and `cancel`s that arrived before their run started.
-    private let runCancellations = Mutex<(current: (runID: String, flag: CancellationFlag)?, early: [String: String])>((nil, [:]))
+    /// The run in hand with its own flag, the runs queued behind it, and `cancel`s for those.
+    private let runs = Mutex(RunSlots())
     private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
-    private let currentRun = Mutex<String?>(nil)
     private let heartbeatSequence = Atomic<Int>(0)
     private let connections: TenantConnectionCache
 
@@ -77,14 +76,15 @@ public final class WorkerRuntime: Sendable {
                         exitCode = fail(.badHandshake, "sync received before hello")
                         return
                     }
+                    runs.withLock { _ = $0.queued.insert(command.runID) }
                     enqueue(command, session: session)
                 case .shutdown(let shutdown):
                     logger.info("shutting down", metadata: ["reason": "\(shutdown.reason)"])
                     stopRuns()
                 case .cancel(let cancel):
-                    let flag = runCancellations.withLock { runs -> CancellationFlag? in
+                    let flag = runs.withLock { runs -> CancellationFlag? in
                         if let current = runs.current, current.runID == cancel.runID { return current.flag }
-                        runs.early[cancel.runID] = cancel.reason
+                        if runs.queued.contains(cancel.runID) { runs.cancelledBeforeStart[cancel.runID] = cancel.reason }
                         return nil
                     }
                     logger.info("run cancel requested", metadata: [
@@ -145,19 +145,18 @@ public final class WorkerRuntime: Sendable {
     /// Stops the run in hand (after its batch) and every run queued behind it: the worker is stopping.
     private func stopRuns() {
         cancellation.cancel()
-        runCancellations.withLock { $0.current?.flag }?.cancel()
+        runs.withLock { $0.current?.flag }?.cancel()
     }
 
     private func enqueue(_ command: SyncCommand, session: Session) {
         syncQueue.async { [self] in
-            currentRun.withLock { $0 = command.runID }
-            defer { currentRun.withLock { $0 = nil } }
             let flag = CancellationFlag()
-            let early = runCancellations.withLock { runs -> String? in
+            let early = runs.withLock { runs -> String? in
                 runs.current = (command.runID, flag)
-                return runs.early.removeValue(forKey: command.runID)
+                runs.queued.remove(command.runID)
+                return runs.cancelledBeforeStart.removeValue(forKey: command.runID)
             }
-            defer { runCancellations.withLock { $0.current = nil } }
+            defer { runs.withLock { $0.current = nil } }
             if let early { flag.cancel(reason: early) }
             if cancellation.isCancelled { flag.cancel(reason: cancellation.reason ?? "worker shutting down") }
             let result = runSync(command, session: session, cancellation: flag)
@@ -202,7 +201,7 @@ public final class WorkerRuntime: Sendable {
         timer.schedule(deadline: .now(), repeating: interval)
         timer.setEventHandler { [self] in
             let next = heartbeatSequence.add(1, ordering: .relaxed).newValue
-            writer.send(WorkerMessage.heartbeat(Heartbeat(sequence: next, runID: currentRun.withLock { $0 })))
+            writer.send(WorkerMessage.heartbeat(Heartbeat(sequence: next, runID: runs.withLock { $0.current?.runID })))
         }
         timer.resume()
         return timer
