@@ -58,31 +58,11 @@ struct LogsCLITests {
     @Test("logs -f prints lines written after it started and exits 0 on SIGINT")
     func followUntilInterrupted() async throws {
         try await Self.withReadySupervisor { api in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync"))
-            process.arguments = ["logs", Self.site.name, "-f", "--lines", "1", "--level", "notice", "--url", api.baseURL, "--api-key", APIClient.defaultAPIKey]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            let lines = AsyncInbox<String>()
-            let exits = AsyncInbox<Int32>()
-            process.terminationHandler = { exits.push($0.terminationReason == .exit ? $0.terminationStatus : -$0.terminationStatus) }
-            let reader = Thread {
-                var pending = Data()
-                while true {
-                    let data = output.fileHandleForReading.availableData
-                    if data.isEmpty { break }
-                    pending.append(data)
-                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        lines.push(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                        pending = Data(pending[(newline + 1)...])
-                    }
-                }
-                lines.finish()
-            }
-            try process.run()
-            reader.start()
-            defer { if process.isRunning { process.terminate() } }
+            let command = try LineStreamingCommand(executable: try Binaries.path(of: "tenantsync"), arguments: [
+                "logs", Self.site.name, "-f", "--lines", "1", "--level", "notice", "--url", api.baseURL, "--api-key", APIClient.defaultAPIKey,
+            ])
+            defer { command.terminate() }
+            let (process, lines, exits) = (command.process, command.lines, command.exits)
 
             // The one-line tail shows the stream is open; everything after it was written later.
             let first = try #require(try await lines.next(timeout: .seconds(30)), "no tail line")

@@ -27,32 +27,12 @@ struct LogsFollowReconnectTests {
         serverThread.start()
         defer { server.close() }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync"))
-        process.arguments = ["logs", "hotel-r", "-f", "--lines", "3", "--url", "http://127.0.0.1:\(server.port)", "--api-key", "key_reconnect_123456"]
-        let output = Pipe()
         let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let lines = AsyncInbox<String>()
-        let exits = AsyncInbox<Int32>()
-        process.terminationHandler = { exits.push($0.terminationReason == .exit ? $0.terminationStatus : -$0.terminationStatus) }
-        let reader = Thread {
-            var pending = Data()
-            while true {
-                let data = output.fileHandleForReading.availableData
-                if data.isEmpty { break }
-                pending.append(data)
-                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    lines.push(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-                    pending = Data(pending[(newline + 1)...])
-                }
-            }
-            lines.finish()
-        }
-        try process.run()
-        reader.start()
-        defer { if process.isRunning { process.terminate() } }
+        let command = try LineStreamingCommand(executable: try Binaries.path(of: "tenantsync"), arguments: [
+            "logs", "hotel-r", "-f", "--lines", "3", "--url", "http://127.0.0.1:\(server.port)", "--api-key", "key_reconnect_123456",
+        ], standardError: errors)
+        defer { command.terminate() }
+        let (process, lines, exits) = (command.process, command.lines, command.exits)
 
         let firstRequest = try #require(try await requests.next(timeout: .seconds(30)))
         #expect(firstRequest.hasPrefix("GET /api/tenants/hotel-r/logs?lines=3&follow=true "))
