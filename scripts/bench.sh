@@ -214,14 +214,7 @@ for _ in $(seq 1 "$REPEAT"); do
   p10_usage=$(usage "$SUPERVISOR_PID" supervisor)
   worker_pid=$(api "$API/api/tenants" | jq -r '.tenants[0].pid')
   worker_rss=$(rss_kib "$worker_pid"); worker_pss=$(pss_kib "$worker_pid"); worker_anon=$(anon_kib "$worker_pid")
-  tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
-  start=$(now); kill -KILL "$worker_pid"
-  for _ in $(seq 1 5000); do
-    ready_pid=$(tenant_ready_pid "$tenant")
-    [ -n "$ready_pid" ] && [ "$ready_pid" != "$worker_pid" ] && break
-    sleep 0.002
-  done
-  p7+=("$(echo "$(now) - $start" | bc -l)")
+  p7+=("$(restart_seconds)")
   supervisor_threads=$(ls "/proc/$SUPERVISOR_PID/task" | wc -l)
   stop_supervisor
 done
@@ -231,15 +224,7 @@ p7fast=()
 for _ in $(seq 1 "$REPEAT"); do
   start_supervisor "$WORK/many-fast.json"
   wait_ready "$TENANTS"
-  worker_pid=$(api "$API/api/tenants" | jq -r '.tenants[0].pid')
-  tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
-  start=$(now); kill -KILL "$worker_pid"
-  for _ in $(seq 1 5000); do
-    ready_pid=$(tenant_ready_pid "$tenant")
-    [ -n "$ready_pid" ] && [ "$ready_pid" != "$worker_pid" ] && break
-    sleep 0.002
-  done
-  p7fast+=("$(echo "$(now) - $start" | bc -l)")
+  p7fast+=("$(restart_seconds)")
   stop_supervisor
 done
 svd_hello "$DB"

@@ -98,6 +98,19 @@ tenant_ready_pid() {
   [[ $body == *'"state":"ready"'* && $body =~ \"pid\":([0-9]+) ]] && echo "${BASH_REMATCH[1]}"
   return 0
 }
+# restart_seconds → SIGKILLs the first tenant's worker; prints the seconds until a new worker is `ready`.
+restart_seconds() {
+  local worker_pid tenant start ready_pid
+  worker_pid=$(api "$API/api/tenants" | jq -r '.tenants[0].pid')
+  tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
+  start=$(now); kill -KILL "$worker_pid"
+  for _ in $(seq 1 5000); do
+    ready_pid=$(tenant_ready_pid "$tenant")
+    [ -n "$ready_pid" ] && [ "$ready_pid" != "$worker_pid" ] && break
+    sleep 0.002
+  done
+  echo "$(now) - $start" | bc -l
+}
 wait_ready() { for _ in $(seq 1 6000); do [ "$(ready_count)" = "$1" ] && return 0; sleep 0.01; done; die "workers not ready"; }
 # sync_all [full=true] → prints the run's duration in seconds (from the database's own timestamps).
 # One request with background=false, answered when the run ends: polling with curl and jq every
