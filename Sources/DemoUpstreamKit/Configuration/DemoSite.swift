@@ -25,6 +25,10 @@ public struct DemoSite: Sendable, Hashable, CustomStringConvertible {
     public var estimatesEmail: String
     /// The estimates API login password.
     public var estimatesPassword: String
+    /// Whether WordPress sees its requests as HTTPS (the demo's plain loopback HTTP standing for a
+    /// TLS-terminating proxy, as in production). When `false`, the site behaves as a real WordPress
+    /// reached over plain `http://`: it ignores Basic authentication, so every request is anonymous.
+    public var isHTTPS = true
 
     /// Creates a site with credentials derived from `name` and `seed`.
     public init(

@@ -14,6 +14,8 @@ public struct DemoUpstreamError: Error, Sendable, Hashable, CustomStringConverti
         public static let duplicateSiteName = Code(name: "duplicateSiteName")
         /// A count, port or lifetime is out of range.
         public static let invalidValue = Code(name: "invalidValue")
+        /// A change names a record the site does not have.
+        public static let unknownRecord = Code(name: "unknownRecord")
         /// The server stopped before it started listening.
         public static let serverDidNotStart = Code(name: "serverDidNotStart")
 

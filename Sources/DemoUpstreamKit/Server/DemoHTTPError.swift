@@ -41,12 +41,6 @@ struct DemoHTTPError: Error, Sendable {
     /// No record with the requested id.
     static let invalidID = DemoHTTPError(status: .notFound, code: "mphb_rest_invalid_id", message: "Invalid ID.", style: .wordPress)
 
-    /// A page past the last one, as WordPress answers when the collection is not empty.
-    static let invalidPageNumber = DemoHTTPError(
-        status: .badRequest, code: "rest_post_invalid_page_number",
-        message: "The page number requested is larger than the number of pages available.", style: .wordPress
-    )
-
     /// A failure injected by ``DemoUpstreamFaults``.
     static let injectedFault = DemoHTTPError(
         status: .internalServerError, code: "internal_server_error",

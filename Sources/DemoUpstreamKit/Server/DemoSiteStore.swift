@@ -1,19 +1,14 @@
+import Foundation
 import Synchronization
 
-/// What the server keeps for one site: its records encoded once, and its estimates tokens.
+/// What the server keeps for one site: its records encoded once, its edits, and its estimates tokens.
 ///
-/// The generated models are dropped after encoding; a test that wants them builds a
-/// ``DemoSiteDataset`` itself, which yields the same records.
+/// The generated models are dropped after encoding; the first ``DemoSiteChange`` generates them
+/// again (generation is deterministic) and keeps them, so only an edited site pays for them.
 final class DemoSiteStore: Sendable {
     let site: DemoSite
     let utcOffsetSeconds: Int64
-    let accommodationTypes: EncodedCollection
-    /// Listed units only.
-    let accommodations: EncodedCollection
-    /// Trashed units: served by id, never listed.
-    let trashedAccommodations: EncodedCollection
-    let rates: EncodedCollection
-    let bookings: EncodedCollection
+    private let state: Mutex<MotoPressSiteState>
     let estimates: EncodedCollection
     let tokens: Mutex<EstimatesTokenBook>
 
@@ -22,41 +17,31 @@ final class DemoSiteStore: Sendable {
         self.site = site
         let offset = Int64(dataset.utcOffsetHours) * 3600
         self.utcOffsetSeconds = offset
-        self.accommodationTypes = EncodedCollection(
-            dataset.accommodationTypes, id: \.id, createdAt: { $0.createdAt - offset }, status: \.status,
-            write: { $0.writeJSON(to: &$1) }
-        )
-        let units = dataset.accommodations
-        self.accommodations = EncodedCollection(
-            units.filter { !$0.isTrashed }, id: \.id, createdAt: { $0.createdAt - offset }, status: \.status,
-            write: { $0.writeJSON(to: &$1) }
-        )
-        self.trashedAccommodations = EncodedCollection(
-            units.filter(\.isTrashed), id: \.id, createdAt: { $0.createdAt - offset }, status: \.status,
-            write: { $0.writeJSON(to: &$1) }
-        )
-        self.rates = EncodedCollection(
-            dataset.rates, id: \.id, createdAt: { $0.createdAt - offset }, status: \.status,
-            write: { $0.writeJSON(to: &$1) }
-        )
-        self.bookings = EncodedCollection(
-            dataset.bookings, id: \.id, createdAt: \.createdAtUTC, status: \.status, write: { $0.writeJSON(to: &$1) }
-        )
+        self.state = Mutex(MotoPressSiteState(dataset: dataset, utcOffsetSeconds: offset))
         self.estimates = EncodedCollection(
-            dataset.estimates, id: { _ in 0 }, createdAt: { $0.createdDay * 86_400 }, status: \.status,
-            write: { $0.writeJSON(to: &$1) }
+            dataset.estimates, id: { _ in 0 }, createdAt: { $0.createdDay * 86_400 }, write: { $0.writeJSON(to: &$1) }
         )
         self.tokens = Mutex(EstimatesTokenBook(siteName: site.name, seed: site.seed))
     }
 
-    /// The collection a MotoPress route name serves, if any.
+    /// The collection a MotoPress route name serves, as it is now, if any.
     func collection(named name: Substring) -> EncodedCollection? {
-        switch name {
-        case "accommodation_types": self.accommodationTypes
-        case "accommodations": self.accommodations
-        case "rates": self.rates
-        case "bookings": self.bookings
-        default: nil
+        self.state.withLock { state in
+            switch name {
+            case "accommodation_types": state.accommodationTypes
+            case "accommodations": state.accommodations
+            case "rates": state.rates
+            case "bookings": state.bookings
+            default: nil
+            }
+        }
+    }
+
+    /// Applies `change` at `now` (UTC seconds); lists and lookups see it from the next request on.
+    func apply(_ change: DemoSiteChange, now: Int64 = Int64(Date().timeIntervalSince1970)) throws(DemoUpstreamError) {
+        let site = self.site
+        try self.state.withLock { state throws(DemoUpstreamError) in
+            try state.apply(change, now: now, site: site)
         }
     }
 }

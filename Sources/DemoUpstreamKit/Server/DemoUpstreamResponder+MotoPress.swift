@@ -24,18 +24,14 @@ extension DemoUpstreamResponder {
         let bodyFaults = try self.faults.check()
 
         if route.count == 4 {
+            // A trashed record is still served by id, with `status: "trash"`; a deleted one is gone.
             guard let id = Int(route[3]) else { throw .noRoute }
-            if let index = collection.index(ofID: id) {
-                return DemoHTTPResponses.json(body: collection.record(at: index))
-            }
-            if route[2] == "accommodations", let index = store.trashedAccommodations.index(ofID: id) {
-                return DemoHTTPResponses.json(body: store.trashedAccommodations.record(at: index))
-            }
-            throw .invalidID
+            guard let index = collection.index(ofID: id), collection.visibility[index] != .deleted else { throw .invalidID }
+            return DemoHTTPResponses.json(body: collection.record(at: index))
         }
 
         let query = try WordPressListQuery(
-            parameters: Self.queryParameters(request),
+            parameters: Self.queryParameterList(request),
             filtersBookings: route[2] == "bookings",
             siteOffsetSeconds: store.utcOffsetSeconds
         )
@@ -43,13 +39,12 @@ extension DemoUpstreamResponder {
         let selection = query.selection(in: collection)
         let total = selection.count
         let totalPages = (total + query.perPage - 1) / query.perPage
-        if query.page > totalPages, total > 0 {
-            throw .invalidPageNumber
-        }
-        let start = min((query.page - 1) * query.perPage, total)
+        // Past the end the plugin answers an empty page with the real totals (it has no
+        // rest_post_invalid_page_number check of its own).
+        let start = min(query.start, total)
         let end = min(start + query.perPage, total)
         let body: ByteBuffer
-        if query.ascending {
+        if query.ascending || query.orderBy == .include {
             body = collection.array(of: selection[start..<end])
         } else {
             body = collection.array(of: selection[(total - end)..<(total - start)].reversed())
@@ -75,7 +70,10 @@ extension DemoUpstreamResponder {
     /// Checks Basic credentials or `consumer_key`/`consumer_secret` query parameters.
     ///
     /// Returns `false` when none were given; throws when some were given but are wrong.
+    /// Basic credentials count only when the site sees the request as HTTPS (``DemoSite/isHTTPS``), as
+    /// the plugin's authentication does; over plain HTTP they are ignored.
     static func authenticate(_ request: Request, site: DemoSite) throws(DemoHTTPError) -> Bool {
+        guard site.isHTTPS else { return false }
         var key: String?
         var secret: String?
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic ") {
@@ -101,6 +99,11 @@ extension DemoUpstreamResponder {
     /// The query parameters, percent-decoded; the last of repeated keys wins, as in PHP.
     static func queryParameters(_ request: Request) -> [Substring: Substring] {
         Dictionary(request.uri.queryParameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The query parameters, percent-decoded, in order and with repeats.
+    static func queryParameterList(_ request: Request) -> [(key: Substring, value: Substring)] {
+        request.uri.queryParameters.map { (key: $0.key, value: $0.value) }
     }
 
     /// A `Link` header value: this request's URL with `page` replaced (or added), as WordPress builds it.

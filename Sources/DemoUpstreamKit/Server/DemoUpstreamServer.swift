@@ -109,6 +109,16 @@ public struct DemoUpstreamServer: Sendable {
         return try await server.withRunning(logger: logger, body)
     }
 
+    /// Applies `change` to the site named `site` while the server runs; the next request sees it.
+    ///
+    /// Throws ``DemoUpstreamError/Code/unknownRecord`` when the site or the record does not exist.
+    public func apply(_ change: DemoSiteChange, to site: String) throws(DemoUpstreamError) {
+        guard let store = self.responder.stores[site] else {
+            throw DemoUpstreamError(code: .unknownRecord, context: "no site '\(site)'")
+        }
+        try store.apply(change)
+    }
+
     /// A logger that only reports warnings and worse, so tests stay quiet.
     public static var quietLogger: Logger {
         var logger = Logger(label: "tenantsync.demo-upstream")

@@ -1,39 +1,50 @@
-import Hummingbird
-
-/// The query parameters of a WordPress REST collection request, validated as WordPress does.
+/// The query parameters of a MotoPress REST collection request, validated as WordPress does.
 ///
-/// Supported: `page` (default 1), `per_page` (default 10, 1…100), `order` (`desc` by default or
-/// `asc`), `orderby` (`date` by default, `id`, or `modified`, which is the same as `date` here since
-/// the demo never modifies a record), and for bookings `after`, `before`, `modified_after`,
-/// `modified_before` (RFC 3339, site time when no zone is given) and `status` (a comma-separated list;
-/// a demo extension, MotoPress itself has no such parameter). All invalid parameters are reported
-/// together in one `rest_invalid_param` error, as WordPress does.
+/// Supported as the plugin's controllers take them: `page` (default 1), `per_page` (default 10,
+/// 1…100), `offset` (overrides `page`), `order` (`desc` by default, or `asc`), `orderby` (`date` by
+/// default, `id`, `include`, `title`, `slug` or `modified`; titles and slugs follow ids here),
+/// `include` and `exclude` (id lists, comma-separated or repeated as `include[]`), `filter[date_query]`
+/// (see ``WordPressDateQuery``) and, for bookings, `after` and `before` on the creation date.
+/// Parameters WordPress does not know, such as `modified_after`, are ignored, as WordPress ignores
+/// them. All invalid parameters are reported together in one `rest_invalid_param` error.
 struct WordPressListQuery: Sendable {
     enum OrderBy: Sendable {
         case date
         case id
+        case include
+        case modified
     }
 
     var page = 1
     var perPage = 10
+    var offset: Int?
     var ascending = false
     var orderBy = OrderBy.date
-    var statuses: Set<String>?
+    var include: [Int]?
+    var exclude: Set<Int> = []
     /// Exclusive lower bound on creation time, UTC seconds.
     var after: Int64?
     /// Exclusive upper bound on creation time, UTC seconds.
     var before: Int64?
+    var dateQuery: WordPressDateQuery?
 
-    var hasFilters: Bool { self.statuses != nil || self.after != nil || self.before != nil }
+    /// The first record of the requested page, in the selection.
+    var start: Int { self.offset ?? (self.page - 1) * self.perPage }
 
-    init(
-        parameters: [Substring: Substring],
-        filtersBookings: Bool,
-        siteOffsetSeconds: Int64
-    ) throws(DemoHTTPError) {
+    init(parameters: [(key: Substring, value: Substring)], filtersBookings: Bool, siteOffsetSeconds: Int64) throws(DemoHTTPError) {
+        // PHP keeps the last of repeated keys, and collects `name[]` into a list.
+        var last: [Substring: Substring] = [:]
+        var lists: [Substring: [Substring]] = [:]
+        for (key, value) in parameters {
+            if key.hasSuffix("[]") {
+                lists[key.dropLast(2), default: []].append(value)
+            } else {
+                last[key] = value
+            }
+        }
         var invalid: [DemoHTTPError.InvalidParameter] = []
         func integer(_ name: String, minimum: Int, maximum: Int?) -> Int? {
-            guard let text = parameters[Substring(name)] else { return nil }
+            guard let text = last[Substring(name)] else { return nil }
             guard let value = Int(text) else {
                 invalid.append(.init(name: name, code: "rest_invalid_type", message: "\(name) is not of type integer."))
                 return nil
@@ -55,10 +66,27 @@ struct WordPressListQuery: Sendable {
             }
             return value
         }
+        func idList(_ name: String) -> [Int]? {
+            var items = lists[Substring(name)] ?? []
+            if let text = last[Substring(name)] { items.append(contentsOf: text.split(separator: ",")) }
+            guard lists[Substring(name)] != nil || last[Substring(name)] != nil else { return nil }
+            var ids: [Int] = []
+            for item in items {
+                let trimmed = item.filter { $0 != " " }
+                guard !trimmed.isEmpty else { continue }
+                guard let id = Int(trimmed) else {
+                    invalid.append(.init(name: name, code: "rest_invalid_type", message: "\(name)[\(ids.count)] is not of type integer."))
+                    return nil
+                }
+                ids.append(id)
+            }
+            return ids
+        }
 
         if let page = integer("page", minimum: 1, maximum: nil) { self.page = page }
         if let perPage = integer("per_page", minimum: 1, maximum: 100) { self.perPage = perPage }
-        if let order = parameters["order"] {
+        self.offset = integer("offset", minimum: 0, maximum: nil)
+        if let order = last["order"] {
             switch order {
             case "asc": self.ascending = true
             case "desc": self.ascending = false
@@ -66,56 +94,62 @@ struct WordPressListQuery: Sendable {
                 invalid.append(.init(name: "order", code: "rest_not_in_enum", message: "order is not one of asc and desc."))
             }
         }
-        if let orderBy = parameters["orderby"] {
+        if let orderBy = last["orderby"] {
             switch orderBy {
-            case "date", "modified": self.orderBy = .date
-            case "id": self.orderBy = .id
+            case "date": self.orderBy = .date
+            case "id", "title", "slug": self.orderBy = .id
+            case "include": self.orderBy = .include
+            case "modified": self.orderBy = .modified
             default:
                 invalid.append(
-                    .init(name: "orderby", code: "rest_not_in_enum", message: "orderby is not one of date, id, and modified.")
+                    .init(
+                        name: "orderby", code: "rest_not_in_enum",
+                        message: "orderby is not one of date, id, include, title, slug, and modified."
+                    )
                 )
             }
         }
+        self.include = idList("include")
+        self.exclude = Set(idList("exclude") ?? [])
         if filtersBookings {
-            for name in ["after", "modified_after", "before", "modified_before"] {
-                guard let text = parameters[Substring(name)] else { continue }
+            for name in ["after", "before"] {
+                guard let text = last[Substring(name)] else { continue }
                 guard let seconds = CivilTime.parseDateTime(text, siteOffsetSeconds: siteOffsetSeconds) else {
                     invalid.append(.init(name: name, code: "rest_invalid_date", message: "Invalid date."))
                     continue
                 }
-                if name.hasSuffix("after") {
-                    self.after = max(self.after ?? .min, seconds)
-                } else {
-                    self.before = min(self.before ?? .max, seconds)
-                }
-            }
-            if let text = parameters["status"] {
-                let statuses = Set(text.split(separator: ",").map { String($0.filter { $0 != " " }) })
-                if let unknown = statuses.first(where: { !DemoBooking.statuses.contains($0) }) {
-                    invalid.append(
-                        .init(
-                            name: "status", code: "rest_not_in_enum",
-                            message: "status[\(unknown)] is not one of " + DemoBooking.statuses.joined(separator: ", ") + "."
-                        )
-                    )
-                } else {
-                    self.statuses = statuses
-                }
+                if name == "after" { self.after = seconds } else { self.before = seconds }
             }
         }
+        self.dateQuery = WordPressDateQuery(parameters: last, siteOffsetSeconds: siteOffsetSeconds)
         if !invalid.isEmpty { throw .invalidParameters(invalid) }
     }
 
-    /// The record indices this query selects from `collection`, in ascending order of its sort key.
-    ///
-    /// Without filters this is a precomputed order; with filters it is one pass over the collection.
+    /// The listed record indices this query selects from `collection`, in ascending sort order.
     func selection(in collection: EncodedCollection) -> [Int] {
-        let order = self.orderBy == .id ? collection.idOrder : collection.dateOrder
-        guard self.hasFilters else { return order }
-        return order.filter { index in
-            if let statuses = self.statuses, !statuses.contains(collection.statuses[index]) { return false }
+        let order: [Int]
+        switch self.orderBy {
+        case .id: order = collection.idOrder
+        case .date: order = collection.dateOrder
+        case .modified: order = collection.modifiedOrder
+        case .include:
+            // WordPress keeps the order of `include` (ascending means as given).
+            order = (self.include ?? []).compactMap { collection.index(ofID: $0) }
+        }
+        let listed = collection.listed(order)
+        let included = self.include.map(Set.init)
+        guard included != nil || !self.exclude.isEmpty || self.after != nil || self.before != nil || self.dateQuery != nil else {
+            return listed
+        }
+        return listed.filter { index in
+            let id = collection.ids[index]
+            if let included, !included.contains(id) { return false }
+            if self.exclude.contains(id) { return false }
             if let after = self.after, collection.createdAt[index] <= after { return false }
             if let before = self.before, collection.createdAt[index] >= before { return false }
+            if let dateQuery = self.dateQuery, !dateQuery.admits(created: collection.createdAt[index], modified: collection.modifiedAt[index]) {
+                return false
+            }
             return true
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import IPC
 
 /// A tenant's connector settings with typed, validated access.
@@ -48,5 +49,40 @@ extension ConnectorSettings {
         default:
             throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" must be true or false, got \"\(text)\"")
         }
+    }
+}
+
+extension ConnectorSettings {
+    /// An optional integer setting with a default, which must lie in `range`.
+    public func integer(_ name: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(SyncError) -> Int {
+        let value = try integer(name, default: defaultValue)
+        guard range.contains(value) else {
+            throw SyncError(
+                code: .configuration,
+                message: "tenant \(tenantID): \(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+            )
+        }
+        return value
+    }
+
+    /// An optional duration setting in seconds: a number of seconds, or a number with `s`, `m`, `h`
+    /// or `d` (`"30m"`, `"1d"`); `"0"` or `"never"` is `nil` (never).
+    public func duration(_ name: String, default defaultValue: Int?) throws(SyncError) -> Int? {
+        guard let text = optional(name)?.trimmingCharacters(in: .whitespaces).lowercased() else { return defaultValue }
+        if text == "never" { return nil }
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        var number = Substring(text)
+        var unit = 1
+        if let last = text.last, let factor = units[last] {
+            number = number.dropLast()
+            unit = factor
+        }
+        guard let value = Int(number), value >= 0 else {
+            throw SyncError(
+                code: .configuration,
+                message: "tenant \(tenantID): setting \"\(name)\" must be seconds or a duration such as 30m, 12h or 1d, got \"\(text)\""
+            )
+        }
+        return value == 0 ? nil : value * unit
     }
 }

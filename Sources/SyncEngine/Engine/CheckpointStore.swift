@@ -30,7 +30,10 @@ struct CheckpointStore {
     /// - Parameters:
     ///   - full: a full scan was asked for; an interrupted incremental pass is not resumed then.
     ///   - incremental: the stream can fetch only records changed since a mark.
-    func begin(stream: String, full: Bool, incremental: Bool, on connection: PostgresConnection) throws(SyncError) -> StreamPass {
+    ///   - fullEvery: seconds after which an incremental stream's next pass is a full one again
+    ///     (changes no incremental query can see, such as edits of post meta, are caught then);
+    ///     `nil` never forces one.
+    func begin(stream: String, full: Bool, incremental: Bool, fullEvery: Int? = nil, on connection: PostgresConnection) throws(SyncError) -> StreamPass {
         let utc = #"YYYY-MM-DD"T"HH24:MI:SS.US"Z""#
         do {
             let row = try connection.query("""
@@ -38,10 +41,11 @@ struct CheckpointStore {
                        to_char(completed_mark AT TIME ZONE 'UTC', '\(utc)') AS completed_mark,
                        to_char(pass_mark AT TIME ZONE 'UTC', '\(utc)') AS pass_mark,
                        to_char(pass_since AT TIME ZONE 'UTC', '\(utc)') AS pass_since,
-                       pass_full, pass_next_page, pass_keys_recorded
+                       pass_full, pass_next_page, pass_keys_recorded,
+                       (full_completed_at IS NULL OR full_completed_at <= now() - make_interval(secs => $3::double precision)) AS full_due
                 FROM (SELECT 1) AS one
                 LEFT JOIN sync_checkpoints ON tenant_id = $1 AND stream = $2
-                """, [.text(tenantID), .text(stream)]).rows.first
+                """, [.text(tenantID), .text(stream), .text(String(fullEvery ?? Int(Int32.max)))]).rows.first
             func column(_ name: String) -> String? { row?[name] ?? nil }
             let now = column("now") ?? ""
             if let nextPage = column("pass_next_page").flatMap({ Int($0) }), let mark = column("pass_mark") {
@@ -51,7 +55,8 @@ struct CheckpointStore {
                                       keysRecorded: column("pass_keys_recorded") == "t")
                 }
             }
-            let since = (full || !incremental) ? nil : column("completed_mark")
+            let fullDue = fullEvery != nil && column("full_due") == "t"
+            let since = (full || !incremental || fullDue) ? nil : column("completed_mark")
             return StreamPass(mark: now, since: since, firstPage: 1, resumed: false)
         } catch {
             throw SyncError.database(error, while: "reading the checkpoint of \(stream)")
@@ -79,16 +84,19 @@ struct CheckpointStore {
         }
     }
 
-    /// Records that `pass` is complete: its mark becomes the stream's high-water mark.
+    /// Records that `pass` is complete: its mark becomes the stream's high-water mark (and, for a
+    /// pass over everything, the time of the last full pass).
     func complete(stream: String, pass: StreamPass, on connection: PostgresConnection) throws(SyncError) {
         do {
             _ = try connection.query("""
-                INSERT INTO sync_checkpoints AS c (tenant_id, stream, completed_mark)
-                VALUES ($1, $2, $3::timestamptz)
+                INSERT INTO sync_checkpoints AS c (tenant_id, stream, completed_mark, full_completed_at)
+                VALUES ($1, $2, $3::timestamptz, CASE WHEN $4::boolean THEN $3::timestamptz END)
                 ON CONFLICT (tenant_id, stream) DO UPDATE SET
-                    completed_mark = excluded.completed_mark, pass_mark = NULL, pass_since = NULL, pass_full = NULL,
+                    completed_mark = excluded.completed_mark,
+                    full_completed_at = coalesce(excluded.full_completed_at, c.full_completed_at),
+                    pass_mark = NULL, pass_since = NULL, pass_full = NULL,
                     pass_next_page = NULL, pass_run_id = NULL, pass_keys_recorded = NULL, updated_at = now()
-                """, [.text(tenantID), .text(stream), .text(pass.mark)])
+                """, [.text(tenantID), .text(stream), .text(pass.mark), .text(pass.since == nil ? "true" : "false")])
             _ = try connection.query("DELETE FROM sync_pass_keys WHERE tenant_id = $1 AND stream = $2", [.text(tenantID), .text(stream)])
         } catch {
             throw SyncError.database(error, while: "completing the checkpoint of \(stream)")

@@ -34,9 +34,11 @@ struct PagedStreamDriver {
         self.checkpoints = CheckpointStore(tenantID: context.tenantID, runID: context.runID)
     }
 
-    /// Starts (or resumes) this stream's pass; see ``CheckpointStore/begin(stream:full:incremental:on:)``.
-    func begin(incremental: Bool) throws(SyncError) -> StreamPass {
-        let pass = try checkpoints.begin(stream: stream, full: context.command.full, incremental: incremental, on: context.database)
+    /// Starts (or resumes) this stream's pass; see ``CheckpointStore/begin(stream:full:incremental:fullEvery:on:)``.
+    func begin(incremental: Bool, fullEvery: Int? = nil) throws(SyncError) -> StreamPass {
+        let pass = try checkpoints.begin(
+            stream: stream, full: context.command.full, incremental: incremental, fullEvery: fullEvery, on: context.database
+        )
         if pass.resumed {
             context.logger.notice("resuming an interrupted pass", metadata: ["sync.stream": "\(stream)", "sync.page": "\(pass.firstPage)"])
         }
@@ -54,13 +56,17 @@ struct PagedStreamDriver {
     ///     batch's transaction, only when the pass saw every upstream record. The keys of each page are
     ///     recorded in `sync_pass_keys` in that page's transaction, so a pass resumed after a kill knows
     ///     what the pages committed before it held.
+    ///   - deletionCheck: instead of `softDelete`, confirms unseen rows upstream first (see
+    ///     ``DeletionCheck``), in one more transaction after the last page's.
     func run<Payload>(
         pass: StreamPass,
         isAtHand: (_ page: Int) -> Bool = { _ in false },
         fetch: (_ page: Int) throws(SyncError) -> FetchedPage<Payload>,
         write: @escaping (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
-        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = nil
+        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = nil,
+        deletionCheck: DeletionCheck<Payload>? = nil
     ) throws(SyncError) -> StreamCounts {
+        let confirming = pass.detectsDeletions && deletionCheck != nil
         let writer = PipelinedWriter()
         let total = CountsBox()
         var number = pass.firstPage
@@ -76,7 +82,10 @@ struct PagedStreamDriver {
                 }
                 let first = number - batch.count + 1
                 try writer.submit { () throws(SyncError) in
-                    try writeBatch(batch, first: first, pass: pass, total: total, write: write, softDelete: softDelete)
+                    try writeBatch(
+                        batch, first: first, pass: pass, total: total, write: write,
+                        softDelete: confirming ? nil : softDelete, completes: !confirming
+                    )
                 }
                 if batch[batch.count - 1].isLast { break }
                 number += 1
@@ -87,7 +96,51 @@ struct PagedStreamDriver {
             writer.waitUntilIdle()
             throw writer.error ?? error
         }
+        if confirming, let deletionCheck {
+            try confirmDeletions(deletionCheck, pass: pass, total: total, write: write)
+        }
         return total.counts
+    }
+
+    /// Looks up the live rows the pass did not see, writes those still listed, marks the rest deleted
+    /// and completes the pass, in one transaction after the last page's.
+    ///
+    /// A run killed before it commits resumes at the page after the last one, which the upstream
+    /// answers with an empty page, and comes back here.
+    private func confirmDeletions<Payload>(
+        _ check: DeletionCheck<Payload>,
+        pass: StreamPass,
+        total: CountsBox,
+        write: (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts
+    ) throws(SyncError) {
+        try context.checkCancellation()
+        let database = context.database
+        let unseen = try check.unseen(try checkpoints.recordedKeys(stream: stream, on: database), database)
+        var found: [FetchedPage<Payload>] = []
+        if !unseen.isEmpty {
+            found = try check.lookUp(unseen)
+            let listed = found.reduce(0) { $0 + $1.keys.count }
+            context.logger.info("rows the pass did not see were looked up upstream", metadata: [
+                "sync.stream": "\(stream)", "sync.unseen": "\(unseen.count)", "sync.still_listed": "\(listed)",
+            ])
+        }
+        let (counts, deleted) = try inTransaction(what: "confirming deletions in \(stream)") { connection throws(SyncError) -> (StreamCounts, Int) in
+            var counts = StreamCounts()
+            if !found.isEmpty {
+                counts = try write(found, connection)
+                // Page 0 holds what the confirmation found: never a page number of the listing.
+                try checkpoints.recordKeys(stream: stream, page: 0, keys: found.flatMap(\.keys), on: connection)
+            }
+            let deleted = try check.softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+            try checkpoints.complete(stream: stream, pass: pass, on: connection)
+            return (counts, deleted)
+        }
+        total.counts.add(counts)
+        total.counts.deleted += deleted
+        context.recordCommitted(stream: stream, counts: total.counts)
+        if deleted > 0 {
+            context.logger.info("rows deleted upstream marked deleted", metadata: ["sync.stream": "\(stream)", "sync.deleted": "\(deleted)"])
+        }
     }
 
     /// Writes `batch` (pages `first`…) and its checkpoint in one transaction; reports and logs after commit.
@@ -97,13 +150,15 @@ struct PagedStreamDriver {
         pass: StreamPass,
         total: CountsBox,
         write: (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
-        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)?
+        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)?,
+        completes: Bool
     ) throws(SyncError) {
         try context.checkCancellation()
         let last = first + batch.count - 1
         let isLast = batch[batch.count - 1].isLast
-        let recording = pass.detectsDeletions && softDelete != nil
-        let (counts, deleted) = try inTransaction(pages: first...last) { connection throws(SyncError) -> (StreamCounts, Int) in
+        let recording = pass.detectsDeletions && (softDelete != nil || !completes)
+        let what = first == last ? "writing page \(first) of \(stream)" : "writing pages \(first)–\(last) of \(stream)"
+        let (counts, deleted) = try inTransaction(what: what) { connection throws(SyncError) -> (StreamCounts, Int) in
             let counts = try write(batch, connection)
             if recording {
                 for (offset, page) in batch.enumerated() {
@@ -111,7 +166,7 @@ struct PagedStreamDriver {
                 }
             }
             var deleted = 0
-            if isLast {
+            if isLast && completes {
                 if recording, let softDelete {
                     deleted = try softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
                 }
@@ -122,6 +177,7 @@ struct PagedStreamDriver {
             return (counts, deleted)
         }
         total.counts.add(counts)
+        total.counts.deleted += deleted
         // Every page of the batch was committed at once: each is reported, with the counts after the batch.
         for (offset, page) in batch.enumerated() {
             context.logger.debug("page written", metadata: [
@@ -134,13 +190,13 @@ struct PagedStreamDriver {
         }
     }
 
-    private func inTransaction<T>(pages: ClosedRange<Int>, _ body: (PostgresConnection) throws(SyncError) -> T) throws(SyncError) -> T {
+    private func inTransaction<T>(what: String, _ body: (PostgresConnection) throws(SyncError) -> T) throws(SyncError) -> T {
         do {
             return try context.database.withTransaction { connection in try body(connection) }
         } catch let error as SyncError {
             throw error
         } catch {
-            throw SyncError.database(error, while: pages.count == 1 ? "writing page \(pages.lowerBound) of \(stream)" : "writing pages \(pages.lowerBound)–\(pages.upperBound) of \(stream)")
+            throw SyncError.database(error, while: what)
         }
     }
 }

@@ -34,4 +34,21 @@ struct StagingTable: Sendable {
             throw SyncError.database(error, while: "staging \(what)")
         }
     }
+
+    /// Creates the table in this session if needed and fills it with the rows `select` returns
+    /// (one column per column of the table, in order); returns how many.
+    func fill(selecting select: String, parameters: [PostgresValue], describing what: String, on connection: PostgresConnection) throws(SyncError) -> Int {
+        do {
+            try connection.execute("""
+                CREATE TEMP TABLE IF NOT EXISTS \(name) (\(definition)) ON COMMIT DELETE ROWS;
+                DELETE FROM \(name);
+                """)
+            let row = try connection.query("""
+                WITH staged AS (INSERT INTO \(name) (\(columns)) \(select) RETURNING 1) SELECT count(*) FROM staged
+                """, parameters).rows.first
+            return row.flatMap { $0[0].flatMap { Int($0) } } ?? 0
+        } catch {
+            throw SyncError.database(error, while: "staging \(what)")
+        }
+    }
 }

@@ -2,6 +2,7 @@ import CurlHTTP
 import IPC
 import Logging
 import Postgres
+import Synchronization
 
 /// Everything a connector needs while syncing one stream of one run.
 ///
@@ -14,6 +15,8 @@ public final class SyncContext {
     public var logger: Logger
     private let cancellation: CancellationFlag
     private let pageReporter: (_ stream: String, _ page: Int, _ pages: Int?, _ counts: StreamCounts) -> Void
+    /// Each stream's counts as of its last committed batch; written by the writer thread.
+    private let committed = Mutex<[String: StreamCounts]>([:])
 
     public init(
         tenantID: String,
@@ -46,6 +49,17 @@ public final class SyncContext {
 
     /// Reports that a page of `stream` was written, with the stream's counts so far.
     public func reportPage(stream: String, page: Int, pages: Int?, counts: StreamCounts) {
+        committed.withLock { $0[stream] = counts }
         pageReporter(stream, page, pages, counts)
+    }
+
+    /// Records `stream`'s counts after a commit that reports no page (deletions confirmed at its end).
+    func recordCommitted(stream: String, counts: StreamCounts) {
+        committed.withLock { $0[stream] = counts }
+    }
+
+    /// What `stream` has committed so far in this run: a failed or cancelled stream reports these.
+    public func committedCounts(stream: String) -> StreamCounts {
+        committed.withLock { $0[stream] } ?? StreamCounts()
     }
 }

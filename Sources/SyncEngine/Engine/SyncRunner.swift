@@ -47,14 +47,15 @@ public struct SyncRunner {
                 results.append(StreamResult(stream: stream.name, status: .succeeded, counts: counts))
                 context.logger.info("stream finished", metadata: [
                     "sync.stream": "\(stream.name)", "sync.created": "\(counts.created)",
-                    "sync.updated": "\(counts.updated)", "sync.unchanged": "\(counts.unchanged)",
+                    "sync.updated": "\(counts.updated)", "sync.unchanged": "\(counts.unchanged)", "sync.deleted": "\(counts.deleted)",
                 ])
             } catch where error.code == .cancelled {
-                results.append(StreamResult(stream: stream.name, status: .cancelled, error: error.message))
+                results.append(StreamResult(stream: stream.name, status: .cancelled, counts: context.committedCounts(stream: stream.name), error: error.message))
                 cancelled = true
                 cancelReason = error.message
             } catch {
-                results.append(StreamResult(stream: stream.name, status: .failed, error: error.message))
+                // What its committed batches stored stays stored: the result says so.
+                results.append(StreamResult(stream: stream.name, status: .failed, counts: context.committedCounts(stream: stream.name), error: error.message))
                 failedOrSkipped[stream.name] = error.message
                 runError = runError ?? "stream \(stream.name) failed: \(error.message)"
                 context.logger.error("stream failed", metadata: ["sync.stream": "\(stream.name)", "error": "\(error.message)"])

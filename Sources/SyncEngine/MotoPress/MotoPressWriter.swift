@@ -79,10 +79,31 @@ struct MotoPressWriter {
         return try upsertStaged(sql, records, on: connection)
     }
 
-    /// Writes reservation lines; a line whose accommodation is unknown goes to `sync_rejects`, never in with a NULL key.
+    /// Writes reservation lines; a line whose accommodation is unknown, or not listed any more (or
+    /// whose accommodation type is not), goes to `sync_rejects`, never in with a NULL key.
     ///
     /// A line stored after all (its unit is listed again) loses its quarantine row in `sync_rejects`.
     func upsertReservations(_ lines: [ReservationLine], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+        var seen = Set<String>()
+        let unique = lines.reversed().filter { seen.insert("\($0.bookingID)/\($0.lineNumber)").inserted }.reversed()
+        guard !unique.isEmpty else { return StreamCounts() }
+        try StagingTable.reservations.fill(unique.map { line -> [PostgresValue] in
+            [
+                .text(String(line.bookingID)), .text(String(line.lineNumber)),
+                line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
+                line.rateID.map { .text(String($0)) } ?? .null, .text(String(line.fingerprint)),
+            ]
+        }, describing: "reservations", on: connection)
+        return try upsertStagedReservations(fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
+    }
+
+    /// Upserts the lines in ``StagingTable/reservations``; see ``upsertReservations(_:on:)``.
+    ///
+    /// A line's unit resolves only to a live accommodation whose type is live; its rate only to a
+    /// live rate. A stored line whose rate does not resolve keeps the upstream's id in
+    /// `rate_external_id`, and a row in `sync_rejects` (key `booking/line:rate`) says why `rate_id`
+    /// is NULL; the row goes once the rate resolves.
+    func upsertStagedReservations(fetched: Int, duplicates: Int, on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
             WITH input AS (
                 -- A line stored from the same text (same fingerprint), with the same unit and rate, not
@@ -99,35 +120,59 @@ struct MotoPressWriter {
                 WHERE t.id IS NULL OR t.deleted_at IS NOT NULL
                    OR t.source_fingerprint IS DISTINCT FROM s.source_fingerprint
                    OR t.accommodation_unit_id IS DISTINCT FROM
-                      (SELECT a.id FROM accommodations a WHERE a.tenant_id = $1 AND a.external_id = s.accommodation_external_id)
+                      (SELECT a.id FROM accommodations a
+                       WHERE a.tenant_id = $1 AND a.external_id = s.accommodation_external_id AND a.deleted_at IS NULL)
                    OR t.rate_id IS DISTINCT FROM
-                      (SELECT r.id FROM rates r WHERE r.tenant_id = $1 AND r.external_id = s.rate_external_id)
+                      (SELECT r.id FROM rates r WHERE r.tenant_id = $1 AND r.external_id = s.rate_external_id AND r.deleted_at IS NULL)
                    OR EXISTS (SELECT 1 FROM sync_rejects j WHERE j.tenant_id = $1 AND j.stream = 'reservations'
                               AND j.external_id = s.booking_id || '/' || s.line_number)
             ), resolved AS (
-                SELECT i.*, a.id AS unit_id, a.accommodation_type_id AS type_id, r.id AS rate_id
+                SELECT i.*,
+                       CASE WHEN a.deleted_at IS NULL AND at.deleted_at IS NULL THEN a.id END AS unit_id,
+                       CASE WHEN a.deleted_at IS NULL AND at.deleted_at IS NULL THEN a.accommodation_type_id END AS type_id,
+                       r.id AS rate_id,
+                       CASE WHEN a.id IS NOT NULL AND a.deleted_at IS NULL AND at.deleted_at IS NOT NULL
+                            THEN \(ParentReason.typeSQL(unit: "i.accommodation_external_id", type: "at.external_id"))
+                            ELSE \(ParentReason.unitSQL(unit: "i.accommodation_external_id"))
+                       END AS quarantine_reason
                 FROM input i
                 LEFT JOIN accommodations a ON a.tenant_id = $1 AND a.external_id = i.accommodation_external_id
-                LEFT JOIN rates r ON r.tenant_id = $1 AND r.external_id = i.rate_external_id
+                LEFT JOIN accommodation_types at ON at.id = a.accommodation_type_id
+                LEFT JOIN rates r ON r.tenant_id = $1 AND r.external_id = i.rate_external_id AND r.deleted_at IS NULL
             ), rejected AS (
                 INSERT INTO sync_rejects AS r (tenant_id, run_id, stream, external_id, reason, record)
-                SELECT $1, $2, 'reservations', booking_id || '/' || line_number,
-                       'quarantined: accommodation ' || coalesce(accommodation_external_id::text, '(none)')
-                           || ' is not listed by the upstream (trashed or deleted there)', data
+                SELECT $1, $2, 'reservations', booking_id || '/' || line_number, quarantine_reason, data
                 FROM resolved WHERE unit_id IS NULL
                 ON CONFLICT (tenant_id, stream, external_id) DO UPDATE SET
                     run_id = excluded.run_id, reason = excluded.reason, record = excluded.record,
                     last_seen_at = now(), seen_count = r.seen_count + 1
                 RETURNING 1
+            ), withdrawn AS (
+                -- A stored line that now names a unit that is not listed leaves the live rows, as a
+                -- fresh sync would never have stored it.
+                UPDATE reservations t SET deleted_at = now(), updated_at = now()
+                FROM resolved i
+                WHERE t.tenant_id = $1 AND i.unit_id IS NULL AND t.deleted_at IS NULL
+                  AND t.booking_id = i.booking_id AND t.line_number = i.line_number
+            ), rate_noted AS (
+                INSERT INTO sync_rejects AS r (tenant_id, run_id, stream, external_id, reason, record)
+                SELECT $1, $2, 'reservations', booking_id || '/' || line_number || ':rate',
+                       \(ParentReason.rateSQL(rate: "rate_external_id")), data
+                FROM resolved WHERE unit_id IS NOT NULL AND rate_external_id IS NOT NULL AND rate_id IS NULL
+                ON CONFLICT (tenant_id, stream, external_id) DO UPDATE SET
+                    run_id = excluded.run_id, reason = excluded.reason, record = excluded.record,
+                    last_seen_at = now(), seen_count = r.seen_count + 1
             ), cleared AS (
                 DELETE FROM sync_rejects s USING resolved i
                 WHERE s.tenant_id = $1 AND s.stream = 'reservations' AND i.unit_id IS NOT NULL
-                  AND s.external_id = i.booking_id || '/' || i.line_number
+                  AND (s.external_id = i.booking_id || '/' || i.line_number
+                       OR (s.external_id = i.booking_id || '/' || i.line_number || ':rate'
+                           AND (i.rate_id IS NOT NULL OR i.rate_external_id IS NULL)))
             ), written AS (
                 INSERT INTO reservations AS t
                     (tenant_id, booking_id, line_number, accommodation_unit_id, accommodation_type_id, status,
                      check_in_date, check_out_date, guest_name, customer_name, customer_email, adults, children,
-                     total_price, currency, is_block, rate_id, data, source_fingerprint)
+                     total_price, currency, is_block, rate_id, rate_external_id, data, source_fingerprint)
                 SELECT $1, booking_id, line_number, unit_id, type_id, data->>'status',
                        (data->>'check_in_date')::date, (data->>'check_out_date')::date,
                        nullif(data->'reserved_accommodation'->>'guest_name', ''),
@@ -136,7 +181,7 @@ struct MotoPressWriter {
                        (data->'reserved_accommodation'->>'adults')::integer,
                        (data->'reserved_accommodation'->>'children')::integer,
                        (data->>'total_price')::numeric, data->>'currency',
-                       coalesce((data->>'imported')::boolean, false), rate_id, data, source_fingerprint
+                       coalesce((data->>'imported')::boolean, false), rate_id, rate_external_id, data, source_fingerprint
                 FROM resolved WHERE unit_id IS NOT NULL
                 ON CONFLICT (tenant_id, booking_id, line_number) DO UPDATE SET
                     accommodation_unit_id = excluded.accommodation_unit_id,
@@ -145,11 +190,12 @@ struct MotoPressWriter {
                     guest_name = excluded.guest_name, customer_name = excluded.customer_name,
                     customer_email = excluded.customer_email, adults = excluded.adults, children = excluded.children,
                     total_price = excluded.total_price, currency = excluded.currency, is_block = excluded.is_block,
-                    rate_id = excluded.rate_id, data = excluded.data, source_fingerprint = excluded.source_fingerprint,
-                    updated_at = now(), deleted_at = NULL
+                    rate_id = excluded.rate_id, rate_external_id = excluded.rate_external_id, data = excluded.data,
+                    source_fingerprint = excluded.source_fingerprint, updated_at = now(), deleted_at = NULL
                 WHERE t.data IS DISTINCT FROM excluded.data
                    OR t.accommodation_unit_id IS DISTINCT FROM excluded.accommodation_unit_id
                    OR t.rate_id IS DISTINCT FROM excluded.rate_id
+                   OR t.rate_external_id IS DISTINCT FROM excluded.rate_external_id
                    OR t.deleted_at IS NOT NULL
                 RETURNING (xmax = 0) AS inserted
             )
@@ -157,18 +203,21 @@ struct MotoPressWriter {
                    (SELECT count(*) FROM rejected) AS rejected
             FROM written
             """
-        var seen = Set<String>()
-        let unique = lines.reversed().filter { seen.insert("\($0.bookingID)/\($0.lineNumber)").inserted }.reversed()
-        guard !unique.isEmpty else { return StreamCounts() }
-        try StagingTable.reservations.fill(unique.map { line -> [PostgresValue] in
-            [
-                .text(String(line.bookingID)), .text(String(line.lineNumber)),
-                line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
-                line.rateID.map { .text(String($0)) } ?? .null, .text(String(line.fingerprint)),
-            ]
-        }, describing: "reservations", on: connection)
-        return try upsert(sql, parameters: [.text(tenantID), .text(runID)],
-                          fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
+        return try upsert(sql, parameters: [.text(tenantID), .text(runID)], fetched: fetched, duplicates: duplicates, on: connection)
+    }
+
+    /// Keys of the tenant's live rows whose key is not in `seen`: the candidates for deletion.
+    ///
+    /// `table` and `keyColumn` come from the connector's own constants, never from data.
+    func unseen(table: String, keyColumn: String, seen: [String], on connection: PostgresConnection) throws(SyncError) -> [String] {
+        do {
+            return try connection.query("""
+                SELECT DISTINCT \(keyColumn)::text AS key FROM \(table)
+                WHERE tenant_id = $1 AND deleted_at IS NULL AND NOT (\(keyColumn)::text = ANY($2::text[]))
+                """, [.text(tenantID), .textArray(seen)]).rows.compactMap { $0["key"] ?? nil }
+        } catch {
+            throw SyncError.database(error, while: "finding rows of \(table) the pass did not see")
+        }
     }
 
     /// Marks the tenant's rows whose key is not in `seen` as deleted upstream; returns how many.

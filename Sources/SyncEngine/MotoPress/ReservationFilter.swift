@@ -4,10 +4,14 @@ import Foundation
 ///
 /// By default nothing is excluded: all six booking statuses are kept and imported iCal blocks are
 /// stored with `is_block = true`. Settings: `exclude_past` (check-out before today), `future_days`
-/// (check-in more than N days ahead), `exclude_cancelled`, `exclude_blocks`.
+/// (check-in more than N days ahead), `exclude_cancelled`, `exclude_blocks`. A sync command's
+/// `start_date`/`end_date` keep only lines whose check-in date is in that range (inclusive).
 struct ReservationFilter: Sendable {
     var excludePast = false
     var futureDays: Int?
+    /// First and last check-in date kept, `YYYY-MM-DD`, from the sync command.
+    var checkInFrom: String?
+    var checkInTo: String?
     var excludeCancelled = false
     var excludeBlocks = false
 
@@ -58,6 +62,15 @@ struct ReservationFilter: Sendable {
             if let lastCheckIn, let checkIn = line.checkIn, checkIn > lastCheckIn {
                 tally.outOfWindow += 1
                 return false
+            }
+            if checkInFrom != nil || checkInTo != nil {
+                // ISO dates compare as text; a line without a check-in date is outside any range.
+                guard let checkIn = line.checkIn.map({ String($0.prefix(10)) }),
+                    checkInFrom.map({ checkIn >= $0 }) ?? true, checkInTo.map({ checkIn <= $0 }) ?? true
+                else {
+                    tally.outOfWindow += 1
+                    return false
+                }
             }
             tally.mapped += 1
             return true

@@ -5,7 +5,7 @@ struct ReservationLine {
     var lineNumber: Int
     /// The upstream accommodation (unit) id; `nil` when the booking does not name one.
     var accommodationID: Int64?
-    /// The upstream rate id, if the line names one.
+    /// The upstream rate id, if the line names one (imported blocks say `0`: none).
     var rateID: Int64?
     var status: String?
     var checkIn: String?
@@ -33,7 +33,7 @@ struct ReservationLine {
                 bookingID: booking.externalID,
                 lineNumber: index + 1,
                 accommodationID: line?.integer("accommodation"),
-                rateID: line?.integer("rate"),
+                rateID: line?.integer("rate").flatMap { $0 == 0 ? nil : $0 },
                 status: status,
                 checkIn: checkIn,
                 checkOut: checkOut,

@@ -6,6 +6,12 @@ import Foundation
 /// Asks for `orderby=id&order=asc` so that records created during the sync land on later pages
 /// instead of shifting earlier ones. The last page is known from `X-WP-TotalPages`; without it, from
 /// the absence of a `Link: <…>; rel="next"` header; without either, it is the first short page.
+///
+/// An incremental listing selects by modification time the only way the plugin can: it hands
+/// `filter[date_query]` to `WP_Query`, so the pager asks for `post_modified_gmt` after a UTC time
+/// written without a zone (WordPress moves a time with `Z` or an offset to the site's time zone before
+/// comparing it with the GMT column). Unknown parameters such as `modified_after` are ignored by
+/// WordPress, which would list everything.
 struct WordPressPager: @unchecked Sendable {
     /// The largest page WordPress serves.
     static let maximumPerPage = 100
@@ -14,6 +20,9 @@ struct WordPressPager: @unchecked Sendable {
     let credentials: BasicAuth
     let perPage: Int
     let fetcher: UpstreamFetcher
+    /// Limits to connect and for a whole request (`connect_timeout_ms`, `request_timeout_ms`); zero is no limit.
+    var connectTimeout: Duration = .seconds(10)
+    var timeout: Duration = .seconds(60)
 
     /// One page of a collection.
     struct Page {
@@ -25,21 +34,43 @@ struct WordPressPager: @unchecked Sendable {
         var hasNext: Bool?
     }
 
-    /// The URL of `page` of `collection`, optionally only records modified after an RFC 3339 time.
+    /// The URL of `page` of `collection`, optionally only records modified after `modifiedAfter`,
+    /// a UTC time as `YYYY-MM-DD HH:MM:SS`.
     func url(collection: String, page: Int, modifiedAfter: String? = nil) -> String {
         var url = "\(baseURL)/wp-json/mphb/v1/\(collection)?page=\(page)&per_page=\(perPage)&orderby=id&order=asc"
         if let modifiedAfter {
-            url += "&modified_after=" + (modifiedAfter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? modifiedAfter)
+            let clause = "filter%5Bdate_query%5D%5B0%5D"
+            url += "&\(clause)%5Bcolumn%5D=post_modified_gmt&\(clause)%5Binclusive%5D=1&\(clause)%5Bafter%5D="
+                + (modifiedAfter.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? modifiedAfter)
         }
         return url
     }
 
     /// The request for `page` of `collection`.
     func request(collection: String, page: Int, modifiedAfter: String? = nil) -> HTTPRequest {
-        HTTPRequest(
-            url: url(collection: collection, page: page, modifiedAfter: modifiedAfter),
-            headers: [(name: "Accept", value: "application/json")], basicAuth: credentials
-        )
+        request(url: url(collection: collection, page: page, modifiedAfter: modifiedAfter))
+    }
+
+    private func request(url: String) -> HTTPRequest {
+        var request = HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")], basicAuth: credentials)
+        request.connectTimeout = connectTimeout
+        request.timeout = timeout
+        return request
+    }
+
+    /// The records of `collection` among `ids` that the upstream still lists, asked for 100 at a
+    /// time with `include`; a trashed or deleted record is not among them.
+    func lookUp(collection: String, ids: [String]) throws(SyncError) -> [Page] {
+        var pages: [Page] = []
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + Self.maximumPerPage, ids.count)]
+            let url = "\(baseURL)/wp-json/mphb/v1/\(collection)?include=\(chunk.joined(separator: ","))&per_page=\(Self.maximumPerPage)&orderby=id&order=asc"
+            let request = request(url: url)
+            pages.append(try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: url) })
+            start += Self.maximumPerPage
+        }
+        return pages
     }
 
     /// Fetches and parses one page; a body that is not a JSON array is fetched again, then fails with the URL and reason.

@@ -38,7 +38,7 @@ struct UpstreamFetcher {
                         throw error
                     }
                 case 401, 403:
-                    throw SyncError(code: .authentication, message: "\(request.method) \(URLRedactor.redact(request.url)) was refused with HTTP \(response.status): check the tenant's credentials")
+                    throw SyncError(code: .authentication, message: AuthenticationFailure(request: request, status: response.status, body: response.body).message)
                 case 429, 500..<600:
                     failure = ("HTTP \(response.status)", true, response.retryAfter)
                 default:

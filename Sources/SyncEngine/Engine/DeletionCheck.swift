@@ -1,0 +1,18 @@
+import Postgres
+
+/// How a pass over every record confirms, before marking a row deleted, that the upstream no longer
+/// lists it.
+///
+/// A listing read page by page shifts when records on pages already read vanish (trashed or deleted
+/// while the pass runs): records at page boundaries then move to pages already read and are never
+/// seen. Not seeing a record therefore proves nothing. At the end of the pass, the keys of live rows
+/// the pass did not see are looked up upstream by id; those still listed are written like any other
+/// page (and so count as seen), and only the rest are marked deleted.
+struct DeletionCheck<Payload> {
+    /// Keys of the tenant's live rows that are not in `seen`.
+    let unseen: (_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> [String]
+    /// Looks `keys` up upstream and returns the records still listed, as pages to write.
+    let lookUp: (_ keys: [String]) throws(SyncError) -> [FetchedPage<Payload>]
+    /// Marks the tenant's live rows whose key is not in `seen` deleted; returns how many.
+    let softDelete: (_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int
+}
