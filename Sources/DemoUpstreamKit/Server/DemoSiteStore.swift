@@ -11,6 +11,8 @@ final class DemoSiteStore: Sendable {
     private let state: Mutex<MotoPressSiteState>
     let estimates: EncodedCollection
     let tokens: Mutex<EstimatesTokenBook>
+    /// Requests per MotoPress collection, lists and lookups by id alike, for tests that count them.
+    private let requestCounts = Mutex<[String: Int]>([:])
 
     init(site: DemoSite) {
         let dataset = DemoSiteDataset(site: site)
@@ -35,6 +37,16 @@ final class DemoSiteStore: Sendable {
             default: nil
             }
         }
+    }
+
+    /// Counts one request to `collection`.
+    func countRequest(collection: Substring) {
+        self.requestCounts.withLock { $0[String(collection), default: 0] += 1 }
+    }
+
+    /// Requests served for `collection` so far.
+    func requestCount(collection: String) -> Int {
+        self.requestCounts.withLock { $0[collection] ?? 0 }
     }
 
     /// Applies `change` at `now` (UTC seconds); lists and lookups see it from the next request on.

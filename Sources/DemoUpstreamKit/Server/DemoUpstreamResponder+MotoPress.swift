@@ -21,6 +21,7 @@ extension DemoUpstreamResponder {
             }
             throw .cannotList
         }
+        store.countRequest(collection: route[2])
         let bodyFaults = try self.faults.check()
 
         if route.count == 4 {
@@ -101,9 +102,9 @@ extension DemoUpstreamResponder {
         Dictionary(request.uri.queryParameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
     }
 
-    /// The query parameters, percent-decoded, in order and with repeats.
+    /// The query parameters, keys and values percent-decoded as PHP decodes them, in order and with repeats.
     static func queryParameterList(_ request: Request) -> [(key: Substring, value: Substring)] {
-        request.uri.queryParameters.map { (key: $0.key, value: $0.value) }
+        request.uri.queryParameters.map { (key: Substring($0.key.removingPercentEncoding ?? String($0.key)), value: $0.value) }
     }
 
     /// A `Link` header value: this request's URL with `page` replaced (or added), as WordPress builds it.

@@ -119,6 +119,12 @@ public struct DemoUpstreamServer: Sendable {
         try store.apply(change)
     }
 
+    /// How many authenticated requests the site's `collection` (`bookings`, `accommodations`, …) has
+    /// served, pages and lookups by id alike; 0 for an unknown site.
+    public func requestCount(site: String, collection: String) -> Int {
+        self.responder.stores[site]?.requestCount(collection: collection) ?? 0
+    }
+
     /// A logger that only reports warnings and worse, so tests stay quiet.
     public static var quietLogger: Logger {
         var logger = Logger(label: "tenantsync.demo-upstream")
