@@ -44,12 +44,14 @@ extension DemoUpstreamResponder {
         // rest_post_invalid_page_number check of its own).
         let start = min(query.start, total)
         let end = min(start + query.perPage, total)
-        let body: ByteBuffer
+        let indices: [Int]
         if query.ascending || query.orderBy == .include {
-            body = collection.array(of: selection[start..<end])
+            indices = Array(selection[start..<end])
         } else {
-            body = collection.array(of: selection[(total - end)..<(total - start)].reversed())
+            indices = Array(selection[(total - end)..<(total - start)].reversed())
         }
+        // WordPress's global `_fields` trims every object to the fields named; the demo knows `id`.
+        let body = query.fields == ["id"] ? collection.idArray(of: indices) : collection.array(of: indices)
 
         var headers: HTTPFields = [:]
         headers[.init("X-WP-Total")!] = String(total)

@@ -108,6 +108,19 @@ struct EncodedCollection: Sendable {
         return buffer
     }
 
+    /// A JSON array of `{"id": …}` objects for the records at `indices`: what `_fields=id` answers.
+    func idArray(of indices: [Int]) -> ByteBuffer {
+        var writer = JSONWriter(capacity: indices.count * 16)
+        writer.openArray()
+        for index in indices {
+            writer.openObject()
+            writer.field("id", self.ids[index])
+            writer.closeObject()
+        }
+        writer.closeArray()
+        return ByteBuffer(bytes: writer.bytes)
+    }
+
     /// Replaces record `index` with `json`; `modifiedAt` is its new `post_modified_gmt`, `nil` for
     /// an edit that leaves it alone (a meta-only change).
     mutating func rewrite(_ index: Int, json: [UInt8], visibility: Visibility, modifiedAt: Int64?) {

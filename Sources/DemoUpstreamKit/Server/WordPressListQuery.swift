@@ -4,7 +4,8 @@
 /// 1…100), `offset` (overrides `page`), `order` (`desc` by default, or `asc`), `orderby` (`date` by
 /// default, `id`, `include`, `title`, `slug` or `modified`; titles and slugs follow ids here),
 /// `include` and `exclude` (id lists, comma-separated or repeated as `include[]`), `filter[date_query]`
-/// (see ``WordPressDateQuery``) and, for bookings, `after` and `before` on the creation date.
+/// (see ``WordPressDateQuery``), WordPress's own `_fields` (the demo trims to `id` only; other lists
+/// answer whole objects) and, for bookings, `after` and `before` on the creation date.
 /// Parameters WordPress does not know, such as `modified_after`, are ignored, as WordPress ignores
 /// them. All invalid parameters are reported together in one `rest_invalid_param` error.
 struct WordPressListQuery: Sendable {
@@ -27,6 +28,8 @@ struct WordPressListQuery: Sendable {
     /// Exclusive upper bound on creation time, UTC seconds.
     var before: Int64?
     var dateQuery: WordPressDateQuery?
+    /// WordPress's `_fields`: the top-level fields to keep in every object, `nil` for all.
+    var fields: Set<String>?
 
     /// The first record of the requested page, in the selection.
     var start: Int { self.offset ?? (self.page - 1) * self.perPage }
@@ -122,6 +125,9 @@ struct WordPressListQuery: Sendable {
             }
         }
         self.dateQuery = WordPressDateQuery(parameters: last, siteOffsetSeconds: siteOffsetSeconds)
+        if let fields = last["_fields"] {
+            self.fields = Set(fields.split(separator: ",").map { String($0.filter { $0 != " " }) })
+        }
         if !invalid.isEmpty { throw .invalidParameters(invalid) }
     }
 

@@ -9,6 +9,9 @@ import Postgres
 /// the pass did not see are looked up upstream by id; those still listed are written like any other
 /// page (and so count as seen), and only the rest are marked deleted.
 struct DeletionCheck<Payload> {
+    /// Records the upstream lists that the pass never saw (a shifted listing hides some), as pages
+    /// to write; `[]` when the pass has no reason to think it missed any.
+    var overlooked: (_ seen: Set<String>) throws(SyncError) -> [FetchedPage<Payload>] = { _ in [] }
     /// Keys of the tenant's live rows that are not in `seen`.
     let unseen: (_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> [String]
     /// Looks `keys` up upstream and returns the records still listed, as pages to write.

@@ -115,11 +115,17 @@ struct PagedStreamDriver {
     ) throws(SyncError) {
         try context.checkCancellation()
         let database = context.database
-        let unseen = try check.unseen(try checkpoints.recordedKeys(stream: stream, on: database), database)
-        var found: [FetchedPage<Payload>] = []
+        let recorded = try checkpoints.recordedKeys(stream: stream, on: database)
+        var found = try check.overlooked(Set(recorded))
+        if !found.isEmpty {
+            context.logger.notice("the listing shifted during the pass: records it had not seen were fetched by id", metadata: [
+                "sync.stream": "\(stream)", "sync.overlooked": "\(found.reduce(0) { $0 + $1.keys.count })",
+            ])
+        }
+        let unseen = try check.unseen(recorded + found.flatMap(\.keys), database)
         if !unseen.isEmpty {
-            found = try check.lookUp(unseen)
-            let listed = found.reduce(0) { $0 + $1.keys.count }
+            found += try check.lookUp(unseen)
+            let listed = found.reduce(0) { $0 + $1.keys.count }  // overlooked ones included
             context.logger.info("rows the pass did not see were looked up upstream", metadata: [
                 "sync.stream": "\(stream)", "sync.unseen": "\(unseen.count)", "sync.still_listed": "\(listed)",
             ])

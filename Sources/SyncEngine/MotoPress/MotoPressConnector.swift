@@ -91,6 +91,7 @@ public struct MotoPressConnector: Connector {
         filter.checkInTo = context.command.endDate
         var tally = ReservationFilter.Tally()
         let today = Date()
+        let shift = ListingShiftWatch()
         let prepare = { (page: WordPressPager.Page, isLast: Bool) -> FetchedPage<PreparedPage> in
             // Reservation lines are cut and filtered here, on the fetching thread, while the writer
             // thread is busy with the batch before.
@@ -105,7 +106,7 @@ public struct MotoPressConnector: Connector {
         let batchPages = max(concurrency, min(16, PagedStreamDriver.maximumBatchRecords / perPage))
         let prefetcher = PagePrefetcher(concurrency: concurrency, batchPages: batchPages)
         defer { prefetcher.drain() }
-        let deletionCheck = DeletionCheck<PreparedPage>(
+        var deletionCheck = DeletionCheck<PreparedPage>(
             unseen: { seen, connection throws(SyncError) in
                 try writer.unseen(table: table.name, keyColumn: table.key, seen: seen, on: connection)
             },
@@ -116,11 +117,19 @@ public struct MotoPressConnector: Connector {
                 try writer.softDelete(table: table.name, keyColumn: table.key, keeping: seen, on: connection)
             }
         )
+        // A listing that shifted under the pass (or a resumed pass, whose earlier pages' totals are
+        // unknown) is swept by id for records it never saw.
+        deletionCheck.overlooked = { seen throws(SyncError) in
+            guard pass.resumed || shift.dropped else { return [] }
+            let missing = try pager.listIDs(collection: collection).filter { !seen.contains($0) }
+            return missing.isEmpty ? [] : try pager.lookUp(collection: collection, ids: missing).map { prepare($0, true) }
+        }
         var counts = try driver.run(
             pass: pass,
             isAtHand: { prefetcher.isAtHand($0) },
             fetch: { number throws(SyncError) in
                 let page = try pager.fetch(collection: collection, page: number, modifiedAfter: modifiedAfter, prefetcher: prefetcher)
+                shift.observe(total: page.total)
                 return prepare(page, pager.isLast(page, number: number))
             },
             write: { pages, connection throws(SyncError) in
