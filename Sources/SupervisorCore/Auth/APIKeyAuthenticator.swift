@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Checks `X-API-KEY` against the configured keys, comparing in constant time.
@@ -10,11 +11,11 @@ public struct APIKeyAuthenticator: Sendable, CustomStringConvertible {
         public func may(use tenantID: String) -> Bool { tenant == nil || tenant == tenantID }
     }
 
-    private let keys: [(key: [UInt8], principal: Principal)]
+    private let keys: [(key: SHA256Digest, principal: Principal)]
 
     /// Resolves `key_env` entries from `environment`; a missing or empty key is a configuration error.
     public init(_ configurations: [APIKeyConfiguration], environment: [String: String]) throws(ConfigurationError) {
-        var keys: [(key: [UInt8], principal: Principal)] = []
+        var keys: [(key: SHA256Digest, principal: Principal)] = []
         for (index, configuration) in configurations.enumerated() {
             let value: String?
             if let name = configuration.keyEnvironmentVariable {
@@ -24,7 +25,7 @@ public struct APIKeyAuthenticator: Sendable, CustomStringConvertible {
                 value = configuration.key
             }
             guard let value, value.count >= 8 else { throw ConfigurationError("api_keys[\(index)]: the key is missing or shorter than 8 characters") }
-            keys.append((Array(value.utf8), Principal(tenant: configuration.tenant)))
+            keys.append((SHA256.hash(data: Array(value.utf8)), Principal(tenant: configuration.tenant)))
         }
         self.keys = keys
     }
@@ -33,9 +34,10 @@ public struct APIKeyAuthenticator: Sendable, CustomStringConvertible {
 
     /// The principal of `presented`, or `nil` when no key matches. Every key is compared, so timing reveals nothing.
     public func authenticate(_ presented: String) -> Principal? {
-        let bytes = Array(presented.utf8)
+        // Digests have one length whatever the key's, and swift-crypto compares them in constant time.
+        let digest = SHA256.hash(data: Array(presented.utf8))
         var match: Principal?
-        for entry in keys where HMACSHA256.constantTimeEquals(entry.key, bytes) && match == nil {
+        for entry in keys where entry.key == digest && match == nil {
             match = entry.principal
         }
         return match
