@@ -23,7 +23,8 @@ actor TenantWorkerController {
     private var readySince: ContinuousClock.Instant?
     private(set) var streams: [String] = []
     private(set) var lastExit: WorkerExit?
-    private var lastFatal: String?
+    /// What the current worker said before exiting for good; it will take no more syncs.
+    private var lastFatal: Fatal?
     private(set) var badLines = 0
     private(set) var currentRunID: String? {
         get { runIDBox.withLock { $0 } }
@@ -115,6 +116,7 @@ actor TenantWorkerController {
             return
         }
         process = worker
+        lastFatal = nil
         lastHeardAt = .now
         lastProgressAt = nil
         sample = nil
@@ -165,7 +167,7 @@ actor TenantWorkerController {
             readySince = .now
             _ = apply(.ready(at: .now), detail: "worker \(ready.pid) ready (version \(ready.version))")
         case .fatal(let fatal):
-            lastFatal = "\(fatal.code.rawValue): \(fatal.message)"
+            lastFatal = fatal
             logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
         case .progress(let progress):
             guard let pendingRun, pendingRun.id == progress.runID else { return }
@@ -204,7 +206,7 @@ actor TenantWorkerController {
         lastProgressAt = nil
         sample = nil
         cpuPercent = nil
-        let action = apply(.exited(exit, at: .now), detail: exit.isPermanentFailure ? lastFatal : nil)
+        let action = apply(.exited(exit, at: .now, reason: lastFatal.map(fatalReason)))
         if lifecycle.state == .stopped {
             logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
         } else {
@@ -221,6 +223,13 @@ actor TenantWorkerController {
         if case .giveUp = action {
             logger.error("worker errored; not restarting until started", metadata: ["worker.cause": "\(lifecycle.cause)"])
         }
+    }
+
+    /// A worker's `fatal` as the cause an operator reads in `state_cause`, secrets masked.
+    private func fatalReason(_ fatal: Fatal) -> String {
+        let masker = SecretMasker(tenant: tenant, databaseURL: environment.workerDatabaseURL ?? environment.databaseURL)
+        let message = masker.mask(fatal.message)
+        return fatal.code == .credentialsRejected ? "credentials rejected: \(message)" : "\(fatal.code.rawValue): \(message)"
     }
 
     private func workerEnvironment() -> [String: String] {
@@ -303,7 +312,7 @@ actor TenantWorkerController {
             }
             await group.next()
             group.cancelAll()
-            await self.wakeWaiters()
+            self.wakeWaiters()
         }
     }
 
@@ -370,7 +379,8 @@ actor TenantWorkerController {
 
     private func syncOnce(_ command: SyncCommand, readyTimeout: Duration, onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> SyncOutcome {
         let deadline = ContinuousClock.now + readyTimeout
-        while lifecycle.state != .ready {
+        // A worker that sent `fatal` is about to exit: wait for its successor (or for `errored`).
+        while lifecycle.state != .ready || lastFatal != nil {
             if lifecycle.state == .errored || shuttingDown || (supervising && lifecycle.state == .stopped) {
                 return .failed("worker is \(lifecycle.state.rawValue)\(lifecycle.lastError.map { ": \($0)" } ?? "")")
             }
