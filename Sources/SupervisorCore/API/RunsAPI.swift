@@ -22,7 +22,12 @@ struct RunsAPI {
             guard ["queued", "running"].contains(run.status) else {
                 throw APIError.conflict("run_finished", "run \(run.runID) has already ended (\(run.status))")
             }
-            guard coordinator.cancel(run.runID) else {
+            switch await coordinator.cancel(run.runID) {
+            case .accepted:
+                break
+            case .ended:
+                throw APIError.conflict("run_finished", "run \(run.runID) is ending; its outcome is already decided")
+            case .unknown:
                 throw APIError.conflict("run_not_live", "run \(run.runID) is not running in this supervisor")
             }
             return try JSONResponse.make(

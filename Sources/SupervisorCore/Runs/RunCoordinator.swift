@@ -63,24 +63,34 @@ public final class RunCoordinator: Service, Sendable {
         public var joined: Bool
     }
 
-    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant that is already
-    /// syncing in a run of its own joins that run instead of queueing a second sync of the tenant.
-    /// (A tenant syncing as part of a larger run is joined by its worker controller instead.)
+    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant (scope = that tenant)
+    /// that is already syncing in a one-tenant run with the same options joins that run instead of
+    /// queueing a second sync of the tenant. (A tenant syncing as part of another run is joined, or
+    /// waited for, by its worker controller instead.)
     public func submitJoining(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> Submission {
-        if tenantIDs.count == 1, let holder = active.run(of: tenantIDs[0]) {
+        let runID = Self.makeRunID()
+        // The tenant is claimed before the run is stored, in one step with the check, so two
+        // requests arriving together cannot both start a run of it.
+        if tenantIDs == [scope], let holder = active.claim(scope, for: runID, options: options) {
             logger.info("tenant already syncing; request joined the run in progress", metadata: [
-                "tenant.id": "\(tenantIDs[0])", "sync.run_id": "\(holder)",
+                "tenant.id": "\(scope)", "sync.run_id": "\(holder)",
             ])
             return Submission(runID: holder, joined: true)
         }
-        let runID = Self.makeRunID()
         // Registered before the rows exist, so the queue poller never races this run's own tasks.
         handledHere.insert(runID, tenantIDs)
-        try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
+        do {
+            try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
+        } catch {
+            for tenantID in tenantIDs {
+                handledHere.remove(runID, tenantID)
+                active.release(tenantID, from: runID)
+            }
+            throw error
+        }
         events.start(runID)
+        cancelled.open(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
-        // Only one-tenant runs are joinable: a key scoped to that tenant may always follow them.
-        if tenantIDs.count == 1 { _ = active.claim(tenantIDs, for: runID) }
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options))
         return Submission(runID: runID, joined: false)
     }
@@ -149,13 +159,15 @@ public final class RunCoordinator: Service, Sendable {
         let statuses = outcomes.compactMap { $0 }
         guard statuses.count == outcomes.count else {
             // Shutting down while other supervisors still run some tenants: the last of them ends the run.
+            _ = cancelled.seal(request.runID)
             live.forget(request.runID)
-            cancelled.remove(request.runID)
             events.append(request.runID, name: "completed", data: RunEndedEvent(runID: request.runID, status: "running", error: "this supervisor stopped; other supervisors end the run", results: nil), final: true)
+            cancelled.remove(request.runID)
             logger.info("supervisor stopping; tenants held elsewhere end the run")
             return
         }
-        let wasCancelled = cancelled.contains(request.runID)
+        // From here on a cancel is refused (`run_finished`): the outcome is being decided.
+        let wasCancelled = cancelled.seal(request.runID)
         let status = wasCancelled ? "cancelled" : Self.runStatus(statuses)
         let failed = statuses.filter { $0 != "succeeded" }.count
         let error = wasCancelled ? "run cancelled" : failed == 0 ? nil : "\(failed) of \(statuses.count) tenants did not succeed"
@@ -169,8 +181,8 @@ public final class RunCoordinator: Service, Sendable {
             logger.error("cannot record run end", metadata: ["error": "\(error)"])
         }
         live.forget(request.runID)
-        cancelled.remove(request.runID)
         events.append(request.runID, name: "completed", data: final, final: true)
+        cancelled.remove(request.runID)
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
@@ -202,7 +214,7 @@ public final class RunCoordinator: Service, Sendable {
     /// Claims the tenant's row and syncs it on this supervisor's worker; `nil` if another supervisor has the row.
     func runHere(_ runID: String, tenantID: String, options: SyncOptions, logger: Logger) async -> String? {
         defer { active.release(tenantID, from: runID) }
-        let result: RunResult
+        let report: TenantSyncReport
         if let controller = fleet.controller(for: tenantID) {
             do {
                 guard try await store.claimTenant(runID, tenantID: tenantID) else { return nil }
@@ -210,17 +222,23 @@ public final class RunCoordinator: Service, Sendable {
                 logger.error("cannot record tenant start", metadata: ["error": "\(error)"])
             }
             let command = SyncCommand(runID: runID, full: options.full, startDate: options.startDate, endDate: options.endDate)
-            result = await controller.sync(command) { [live, events] progress in
+            report = await controller.sync(command, cancelReason: { [cancelled] in
+                cancelled.contains(runID) ? Self.cancelReason : nil
+            }) { [live, events] progress in
                 live.record(progress, tenantID: tenantID)
                 events.append(runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
             }
         } else {
-            result = RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
+            report = TenantSyncReport(
+                result: RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0),
+                attempts: 1
+            )
         }
+        let result = report.result
         // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
         let status = result.status == .cancelled ? (cancelled.contains(runID) ? "cancelled" : "interrupted") : result.status.rawValue
         do {
-            try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result)
+            try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result, attempts: report.attempts)
         } catch {
             logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
         }
@@ -232,23 +250,28 @@ public final class RunCoordinator: Service, Sendable {
         ))
         logger.info("tenant finished", metadata: [
             "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",
-            "sync.unchanged": "\(result.totals.unchanged)", "error": "\(result.error ?? "")",
+            "sync.unchanged": "\(result.totals.unchanged)", "sync.attempts": "\(report.attempts)", "error": "\(result.error ?? "")",
         ])
         return status
     }
 
+    /// The reason a cancelled run gives its syncing tenants.
+    static let cancelReason = "cancelled by request"
+
     /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones stop
     /// after the batch in hand (what they committed stays, and their next sync resumes after it),
-    /// and the run ends `cancelled`. Returns false when the run is not live here.
-    func cancel(_ runID: String) -> Bool {
-        guard events.isLive(runID) else { return false }
-        cancelled.insert(runID)
+    /// and the run ends `cancelled`. ``CancelledRuns/Answer/unknown`` when the run is not live here.
+    ///
+    /// The run is marked cancelled before any worker is told, so a tenant whose sync is handed over
+    /// meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``).
+    func cancel(_ runID: String) async -> CancelledRuns.Answer {
+        let answer = cancelled.request(runID)
+        guard answer == .accepted else { return answer }
         logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
         for tenantID in handledHere.tenants(of: runID) {
-            guard let controller = fleet.controller(for: tenantID) else { continue }
-            Task { _ = await controller.cancelRun(runID, reason: "cancelled by request") }
+            _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: Self.cancelReason)
         }
-        return true
+        return .accepted
     }
 
     /// Recent runs, newest first.

@@ -6,8 +6,10 @@ extension TenantWorkerController {
     /// Asks the worker to stop syncing `runID` after the batch in hand; false if it is not syncing that run.
     ///
     /// The sync's result still arrives (status `cancelled`); the worker stays up. A run that joined
-    /// another's sync does not stop it: only the run the worker is syncing can be cancelled.
+    /// another's sync does not stop it: only the run the worker is syncing can be cancelled. A request
+    /// of `runID` still waiting for its turn wakes up and finds its run cancelled (see ``sync(_:cancelReason:onProgress:)``).
     func cancelRun(_ runID: String, reason: String) -> Bool {
+        wakeWaiters()
         guard currentRunID == runID, let process else { return false }
         logger.info("asking the worker to cancel its sync", metadata: ["sync.run_id": "\(runID)"])
         return process.send(.cancel(CancelRun(runID: runID, reason: reason)))
