@@ -174,7 +174,7 @@ public final class RunCoordinator: Service, Sendable {
         var final = RunEndedEvent(runID: request.runID, status: status, error: error, results: nil)
         do {
             if let snapshot = try await store.finishRun(request.runID, status: status, error: error, outbox: outbox) {
-                final.results = WebhookPayload.results(snapshot.tenants.flatMap(\.streams))
+                final.results = RunResults(snapshot.tenants.flatMap(\.streams))
                 final.durationSeconds = snapshot.durationSeconds
             }
         } catch {
@@ -246,7 +246,7 @@ public final class RunCoordinator: Service, Sendable {
             events.append(runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
         }
         events.append(runID, name: "tenant_completed", data: TenantEndedEvent(
-            tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: WebhookPayload.results(result.streams)
+            tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: RunResults(result.streams)
         ))
         logger.info("tenant finished", metadata: [
             "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",

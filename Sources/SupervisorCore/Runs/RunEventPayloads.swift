@@ -29,7 +29,7 @@ struct TenantEndedEvent: Encodable {
     var status: String
     var error: String?
     var counts: StreamCounts?
-    var results: [String: Int]?
+    var results: RunResults?
 
     enum CodingKeys: String, CodingKey {
         case tenant, status, error, counts, results
@@ -50,7 +50,7 @@ struct RunEndedEvent: Encodable {
     var runID: String
     var status: String
     var error: String?
-    var results: [String: Int]?
+    var results: RunResults?
     var durationSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
