@@ -216,6 +216,9 @@ public final class RunCoordinator: Service, Sendable {
         defer { active.release(tenantID, from: runID) }
         let report: TenantSyncReport
         if let controller = fleet.controller(for: tenantID) {
+            // Looked at again once a slot is free: the lease may have gone meanwhile, and then the
+            // row is left queued for the tenant's new holder rather than failed on a stopped worker.
+            guard leases?.runsHere(tenantID) != false else { return nil }
             do {
                 guard try await store.claimTenant(runID, tenantID: tenantID) else { return nil }
             } catch {
