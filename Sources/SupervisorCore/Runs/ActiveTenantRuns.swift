@@ -20,11 +20,6 @@ final class ActiveTenantRuns: Sendable {
         }
     }
 
-    /// The run `tenantID` is part of, if any.
-    func run(of tenantID: String) -> String? {
-        runs.withLock { $0[tenantID]?.runID }
-    }
-
     /// Releases `tenantID` once it finished its part of `runID`.
     func release(_ tenantID: String, from runID: String) {
         runs.withLock { runs in

@@ -95,11 +95,6 @@ final class RunEventLog: Sendable {
         return subscription
     }
 
-    /// Whether the run is in memory and has not ended.
-    func isLive(_ runID: String) -> Bool {
-        state.withLock { $0.logs[runID].map { !$0.finished } ?? false }
-    }
-
     /// How many live subscriptions the run has.
     func subscriberCount(_ runID: String) -> Int {
         state.withLock { $0.logs[runID]?.subscribers.count ?? 0 }
