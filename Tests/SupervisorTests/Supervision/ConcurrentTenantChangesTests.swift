@@ -17,14 +17,13 @@ struct ConcurrentTenantChangesTests {
                 try await SupervisorTestHarness.withSupervisor(configuration) { api in
                     for round in 0..<2 {
                         let bodies = try added.map { tenant -> (String, String) in
-                            var tenant = try JSONValue(encoding: tenant)
+                            var body = try JSONValue(encoding: tenant)
                             // A changed setting each round, so every PUT changes its tenant.
-                            tenant["settings"]["per_page"] = .int(10 + round)
-                            return (tenant["id"].text, tenant.text)
+                            body["settings"]["per_page"] = .int(10 + round)
+                            return ("/api/tenants/\(tenant.id)", body.text)
                         }
                         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                            for (id, body) in bodies {
-                                let path = "/api/tenants/\(id.trimmingCharacters(in: CharacterSet(charactersIn: "\"")))"
+                            for (path, body) in bodies {
                                 group.addTask { try await api.send("PUT", path, json: body).status }
                             }
                             return try await group.reduce(into: []) { $0.append($1) }
