@@ -99,7 +99,8 @@ public final class RunCoordinator: Service, Sendable {
     public func snapshot(_ runID: String) async throws -> RunSnapshot? {
         guard var snapshot = try await store.fetch(runID) else { return nil }
         let progress = live.progress(of: runID)
-        for index in snapshot.tenants.indices {
+        // Progress is kept until the run ends; a tenant that has finished shows its counts, not it.
+        for index in snapshot.tenants.indices where snapshot.tenants[index].status == "running" {
             snapshot.tenants[index].progress = progress[snapshot.tenants[index].tenantID]
         }
         return snapshot
