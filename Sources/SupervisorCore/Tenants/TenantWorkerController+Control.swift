@@ -15,8 +15,11 @@ extension TenantWorkerController {
         return process.send(.cancel(CancelRun(runID: runID, reason: reason)))
     }
 
-    /// Starts the worker if none runs; an errored worker gets a fresh crash history.
-    func start() async -> TenantStatus {
+    /// Starts the worker if none runs; an errored worker gets a fresh crash history. `nil`, doing
+    /// nothing, when this supervisor does not hold the tenant's lease: checked here, on the actor, so
+    /// a lease lost just before cannot be followed by a worker nobody stops.
+    func start() async -> TenantStatus? {
+        guard holdsLease else { return nil }
         await perform(apply(.start(cause: "started by an operator", at: .now)))
         return status()
     }
@@ -27,8 +30,9 @@ extension TenantWorkerController {
         return status()
     }
 
-    /// Stops the worker gracefully and starts a new one.
-    func restart() async -> TenantStatus {
+    /// Stops the worker gracefully and starts a new one; `nil`, doing nothing, without the tenant's lease.
+    func restart() async -> TenantStatus? {
+        guard holdsLease else { return nil }
         await perform(apply(.restart(cause: "restarted by an operator", at: .now)))
         return status()
     }
