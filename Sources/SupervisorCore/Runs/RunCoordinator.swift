@@ -208,7 +208,9 @@ public final class RunCoordinator: Service, Sendable {
             return await runHere(request.runID, tenantID: tenantID, options: request.options, logger: logger)
         }
         if let status { return status }
-        // Another supervisor claimed the row first (it took the tenant's lease meanwhile).
+        // The tenant's lease went while this row waited for a slot, or another supervisor claimed the row
+        // first. Left to the queue poller, the row is run here again if the lease comes back.
+        handledHere.remove(request.runID, tenantID)
         return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
     }
 
