@@ -1,4 +1,5 @@
-/// The worker cannot go on; it exits right after sending this.
+/// The worker cannot go on; it exits right after sending this (or, for
+/// ``Code/credentialsRejected``, right after the `result` that follows it).
 public struct Fatal: Codable, Sendable, Equatable {
     /// A stable, machine-readable reason.
     public struct Code: RawRepresentable, Codable, Sendable, Hashable {
@@ -13,6 +14,9 @@ public struct Fatal: Codable, Sendable, Equatable {
         public static let badHandshake = Code(rawValue: "bad_handshake")
         /// The database could not be reached or migrated.
         public static let databaseUnavailable = Code(rawValue: "database_unavailable")
+        /// The upstream refused the tenant's credentials during a sync; sent just before that run's
+        /// `result`, after which the worker exits with the permanent-failure status.
+        public static let credentialsRejected = Code(rawValue: "credentials_rejected")
     }
 
     public var code: Code

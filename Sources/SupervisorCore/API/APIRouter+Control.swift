@@ -24,16 +24,16 @@ extension APIRouter {
                 if ["start", "restart"].contains(verb), !controller.tenant.enabled {
                     throw APIError.conflict("tenant_disabled", "tenant \(tenantID) is disabled; enable it in the configuration first")
                 }
-                if ["start", "restart"].contains(verb), await !controller.holdsLease {
+                let done: TenantStatus?
+                switch verb {
+                case "start": done = await controller.start()
+                case "stop": done = await controller.stop()
+                case "restart": done = await controller.restart()
+                default: done = await controller.kill()
+                }
+                guard let status = done else {
                     let owner = controller.environment.leases?.owner(of: tenantID).map { "supervisor \($0)" } ?? "no supervisor yet"
                     throw APIError.conflict("tenant_remote", "tenant \(tenantID) is held by \(owner); control its worker there")
-                }
-                let status: TenantStatus
-                switch verb {
-                case "start": status = await controller.start()
-                case "stop": status = await controller.stop()
-                case "restart": status = await controller.restart()
-                default: status = await controller.kill()
                 }
                 return try JSONResponse.make(ControlDone(action: verb, tenant: status))
             }

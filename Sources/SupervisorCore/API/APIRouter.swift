@@ -35,7 +35,7 @@ struct APIRouter {
         var status: String
         var runID: String
         var timestamp: String
-        var results: [String: Int]
+        var results: RunResults
         var run: RunSnapshot
 
         enum CodingKeys: String, CodingKey {
@@ -98,7 +98,7 @@ struct APIRouter {
                 status: run.status,
                 runID: runID,
                 timestamp: Date().formatted(.iso8601),
-                results: WebhookPayload.results(run.tenants.flatMap(\.streams)),
+                results: RunResults(run.tenants.flatMap(\.streams)),
                 run: run
             )
             return try JSONResponse.make(body, headers: [.location: "/api/runs/\(runID)"])

@@ -22,7 +22,12 @@ struct RunsAPI {
             guard ["queued", "running"].contains(run.status) else {
                 throw APIError.conflict("run_finished", "run \(run.runID) has already ended (\(run.status))")
             }
-            guard coordinator.cancel(run.runID) else {
+            switch await coordinator.cancel(run.runID) {
+            case .accepted:
+                break
+            case .ended:
+                throw APIError.conflict("run_finished", "run \(run.runID) is ending; its outcome is already decided")
+            case .unknown:
                 throw APIError.conflict("run_not_live", "run \(run.runID) is not running in this supervisor")
             }
             return try JSONResponse.make(
@@ -117,11 +122,11 @@ struct RunsAPI {
                 events.append(RunEvent(id: events.count + 1, name: "error", data: json(TenantEndedEvent(tenantID: tenant.tenantID, status: tenant.status, error: error))))
             }
             events.append(RunEvent(id: events.count + 1, name: "tenant_completed", data: json(TenantEndedEvent(
-                tenantID: tenant.tenantID, status: tenant.status, error: tenant.error, counts: tenant.counts, results: WebhookPayload.results(tenant.streams)
+                tenantID: tenant.tenantID, status: tenant.status, error: tenant.error, counts: tenant.counts, results: RunResults(tenant.streams)
             ))))
         }
         if !["queued", "running"].contains(run.status) {
-            let final = RunEndedEvent(runID: run.runID, status: run.status, error: run.error, results: WebhookPayload.results(run.tenants.flatMap(\.streams)), durationSeconds: run.durationSeconds)
+            let final = RunEndedEvent(runID: run.runID, status: run.status, error: run.error, results: RunResults(run.tenants.flatMap(\.streams)), durationSeconds: run.durationSeconds)
             events.append(RunEvent(id: events.count + 1, name: "completed", data: json(final)))
         }
         return events

@@ -57,7 +57,8 @@ public final class SupervisorApp: Sendable {
             store: RunStore(database: database, ownerID: ownerID),
             fleet: fleet,
             concurrency: configuration.concurrency,
-            outbox: WebhookOutbox(configuration: configuration),
+            // Tenants added or changed at runtime pick their callback's event too.
+            outbox: WebhookOutbox(configuration: configuration) { fleet.controller(for: $0)?.tenant.connector },
             leases: leaseTable,
             pollInterval: configuration.leases.pollInterval,
             logger: logger

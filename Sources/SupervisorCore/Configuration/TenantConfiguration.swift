@@ -6,7 +6,8 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
     public var connector: String
     /// Disabled tenants get no worker and are left out of sync-all.
     public var enabled: Bool
-    /// Connector settings (`base_url`, `consumer_key`, `consumer_secret`, …).
+    /// Connector settings (`base_url`, `consumer_key`, `consumer_secret`, …), as text: a JSON number
+    /// or boolean in the file is kept as its text form (`50`, `true`).
     public var settings: [String: String]
     /// Settings whose values are secret; by default every setting whose name contains
     /// `secret`, `password`, `token` or `key`.
@@ -45,7 +46,8 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
         id = try container.decode(String.self, forKey: .id)
         connector = try container.decode(String.self, forKey: .connector)
         enabled = try container.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
-        settings = try container.decodeIfPresent([String: String].self, forKey: .settings) ?? [:]
+        // Numbers and booleans are accepted and kept as their text (see ``SettingText``).
+        settings = try container.decodeIfPresent([String: SettingText].self, forKey: .settings)?.mapValues(\.text) ?? [:]
         secretSettings = try container.decodeIfPresent([String].self, forKey: .secretSettings)
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
         webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []

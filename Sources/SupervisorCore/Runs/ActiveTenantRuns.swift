@@ -1,33 +1,29 @@
 import Synchronization
 
-/// Which run each tenant is part of until it finishes there: a tenant never syncs twice at once.
+/// The one-tenant run each tenant is syncing for, with its options, until it finishes there.
+///
+/// A request for one tenant with the same options as its run in progress joins that run instead
+/// of queueing a second sync of the tenant; a request with other options is a run of its own (its
+/// worker controller makes it wait for the sync in hand).
 final class ActiveTenantRuns: Sendable {
-    private let runs = Mutex<[String: String]>([:])
+    private let runs = Mutex<[String: (runID: String, options: SyncOptions)]>([:])
 
-    /// Claims `tenantIDs` for `runID`; returns the ones already claimed, with the run holding them.
-    func claim(_ tenantIDs: [String], for runID: String) -> [String: String] {
+    /// Claims `tenantID` for `runID` if no run holds it. Returns the run to join instead, if one holds
+    /// it with the same options; `nil` otherwise (claimed, or held with other options and left to it).
+    func claim(_ tenantID: String, for runID: String, options: SyncOptions) -> String? {
         runs.withLock { runs in
-            var busy: [String: String] = [:]
-            for tenantID in tenantIDs {
-                if let holder = runs[tenantID] {
-                    busy[tenantID] = holder
-                } else {
-                    runs[tenantID] = runID
-                }
+            guard let holder = runs[tenantID] else {
+                runs[tenantID] = (runID, options)
+                return nil
             }
-            return busy
+            return holder.options == options ? holder.runID : nil
         }
-    }
-
-    /// The run `tenantID` is part of, if any.
-    func run(of tenantID: String) -> String? {
-        runs.withLock { $0[tenantID] }
     }
 
     /// Releases `tenantID` once it finished its part of `runID`.
     func release(_ tenantID: String, from runID: String) {
         runs.withLock { runs in
-            if runs[tenantID] == runID { runs.removeValue(forKey: tenantID) }
+            if runs[tenantID]?.runID == runID { runs.removeValue(forKey: tenantID) }
         }
     }
 }

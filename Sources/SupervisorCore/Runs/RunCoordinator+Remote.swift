@@ -23,7 +23,7 @@ extension RunCoordinator {
                 if let ended = try await store.endedTenant(runID, tenantID: tenantID) {
                     active.release(tenantID, from: runID)
                     events.append(runID, name: "tenant_completed", data: TenantEndedEvent(
-                        tenantID: tenantID, status: ended.status, error: ended.error, counts: ended.counts, results: WebhookPayload.results(ended.streams)
+                        tenantID: tenantID, status: ended.status, error: ended.error, counts: ended.counts, results: RunResults(ended.streams)
                     ))
                     logger.info("tenant finished on another supervisor", metadata: ["run.status": "\(ended.status)"])
                     return ended.status

@@ -63,24 +63,34 @@ public final class RunCoordinator: Service, Sendable {
         public var joined: Bool
     }
 
-    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant that is already
-    /// syncing in a run of its own joins that run instead of queueing a second sync of the tenant.
-    /// (A tenant syncing as part of a larger run is joined by its worker controller instead.)
+    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant (scope = that tenant)
+    /// that is already syncing in a one-tenant run with the same options joins that run instead of
+    /// queueing a second sync of the tenant. (A tenant syncing as part of another run is joined, or
+    /// waited for, by its worker controller instead.)
     public func submitJoining(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> Submission {
-        if tenantIDs.count == 1, let holder = active.run(of: tenantIDs[0]) {
+        let runID = Self.makeRunID()
+        // The tenant is claimed before the run is stored, in one step with the check, so two
+        // requests arriving together cannot both start a run of it.
+        if tenantIDs == [scope], let holder = active.claim(scope, for: runID, options: options) {
             logger.info("tenant already syncing; request joined the run in progress", metadata: [
-                "tenant.id": "\(tenantIDs[0])", "sync.run_id": "\(holder)",
+                "tenant.id": "\(scope)", "sync.run_id": "\(holder)",
             ])
             return Submission(runID: holder, joined: true)
         }
-        let runID = Self.makeRunID()
         // Registered before the rows exist, so the queue poller never races this run's own tasks.
         handledHere.insert(runID, tenantIDs)
-        try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
+        do {
+            try await store.create(runID: runID, scope: scope, trigger: trigger, tenantIDs: tenantIDs, options: options)
+        } catch {
+            for tenantID in tenantIDs {
+                handledHere.remove(runID, tenantID)
+                active.release(tenantID, from: runID)
+            }
+            throw error
+        }
         events.start(runID)
+        cancelled.open(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
-        // Only one-tenant runs are joinable: a key scoped to that tenant may always follow them.
-        if tenantIDs.count == 1 { _ = active.claim(tenantIDs, for: runID) }
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options))
         return Submission(runID: runID, joined: false)
     }
@@ -89,7 +99,8 @@ public final class RunCoordinator: Service, Sendable {
     public func snapshot(_ runID: String) async throws -> RunSnapshot? {
         guard var snapshot = try await store.fetch(runID) else { return nil }
         let progress = live.progress(of: runID)
-        for index in snapshot.tenants.indices {
+        // Progress is kept until the run ends; a tenant that has finished shows its counts, not it.
+        for index in snapshot.tenants.indices where snapshot.tenants[index].status == "running" {
             snapshot.tenants[index].progress = progress[snapshot.tenants[index].tenantID]
         }
         return snapshot
@@ -149,28 +160,30 @@ public final class RunCoordinator: Service, Sendable {
         let statuses = outcomes.compactMap { $0 }
         guard statuses.count == outcomes.count else {
             // Shutting down while other supervisors still run some tenants: the last of them ends the run.
+            _ = cancelled.seal(request.runID)
             live.forget(request.runID)
-            cancelled.remove(request.runID)
             events.append(request.runID, name: "completed", data: RunEndedEvent(runID: request.runID, status: "running", error: "this supervisor stopped; other supervisors end the run", results: nil), final: true)
+            cancelled.remove(request.runID)
             logger.info("supervisor stopping; tenants held elsewhere end the run")
             return
         }
-        let wasCancelled = cancelled.contains(request.runID)
+        // From here on a cancel is refused (`run_finished`): the outcome is being decided.
+        let wasCancelled = cancelled.seal(request.runID)
         let status = wasCancelled ? "cancelled" : Self.runStatus(statuses)
         let failed = statuses.filter { $0 != "succeeded" }.count
         let error = wasCancelled ? "run cancelled" : failed == 0 ? nil : "\(failed) of \(statuses.count) tenants did not succeed"
         var final = RunEndedEvent(runID: request.runID, status: status, error: error, results: nil)
         do {
             if let snapshot = try await store.finishRun(request.runID, status: status, error: error, outbox: outbox) {
-                final.results = WebhookPayload.results(snapshot.tenants.flatMap(\.streams))
+                final.results = RunResults(snapshot.tenants.flatMap(\.streams))
                 final.durationSeconds = snapshot.durationSeconds
             }
         } catch {
             logger.error("cannot record run end", metadata: ["error": "\(error)"])
         }
         live.forget(request.runID)
-        cancelled.remove(request.runID)
         events.append(request.runID, name: "completed", data: final, final: true)
+        cancelled.remove(request.runID)
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
@@ -195,32 +208,43 @@ public final class RunCoordinator: Service, Sendable {
             return await runHere(request.runID, tenantID: tenantID, options: request.options, logger: logger)
         }
         if let status { return status }
-        // Another supervisor claimed the row first (it took the tenant's lease meanwhile).
+        // The tenant's lease went while this row waited for a slot, or another supervisor claimed the row
+        // first. Left to the queue poller, the row is run here again if the lease comes back.
+        handledHere.remove(request.runID, tenantID)
         return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
     }
 
     /// Claims the tenant's row and syncs it on this supervisor's worker; `nil` if another supervisor has the row.
     func runHere(_ runID: String, tenantID: String, options: SyncOptions, logger: Logger) async -> String? {
         defer { active.release(tenantID, from: runID) }
-        let result: RunResult
+        let report: TenantSyncReport
         if let controller = fleet.controller(for: tenantID) {
+            // Looked at again once a slot is free: the lease may have gone meanwhile, and then the
+            // row is left queued for the tenant's new holder rather than failed on a stopped worker.
+            guard leases?.runsHere(tenantID) != false else { return nil }
             do {
                 guard try await store.claimTenant(runID, tenantID: tenantID) else { return nil }
             } catch {
                 logger.error("cannot record tenant start", metadata: ["error": "\(error)"])
             }
             let command = SyncCommand(runID: runID, full: options.full, startDate: options.startDate, endDate: options.endDate)
-            result = await controller.sync(command) { [live, events] progress in
+            report = await controller.sync(command, cancelReason: { [cancelled] in
+                cancelled.contains(runID) ? Self.cancelReason : nil
+            }) { [live, events] progress in
                 live.record(progress, tenantID: tenantID)
                 events.append(runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
             }
         } else {
-            result = RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0)
+            report = TenantSyncReport(
+                result: RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0),
+                attempts: 1
+            )
         }
+        let result = report.result
         // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
         let status = result.status == .cancelled ? (cancelled.contains(runID) ? "cancelled" : "interrupted") : result.status.rawValue
         do {
-            try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result)
+            try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result, attempts: report.attempts)
         } catch {
             logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
         }
@@ -228,27 +252,32 @@ public final class RunCoordinator: Service, Sendable {
             events.append(runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
         }
         events.append(runID, name: "tenant_completed", data: TenantEndedEvent(
-            tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: WebhookPayload.results(result.streams)
+            tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: RunResults(result.streams)
         ))
         logger.info("tenant finished", metadata: [
             "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",
-            "sync.unchanged": "\(result.totals.unchanged)", "error": "\(result.error ?? "")",
+            "sync.unchanged": "\(result.totals.unchanged)", "sync.attempts": "\(report.attempts)", "error": "\(result.error ?? "")",
         ])
         return status
     }
 
+    /// The reason a cancelled run gives its syncing tenants.
+    static let cancelReason = "cancelled by request"
+
     /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones stop
     /// after the batch in hand (what they committed stays, and their next sync resumes after it),
-    /// and the run ends `cancelled`. Returns false when the run is not live here.
-    func cancel(_ runID: String) -> Bool {
-        guard events.isLive(runID) else { return false }
-        cancelled.insert(runID)
+    /// and the run ends `cancelled`. ``CancelledRuns/Answer/unknown`` when the run is not live here.
+    ///
+    /// The run is marked cancelled before any worker is told, so a tenant whose sync is handed over
+    /// meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``).
+    func cancel(_ runID: String) async -> CancelledRuns.Answer {
+        let answer = cancelled.request(runID)
+        guard answer == .accepted else { return answer }
         logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
         for tenantID in handledHere.tenants(of: runID) {
-            guard let controller = fleet.controller(for: tenantID) else { continue }
-            Task { _ = await controller.cancelRun(runID, reason: "cancelled by request") }
+            _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: Self.cancelReason)
         }
-        return true
+        return .accepted
     }
 
     /// Recent runs, newest first.

@@ -22,7 +22,6 @@ final class RunEventLog: Sendable {
         var nextID = 1
         var finished = false
         var subscribers: [Int: AsyncStream<RunEvent>.Continuation] = [:]
-        var nextSubscriber = 0
     }
 
     private struct State {
@@ -31,6 +30,7 @@ final class RunEventLog: Sendable {
     }
 
     private let state = Mutex(State())
+    private let nextSubscriber = Atomic<Int>(0)
 
     func start(_ runID: String) {
         state.withLock { state in
@@ -39,62 +39,65 @@ final class RunEventLog: Sendable {
     }
 
     /// Appends an event with the next id; `final` ends the run's log and every live subscription.
+    ///
+    /// Events are handed to live subscribers inside the same critical section that numbers them, so
+    /// every subscriber receives them in id order whichever threads append at once. (`yield` only
+    /// buffers the event; `finish`, which runs termination handlers that take this lock, is called
+    /// after it is released.)
     func append(_ runID: String, name: String, data: some Encodable, final: Bool = false) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        let (subscribers, event) = state.withLock { state -> ([AsyncStream<RunEvent>.Continuation], RunEvent?) in
-            guard var log = state.logs[runID], !log.finished else { return ([], nil) }
+        let ended = state.withLock { state -> [AsyncStream<RunEvent>.Continuation] in
+            guard var log = state.logs[runID], !log.finished else { return [] }
             if name == "progress" && log.events.count >= Self.maximumEventsPerRun {
-                return ([], nil)
+                return []
             }
             let event = RunEvent(id: log.nextID, name: name, data: json)
             log.nextID += 1
             log.events.append(event)
-            let subscribers = Array(log.subscribers.values)
-            if final {
-                log.finished = true
-                log.subscribers = [:]
-                state.finishedOrder.append(runID)
-                if state.finishedOrder.count > Self.maximumFinishedRuns {
-                    state.logs.removeValue(forKey: state.finishedOrder.removeFirst())
-                }
+            for subscriber in log.subscribers.values { subscriber.yield(event) }
+            guard final else {
+                state.logs[runID] = log
+                return []
             }
+            let subscribers = Array(log.subscribers.values)
+            log.finished = true
+            log.subscribers = [:]
             state.logs[runID] = log
-            return (subscribers, event)
+            state.finishedOrder.append(runID)
+            if state.finishedOrder.count > Self.maximumFinishedRuns {
+                state.logs.removeValue(forKey: state.finishedOrder.removeFirst())
+            }
+            return subscribers
         }
-        guard let event else { return }
-        for subscriber in subscribers {
-            subscriber.yield(event)
-            if final { subscriber.finish() }
-        }
+        for subscriber in ended { subscriber.finish() }
     }
 
     /// The events after `lastEventID` and, while the run goes on, the live ones; `nil` if the run is not in memory.
+    ///
+    /// The history and the registration for live events are taken in one critical section, so no
+    /// event falls between them; the termination handler is in place before the subscriber is
+    /// registered, so a client that leaves at once is always forgotten.
     func subscribe(_ runID: String, after lastEventID: Int) -> Subscription? {
         let (stream, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .bufferingNewest(Self.maximumEventsPerRun))
-        let result = state.withLock { state -> (Subscription, Int?)? in
+        let key = nextSubscriber.add(1, ordering: .relaxed).newValue
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(runID, key) }
+        let subscription = state.withLock { state -> Subscription? in
             guard var log = state.logs[runID] else { return nil }
             let history = log.events.filter { $0.id > lastEventID }
-            if log.finished { return (Subscription(history: history, live: nil), nil) }
-            let key = log.nextSubscriber
-            log.nextSubscriber += 1
+            if log.finished { return Subscription(history: history, live: nil) }
             log.subscribers[key] = continuation
             state.logs[runID] = log
-            return (Subscription(history: history, live: stream), key)
+            return Subscription(history: history, live: stream)
         }
-        guard let (subscription, key) = result else { return nil }
-        if let key {
-            continuation.onTermination = { [weak self] _ in self?.unsubscribe(runID, key) }
-        } else {
-            continuation.finish()
-        }
+        if subscription?.live == nil { continuation.finish() }
         return subscription
     }
 
-    /// Whether the run is in memory and has not ended.
-    func isLive(_ runID: String) -> Bool {
-        state.withLock { $0.logs[runID].map { !$0.finished } ?? false }
+    /// How many live subscriptions the run has.
+    func subscriberCount(_ runID: String) -> Int {
+        state.withLock { $0.logs[runID]?.subscribers.count ?? 0 }
     }
 
     private func unsubscribe(_ runID: String, _ key: Int) {

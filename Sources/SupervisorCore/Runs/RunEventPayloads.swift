@@ -1,5 +1,4 @@
 import IPC
-import Synchronization
 
 /// `progress`: one page written by a tenant's worker.
 struct ProgressEvent: Encodable {
@@ -30,7 +29,7 @@ struct TenantEndedEvent: Encodable {
     var status: String
     var error: String?
     var counts: StreamCounts?
-    var results: [String: Int]?
+    var results: RunResults?
 
     enum CodingKeys: String, CodingKey {
         case tenant, status, error, counts, results
@@ -51,7 +50,7 @@ struct RunEndedEvent: Encodable {
     var runID: String
     var status: String
     var error: String?
-    var results: [String: Int]?
+    var results: RunResults?
     var durationSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -68,12 +67,4 @@ struct RunEndedEvent: Encodable {
         try container.encodeIfPresent(results, forKey: .results)
         try container.encodeIfPresent(durationSeconds, forKey: .durationSeconds)
     }
-}
-
-/// Ids of runs asked to cancel.
-final class CancelledRuns: Sendable {
-    private let ids = Mutex<Set<String>>([])
-    func insert(_ id: String) { _ = ids.withLock { $0.insert(id) } }
-    func remove(_ id: String) { _ = ids.withLock { $0.remove(id) } }
-    func contains(_ id: String) -> Bool { ids.withLock { $0.contains(id) } }
 }

@@ -47,18 +47,20 @@ struct RunStore: Sendable {
         }
     }
 
-    /// Stores a tenant's final result: status, per-stream results and totals.
-    func finishTenant(_ runID: String, tenantID: String, status: String, result: RunResult) async throws {
+    /// Stores a tenant's final result: status, per-stream results and totals, and the attempts it took
+    /// here (the claim counted the first).
+    func finishTenant(_ runID: String, tenantID: String, status: String, result: RunResult, attempts: Int = 1) async throws {
         let streamsJSON = String(decoding: try JSONEncoder().encode(result.streams), as: UTF8.self)
         let totals = result.totals
         try await database.withConnection { connection in
             _ = try connection.query("""
                 UPDATE sync_run_tenants SET status = $3, streams = $4::jsonb, fetched = $5, created = $6, updated = $7,
-                    unchanged = $8, rejected = $9, error = $10, finished_at = now()
+                    unchanged = $8, rejected = $9, error = $10, finished_at = now(), attempts = attempts + $11
                 WHERE run_id = $1 AND tenant_id = $2
                 """, [
                     .text(runID), .text(tenantID), .text(status), .text(streamsJSON), .int(totals.fetched), .int(totals.created),
                     .int(totals.updated), .int(totals.unchanged), .int(totals.rejected), result.error.map { .text($0) } ?? .null,
+                    .int(max(attempts, 1) - 1),
                 ])
         }
     }
@@ -158,12 +160,14 @@ struct RunStore: Sendable {
                    \(Self.timestamp("started_at")), \(Self.timestamp("finished_at"))
             FROM sync_run_tenants WHERE run_id = $1 ORDER BY tenant_id
             """, [.text(runID)]).rows.map { row in
-                let counts = StreamCounts(
+                var counts = StreamCounts(
                     fetched: try row.decode(Int.self, "fetched"), created: try row.decode(Int.self, "created"),
                     updated: try row.decode(Int.self, "updated"), unchanged: try row.decode(Int.self, "unchanged"),
                     rejected: try row.decode(Int.self, "rejected")
                 )
                 let streams = try JSONDecoder().decode([StreamResult].self, from: Data((row["streams"] ?? "[]").utf8))
+                // Rows marked deleted have no column of their own; the streams carry them.
+                counts.deleted = streams.reduce(0) { $0 + $1.counts.deleted }
                 return TenantRunSnapshot(
                     tenantID: try row.decode(String.self, "tenant_id"), status: try row.decode(String.self, "status"),
                     attempts: try row.decode(Int.self, "attempts"), counts: counts, streams: streams, error: row["error"],

@@ -18,6 +18,10 @@ public struct RestartPolicy: Sendable, Equatable {
     public var crashWindow: Duration = .seconds(60)
     /// How many times a tenant's sync is retried after its worker crashed during it. Default 1.
     public var syncRetries: Int = 1
+    /// How long a sync whose turn has come waits for the worker to become ready (starting, or
+    /// restarting after a crash) before it fails. Waiting for another sync of the tenant to end does
+    /// not count. Default 30 s.
+    public var readyTimeout: Duration = .seconds(30)
 
     public init() {}
 

@@ -9,6 +9,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
     public var maximumCrashes: Int?
     public var crashWindow: Double?
     public var syncRetries: Int?
+    public var readyTimeout: Double?
     public var heartbeatTimeout: Double?
     public var stuckTimeout: Double?
     public var memoryLimitMegabytes: Double?
@@ -18,7 +19,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         initialBackoff: Double? = nil, maximumBackoff: Double? = nil, backoffResetAfter: Double? = nil,
         maximumCrashes: Int? = nil, crashWindow: Double? = nil, syncRetries: Int? = nil,
         heartbeatTimeout: Double? = nil, stuckTimeout: Double? = nil, memoryLimitMegabytes: Double? = nil,
-        checkInterval: Double? = nil
+        checkInterval: Double? = nil, readyTimeout: Double? = nil
     ) {
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
@@ -30,6 +31,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         self.stuckTimeout = stuckTimeout
         self.memoryLimitMegabytes = memoryLimitMegabytes
         self.checkInterval = checkInterval
+        self.readyTimeout = readyTimeout
     }
 
     enum CodingKeys: String, CodingKey {
@@ -43,6 +45,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         case stuckTimeout = "stuck_timeout"
         case memoryLimitMegabytes = "memory_limit_mb"
         case checkInterval = "check_interval"
+        case readyTimeout = "ready_timeout"
     }
 
     /// These settings with any unset field taken from `fallback`.
@@ -58,7 +61,8 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
             heartbeatTimeout: heartbeatTimeout ?? fallback.heartbeatTimeout,
             stuckTimeout: stuckTimeout ?? fallback.stuckTimeout,
             memoryLimitMegabytes: memoryLimitMegabytes ?? fallback.memoryLimitMegabytes,
-            checkInterval: checkInterval ?? fallback.checkInterval
+            checkInterval: checkInterval ?? fallback.checkInterval,
+            readyTimeout: readyTimeout ?? fallback.readyTimeout
         )
     }
 
@@ -71,6 +75,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         if let maximumCrashes { policy.maximumCrashes = maximumCrashes }
         if let crashWindow { policy.crashWindow = Self.duration(crashWindow) }
         if let syncRetries { policy.syncRetries = syncRetries }
+        if let readyTimeout { policy.readyTimeout = Self.duration(readyTimeout) }
         return policy
     }
 
@@ -89,7 +94,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         let positive: [(String, Double?)] = [
             ("initial_backoff", initialBackoff), ("maximum_backoff", maximumBackoff), ("backoff_reset_after", backoffResetAfter),
             ("crash_window", crashWindow), ("heartbeat_timeout", heartbeatTimeout), ("stuck_timeout", stuckTimeout),
-            ("memory_limit_mb", memoryLimitMegabytes), ("check_interval", checkInterval),
+            ("memory_limit_mb", memoryLimitMegabytes), ("check_interval", checkInterval), ("ready_timeout", readyTimeout),
         ]
         for (name, value) in positive {
             if let value, !(value > 0 && value.isFinite) {

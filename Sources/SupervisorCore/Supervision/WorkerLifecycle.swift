@@ -27,8 +27,9 @@ public struct WorkerLifecycle: Sendable {
         case syncFinished(runID: String, status: String)
         /// The process could not be spawned.
         case spawnFailed(error: String, at: Instant)
-        /// The process ended.
-        case exited(WorkerExit, at: Instant)
+        /// The process ended; `reason` is what the worker said before a permanent exit (its `fatal`),
+        /// which becomes the `errored` state's cause.
+        case exited(WorkerExit, at: Instant, reason: String? = nil)
         /// The backoff delay is over.
         case backoffElapsed(at: Instant)
     }
@@ -162,7 +163,7 @@ public struct WorkerLifecycle: Sendable {
             guard state == .starting else { return .none }
             return crashed(at: at, cause: "cannot start worker: \(error)", permanent: false)
 
-        case .exited(let exit, let at):
+        case .exited(let exit, let at, let reason):
             switch state {
             case .stopping:
                 if let reason = killedBecause {
@@ -177,6 +178,9 @@ public struct WorkerLifecycle: Sendable {
                 return .none
             case .starting, .ready, .syncing:
                 let during = state == .syncing ? " during a sync" : ""
+                if exit.isPermanentFailure, let reason {
+                    return crashed(at: at, cause: reason, permanent: true, detail: "worker \(exit)\(during)")
+                }
                 return crashed(at: at, cause: "worker \(exit)\(during)", permanent: exit.isPermanentFailure)
             case .stopped, .backoff, .errored:
                 return .none
@@ -198,10 +202,10 @@ public struct WorkerLifecycle: Sendable {
         return .spawn
     }
 
-    private mutating func crashed(at: Instant, cause: String, permanent: Bool) -> Action {
+    private mutating func crashed(at: Instant, cause: String, permanent: Bool, detail: String? = nil) -> Action {
         lastError = cause
         if permanent {
-            move(to: .errored, "\(cause): permanent failure, not restarting")
+            move(to: .errored, "\(cause)\(detail.map { "; \($0)" } ?? ""): permanent failure, not restarting until started")
             return .giveUp
         }
         if let startedAt, at - startedAt >= policy.resetAfter {

@@ -6,15 +6,20 @@ extension TenantWorkerController {
     /// Asks the worker to stop syncing `runID` after the batch in hand; false if it is not syncing that run.
     ///
     /// The sync's result still arrives (status `cancelled`); the worker stays up. A run that joined
-    /// another's sync does not stop it: only the run the worker is syncing can be cancelled.
+    /// another's sync does not stop it: only the run the worker is syncing can be cancelled. A request
+    /// of `runID` still waiting for its turn wakes up and finds its run cancelled (see ``sync(_:cancelReason:onProgress:)``).
     func cancelRun(_ runID: String, reason: String) -> Bool {
+        wakeWaiters()
         guard currentRunID == runID, let process else { return false }
         logger.info("asking the worker to cancel its sync", metadata: ["sync.run_id": "\(runID)"])
         return process.send(.cancel(CancelRun(runID: runID, reason: reason)))
     }
 
-    /// Starts the worker if none runs; an errored worker gets a fresh crash history.
-    func start() async -> TenantStatus {
+    /// Starts the worker if none runs; an errored worker gets a fresh crash history. `nil`, doing
+    /// nothing, when this supervisor does not hold the tenant's lease: checked here, on the actor, so
+    /// a lease lost just before cannot be followed by a worker nobody stops.
+    func start() async -> TenantStatus? {
+        guard holdsLease else { return nil }
         await perform(apply(.start(cause: "started by an operator", at: .now)))
         return status()
     }
@@ -25,8 +30,9 @@ extension TenantWorkerController {
         return status()
     }
 
-    /// Stops the worker gracefully and starts a new one.
-    func restart() async -> TenantStatus {
+    /// Stops the worker gracefully and starts a new one; `nil`, doing nothing, without the tenant's lease.
+    func restart() async -> TenantStatus? {
+        guard holdsLease else { return nil }
         await perform(apply(.restart(cause: "restarted by an operator", at: .now)))
         return status()
     }

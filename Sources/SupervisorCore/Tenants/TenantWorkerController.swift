@@ -23,9 +23,10 @@ actor TenantWorkerController {
     private var readySince: ContinuousClock.Instant?
     private(set) var streams: [String] = []
     private(set) var lastExit: WorkerExit?
-    private var lastFatal: String?
+    /// What the current worker said before exiting for good; it will take no more syncs.
+    private(set) var lastFatal: Fatal?
     private(set) var badLines = 0
-    private(set) var currentRunID: String? {
+    var currentRunID: String? {
         get { runIDBox.withLock { $0 } }
         set { runIDBox.withLock { $0 = newValue } }
     }
@@ -49,11 +50,15 @@ actor TenantWorkerController {
         case failed(String)
     }
 
-    private var pendingRun: (id: String, continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
+    // Sync hand-off, used by `TenantWorkerController+Sync.swift`.
+    /// The sync handed to the worker, waiting for its `result` (or the worker's exit).
+    var pendingRun: (id: String, continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
+    /// The sync this tenant is running (retries included), which identical requests join and others wait for.
+    var activeSync: SyncCommand?
+    var joiners: [CheckedContinuation<TenantSyncReport, Never>] = []
+    /// The attempts of the active sync, with what each committed.
+    var attempts = SyncAttempts()
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
-    /// The sync this tenant is running (retries included), which identical requests join.
-    private var activeSync: SyncCommand?
-    private var joiners: [CheckedContinuation<RunResult, Never>] = []
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
         self.tenant = tenant
@@ -115,6 +120,7 @@ actor TenantWorkerController {
             return
         }
         process = worker
+        lastFatal = nil
         lastHeardAt = .now
         lastProgressAt = nil
         sample = nil
@@ -165,12 +171,13 @@ actor TenantWorkerController {
             readySince = .now
             _ = apply(.ready(at: .now), detail: "worker \(ready.pid) ready (version \(ready.version))")
         case .fatal(let fatal):
-            lastFatal = "\(fatal.code.rawValue): \(fatal.message)"
+            lastFatal = fatal
             logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
         case .progress(let progress):
             guard let pendingRun, pendingRun.id == progress.runID else { return }
             lastProgressAt = .now
             latestProgress = progress
+            attempts.record(progress)
             pendingRun.onProgress(progress)
         case .log(let record):
             // Delivered on the reader thread (see `runOnce`); kept for workers spawned without it.
@@ -204,7 +211,7 @@ actor TenantWorkerController {
         lastProgressAt = nil
         sample = nil
         cpuPercent = nil
-        let action = apply(.exited(exit, at: .now), detail: exit.isPermanentFailure ? lastFatal : nil)
+        let action = apply(.exited(exit, at: .now, reason: lastFatal.map(fatalReason)))
         if lifecycle.state == .stopped {
             logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
         } else {
@@ -221,6 +228,13 @@ actor TenantWorkerController {
         if case .giveUp = action {
             logger.error("worker errored; not restarting until started", metadata: ["worker.cause": "\(lifecycle.cause)"])
         }
+    }
+
+    /// A worker's `fatal` as the cause an operator reads in `state_cause`, secrets masked.
+    private func fatalReason(_ fatal: Fatal) -> String {
+        let masker = SecretMasker(tenant: tenant, databaseURL: environment.workerDatabaseURL ?? environment.databaseURL)
+        let message = masker.mask(fatal.message)
+        return fatal.code == .credentialsRejected ? "credentials rejected: \(message)" : "\(fatal.code.rawValue): \(message)"
     }
 
     private func workerEnvironment() -> [String: String] {
@@ -303,7 +317,7 @@ actor TenantWorkerController {
             }
             await group.next()
             group.cancelAll()
-            await self.wakeWaiters()
+            self.wakeWaiters()
         }
     }
 
@@ -311,89 +325,5 @@ actor TenantWorkerController {
         let waiters = stateWaiters
         stateWaiters.removeAll()
         for waiter in waiters { waiter.resume() }
-    }
-
-    // MARK: Syncs
-
-    /// Runs one sync on this tenant's worker and returns its result; never throws.
-    ///
-    /// Waits up to `readyTimeout` for the worker to become ready. If the worker crashes during
-    /// the run, the sync is retried on the restarted worker as often as the restart policy's
-    /// `syncRetries` allows, then fails with the cause.
-    ///
-    /// A request identical to the sync in hand (but for its run id) joins it instead of running
-    /// the tenant twice: it gets the same outcome under its own run id, and the log says so.
-    func sync(_ command: SyncCommand, readyTimeout: Duration = .seconds(30), onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> RunResult {
-        if let active = activeSync {
-            var same = command
-            same.runID = active.runID
-            if same == active {
-                logger.info("sync request joins the run in progress", metadata: ["sync.run_id": "\(command.runID)", "sync.joined_run_id": "\(active.runID)"])
-                var result = await withCheckedContinuation { joiners.append($0) }
-                result.runID = command.runID
-                return result
-            }
-        }
-        let ownsActive = activeSync == nil
-        if ownsActive { activeSync = command }
-        let result = await syncWithRetries(command, readyTimeout: readyTimeout, onProgress: onProgress)
-        if ownsActive {
-            activeSync = nil
-            let waiting = joiners
-            joiners.removeAll()
-            for joiner in waiting { joiner.resume(returning: result) }
-        }
-        return result
-    }
-
-    private func syncWithRetries(_ command: SyncCommand, readyTimeout: Duration, onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> RunResult {
-        var retries = 0
-        while true {
-            switch await syncOnce(command, readyTimeout: readyTimeout, onProgress: onProgress) {
-            case .finished(let result):
-                return result
-            case .failed(let message):
-                return failure(command.runID, retries == 0 ? message : "\(message) (after \(retries) retry)")
-            case .crashed(let message):
-                guard retries < lifecycle.policy.syncRetries, !shuttingDown else {
-                    let suffix = retries == 0 ? "" : " (after \(retries) retries)"
-                    logger.error("sync failed: worker crashed", metadata: ["sync.run_id": "\(command.runID)", "error": "\(message)\(suffix)"])
-                    return failure(command.runID, message + suffix)
-                }
-                retries += 1
-                logger.warning("worker crashed during the sync; retrying after restart", metadata: [
-                    "sync.run_id": "\(command.runID)", "sync.retry": "\(retries)", "error": "\(message)",
-                ])
-            }
-        }
-    }
-
-    private func syncOnce(_ command: SyncCommand, readyTimeout: Duration, onProgress: @escaping @Sendable (SyncProgress) -> Void) async -> SyncOutcome {
-        let deadline = ContinuousClock.now + readyTimeout
-        while lifecycle.state != .ready {
-            if lifecycle.state == .errored || shuttingDown || (supervising && lifecycle.state == .stopped) {
-                return .failed("worker is \(lifecycle.state.rawValue)\(lifecycle.lastError.map { ": \($0)" } ?? "")")
-            }
-            if ContinuousClock.now >= deadline {
-                return .failed("worker did not become ready within \(readyTimeout.formatted()) (state \(lifecycle.state.rawValue))")
-            }
-            await waitForChange(until: deadline)
-        }
-        guard let process else { return .failed("worker is gone") }
-        _ = apply(.syncStarted(runID: command.runID))
-        currentRunID = command.runID
-        lastProgressAt = .now
-        return await withCheckedContinuation { continuation in
-            pendingRun = (command.runID, continuation, onProgress)
-            if !process.send(.sync(command)) {
-                pendingRun = nil
-                currentRunID = nil
-                continuation.resume(returning: .failed("worker's input is closed"))
-            }
-        }
-    }
-
-    private func failure(_ runID: String, _ message: String) -> RunResult {
-        RunResult(runID: runID, status: .failed, streams: [], error: message, durationMilliseconds: 0)
     }
 }

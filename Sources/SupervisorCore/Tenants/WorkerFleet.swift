@@ -23,6 +23,10 @@ public final class WorkerFleet: Service, Sendable {
     let onTenantsChanged = Mutex<@Sendable () -> Void>({})
     /// Set once graceful shutdown began: no worker starts and no queued run row is picked up after it.
     let stopping = Mutex(false)
+    /// One change of the tenant list at a time (PUT, DELETE, reload, SIGHUP): each reads the list and
+    /// writes it back, so two at once would undo each other, and a changed tenant's old worker must
+    /// be gone before its next one starts.
+    private let changes = AsyncSemaphore(value: 1)
 
     init(tenants: [TenantConfiguration], environment: WorkerEnvironment, logger: Logger) {
         self.environment = environment
@@ -100,6 +104,12 @@ public final class WorkerFleet: Service, Sendable {
     /// missing ones are stopped; tenants whose configuration is unchanged are not touched.
     @discardableResult
     func reconcile(_ tenants: [TenantConfiguration]) async -> ReloadSummary {
+        await changes.withPermit { await self.apply(tenants) }
+    }
+
+    /// ``reconcile(_:)`` once the caller holds ``changes``.
+    @discardableResult
+    private func apply(_ tenants: [TenantConfiguration]) async -> ReloadSummary {
         var summary = ReloadSummary()
         var stale: [TenantWorkerController] = []
         var fresh: [TenantWorkerController] = []
@@ -139,20 +149,24 @@ public final class WorkerFleet: Service, Sendable {
 
     /// Adds `tenant` or replaces its configuration, leaving every other tenant alone.
     func upsert(_ tenant: TenantConfiguration) async -> ReloadSummary {
-        var tenants = members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
-        if let index = tenants.firstIndex(where: { $0.id == tenant.id }) {
-            tenants[index] = tenant
-        } else {
-            tenants.append(tenant)
+        await changes.withPermit {
+            var tenants = self.members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
+            if let index = tenants.firstIndex(where: { $0.id == tenant.id }) {
+                tenants[index] = tenant
+            } else {
+                tenants.append(tenant)
+            }
+            return await self.apply(tenants)
         }
-        return await reconcile(tenants)
     }
 
     /// Removes `tenantID`, stopping its worker; `false` if there is no such tenant.
     func remove(_ tenantID: String) async -> Bool {
-        let tenants = members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
-        guard tenants.contains(where: { $0.id == tenantID }) else { return false }
-        await reconcile(tenants.filter { $0.id != tenantID })
-        return true
+        await changes.withPermit {
+            let tenants = self.members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
+            guard tenants.contains(where: { $0.id == tenantID }) else { return false }
+            await self.apply(tenants.filter { $0.id != tenantID })
+            return true
+        }
     }
 }

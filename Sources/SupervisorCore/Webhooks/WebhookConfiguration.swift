@@ -13,6 +13,10 @@ public struct WebhookConfiguration: Codable, Sendable, Equatable, CustomStringCo
     public var pollInterval: Double
     /// Reported as `environment` in every payload.
     public var environment: String
+    /// The payload's `event` for a run of one connector, by connector; default `sync_<connector>_completed`.
+    public var eventNames: [String: String] = [:]
+    /// The payload's `event` for a run mixing connectors; default `sync_completed`.
+    public var mixedEventName: String?
 
     public static let standardSchedule: [Double] = [0, 5, 300, 1800, 7200, 18000, 36000, 36000]
 
@@ -43,6 +47,8 @@ public struct WebhookConfiguration: Codable, Sendable, Equatable, CustomStringCo
         case secretEnvironmentVariable = "secret_env"
         case retrySchedule = "retry_schedule"
         case pollInterval = "poll_interval"
+        case eventNames = "event_names"
+        case mixedEventName = "mixed_event_name"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -54,5 +60,17 @@ public struct WebhookConfiguration: Codable, Sendable, Equatable, CustomStringCo
         timeout = try container.decodeIfPresent(Double.self, forKey: .timeout) ?? 15
         pollInterval = try container.decodeIfPresent(Double.self, forKey: .pollInterval) ?? 1
         environment = try container.decodeIfPresent(String.self, forKey: .environment) ?? "production"
+        eventNames = try container.decodeIfPresent([String: String].self, forKey: .eventNames) ?? [:]
+        mixedEventName = try container.decodeIfPresent(String.self, forKey: .mixedEventName)
+        if eventNames.values.contains(where: \.isEmpty) || mixedEventName?.isEmpty == true {
+            throw DecodingError.dataCorrupted(DecodingError.Context(
+                codingPath: container.codingPath + [CodingKeys.eventNames], debugDescription: "an event name must not be empty"
+            ))
+        }
+    }
+
+    /// The callback's `event` names these settings give.
+    var events: WebhookEventNames {
+        WebhookEventNames(byConnector: eventNames, mixed: mixedEventName ?? WebhookEventNames().mixed)
     }
 }

@@ -11,8 +11,15 @@ struct WebhookOutbox: Sendable {
     var environment: String
     /// Seconds before the first attempt.
     var initialDelay: Double
+    var events: WebhookEventNames
+    /// The connector of a tenant (as configured now), which picks the payload's `event`.
+    var connectorOf: @Sendable (String) -> String?
 
-    init(configuration: SupervisorConfiguration) {
+    /// - Parameter connectorOf: the connector of a tenant; by default, as the configuration says.
+    init(configuration: SupervisorConfiguration, connectorOf: (@Sendable (String) -> String?)? = nil) {
+        let configured = Dictionary(configuration.tenants.map { ($0.id, $0.connector) }, uniquingKeysWith: { first, _ in first })
+        self.connectorOf = connectorOf ?? { configured[$0] }
+        events = configuration.webhooks.events
         globalURLs = configuration.webhooks.urls
         var tenantURLs: [String: [String]] = [:]
         for tenant in configuration.tenants where !tenant.webhookURLs.isEmpty { tenantURLs[tenant.id] = tenant.webhookURLs }
@@ -25,7 +32,7 @@ struct WebhookOutbox: Sendable {
     func payloads(for run: RunSnapshot) -> [(url: String, payload: WebhookPayload)] {
         var result: [(url: String, payload: WebhookPayload)] = []
         for url in globalURLs where !result.contains(where: { $0.url == url }) {
-            result.append((url, WebhookPayload(run: run, environment: environment)))
+            result.append((url, WebhookPayload(run: run, environment: environment, event: event(for: run, only: nil))))
         }
         var tenantsByURL: [String: Set<String>] = [:]
         var order: [String] = []
@@ -36,9 +43,16 @@ struct WebhookOutbox: Sendable {
             }
         }
         for url in order {
-            result.append((url, WebhookPayload(run: run, environment: environment, only: tenantsByURL[url])))
+            let tenants = tenantsByURL[url]
+            result.append((url, WebhookPayload(run: run, environment: environment, event: event(for: run, only: tenants), only: tenants)))
         }
         return result
+    }
+
+    /// The `event` of a payload of `run` covering `tenantIDs` (every tenant when `nil`).
+    func event(for run: RunSnapshot, only tenantIDs: Set<String>?) -> String {
+        let tenants = run.tenants.map(\.tenantID).filter { tenantIDs?.contains($0) ?? true }
+        return events.event(for: Set(tenants.compactMap(connectorOf)))
     }
 
     func enqueue(_ run: RunSnapshot, connection: PostgresConnection) throws {

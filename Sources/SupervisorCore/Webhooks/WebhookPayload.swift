@@ -3,10 +3,9 @@ import IPC
 
 /// The callback sent at the end of a run: the fields automation scenarios already read, plus `run_id` and `tenants`.
 ///
-/// `results` holds `total_fetched`, `total_processed`, `new`, `updated`, `unchanged`, and `new_<stream>` /
-/// `updated_<stream>` for every stream the run touched (an estimates run has `new_estimates` and `updated_estimates`).
-struct WebhookPayload: Codable, Sendable {
-    struct DateRange: Codable, Sendable {
+/// `event` names what ended (see ``WebhookEventNames``); `results` is described by ``RunResults``.
+struct WebhookPayload: Encodable, Sendable {
+    struct DateRange: Encodable, Sendable {
         var startDate: String?
         var endDate: String?
         enum CodingKeys: String, CodingKey {
@@ -20,7 +19,7 @@ struct WebhookPayload: Codable, Sendable {
         }
     }
 
-    struct Performance: Codable, Sendable {
+    struct Performance: Encodable, Sendable {
         var durationSeconds: Double
         var durationMinutes: Double
         enum CodingKeys: String, CodingKey {
@@ -29,10 +28,10 @@ struct WebhookPayload: Codable, Sendable {
         }
     }
 
-    struct TenantBreakdown: Codable, Sendable {
+    struct TenantBreakdown: Encodable, Sendable {
         var tenantID: String
         var status: String
-        var results: [String: Int]
+        var results: RunResults
         var error: String?
         enum CodingKeys: String, CodingKey {
             case tenantID = "tenant_id"
@@ -47,11 +46,12 @@ struct WebhookPayload: Codable, Sendable {
         }
     }
 
-    var event = "sync_completed"
+    /// `sync_<connector>_completed` (`sync_estimates_completed`), or `sync_completed` for a run mixing connectors.
+    var event: String
     var timestamp: String
     /// `success`, `error` or `partial`.
     var status: String
-    var results: [String: Int]
+    var results: RunResults
     var dateRange: DateRange
     var performance: Performance
     var error: String?
@@ -84,7 +84,8 @@ struct WebhookPayload: Codable, Sendable {
     }
 
     /// The payload of `run`, restricted to `tenantIDs` when given (for a tenant's own webhook URL).
-    init(run: RunSnapshot, environment: String, only tenantIDs: Set<String>? = nil) {
+    init(run: RunSnapshot, environment: String, event: String, only tenantIDs: Set<String>? = nil) {
+        self.event = event
         let tenants = run.tenants.filter { tenantIDs?.contains($0.tenantID) ?? true }
         var streams: [StreamResult] = []
         for tenant in tenants { streams += tenant.streams }
@@ -92,7 +93,7 @@ struct WebhookPayload: Codable, Sendable {
         let status = tenantIDs == nil ? run.status : RunCoordinator.runStatus(statuses)
         timestamp = run.finishedAt ?? Date().formatted(.iso8601)
         self.status = Self.callbackStatus(status)
-        results = Self.results(streams)
+        results = RunResults(streams)
         dateRange = DateRange(startDate: run.options?.startDate, endDate: run.options?.endDate)
         let seconds = ((run.durationSeconds ?? 0) * 10).rounded() / 10
         performance = Performance(durationSeconds: seconds, durationMinutes: (seconds / 60 * 10).rounded() / 10)
@@ -102,7 +103,7 @@ struct WebhookPayload: Codable, Sendable {
         runID = run.runID
         runStatus = status
         self.tenants = tenants.map { tenant in
-            TenantBreakdown(tenantID: tenant.tenantID, status: tenant.status, results: Self.results(tenant.streams), error: tenant.error)
+            TenantBreakdown(tenantID: tenant.tenantID, status: tenant.status, results: RunResults(tenant.streams), error: tenant.error)
         }
     }
 
@@ -112,22 +113,5 @@ struct WebhookPayload: Codable, Sendable {
         case "partial": "partial"
         default: "error"
         }
-    }
-
-    /// Totals plus `new_<stream>` and `updated_<stream>` per stream.
-    static func results(_ streams: [StreamResult]) -> [String: Int] {
-        var total = StreamCounts()
-        var results: [String: Int] = [:]
-        for stream in streams {
-            total.add(stream.counts)
-            results["new_\(stream.stream)", default: 0] += stream.counts.created
-            results["updated_\(stream.stream)", default: 0] += stream.counts.updated
-        }
-        results["total_fetched"] = total.fetched
-        results["total_processed"] = total.created + total.updated + total.unchanged
-        results["new"] = total.created
-        results["updated"] = total.updated
-        results["unchanged"] = total.unchanged
-        return results
     }
 }

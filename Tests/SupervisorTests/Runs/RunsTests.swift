@@ -40,7 +40,7 @@ struct RunsTests {
                     #expect(done.status == 200)
                     #expect(done.json["status"] as? String == "succeeded")
                     #expect(done.json["success"] as? Bool == true)
-                    let results = try #require(done.json["results"] as? [String: Int])
+                    let results = try #require(done.json["results"] as? [String: Any]).compactMapValues { $0 as? Int }
                     let run = try #require(done.json["run"] as? [String: Any])
                     let totals = try #require(run["totals"] as? [String: Int])
                     #expect((results["new"] ?? 0) > 40)

@@ -32,17 +32,18 @@ struct WebhookDeliveryTests {
                         #expect(arrivals.allSatisfy { $0.signatureValid })
 
                         let payload = arrivals[2].json
-                        #expect(payload["event"] as? String == "sync_completed")
+                        #expect(payload["event"] as? String == "sync_motopress_completed")
                         #expect(payload["status"] as? String == "success")
                         #expect(payload["run_id"] as? String == runID)
                         #expect(payload["environment"] as? String == "test")
                         #expect(payload["error"] is NSNull)
                         #expect(payload["timestamp"] is String)
-                        let results = try #require(payload["results"] as? [String: Int])
-                        for key in ["total_fetched", "total_processed", "new", "updated", "unchanged", "new_reservations", "updated_reservations"] {
-                            #expect(results[key] != nil, "results.\(key)")
+                        let results = try #require(payload["results"] as? [String: Any])
+                        for key in ["total_fetched", "total_processed", "new", "updated", "unchanged", "deleted", "rejected", "new_reservations", "updated_reservations"] {
+                            #expect(results[key] is Int, "results.\(key)")
                         }
-                        #expect(results["new"] == (done.json["results"] as? [String: Int])?["new"])
+                        #expect(results["new"] as? Int == (done.json["results"] as? [String: Any])?["new"] as? Int)
+                        #expect(((results["units"] as? [String: String])?["reservations"])?.hasPrefix("reservation lines: one per reserved accommodation of a booking") == true)
                         let range = try #require(payload["date_range"] as? [String: Any])
                         #expect(range["start_date"] as? String == "2025-09-01")
                         #expect(range["end_date"] as? String == "2025-10-16")
@@ -176,8 +177,8 @@ struct WebhookDeliveryTests {
                             let mineTenants = (mine["tenants"] as? [[String: Any]] ?? []).compactMap { $0["tenant_id"] as? String }
                             #expect(Set(wholeTenants) == ["hotel-t1", "hotel-t2"])
                             #expect(mineTenants == ["hotel-t2"])
-                            let wholeNew = (whole["results"] as? [String: Int])?["new"] ?? 0
-                            let mineNew = (mine["results"] as? [String: Int])?["new"] ?? 0
+                            let wholeNew = (whole["results"] as? [String: Any])?["new"] as? Int ?? 0
+                            let mineNew = (mine["results"] as? [String: Any])?["new"] as? Int ?? 0
                             #expect(mineNew > 0 && mineNew < wholeNew)
                         }
                     }

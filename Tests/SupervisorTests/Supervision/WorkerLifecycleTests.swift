@@ -108,6 +108,20 @@ struct WorkerLifecycleTests {
         #expect(lifecycle.consecutiveCrashes == 0)
     }
 
+    @Test("a permanent exit the worker explained is errored with its reason first")
+    func permanentFailureWithReason() {
+        var lifecycle = running()
+        let exit = WorkerExit(status: WorkerExitCode.permanentFailure, signaled: false)
+        #expect(lifecycle.event(.exited(exit, at: at(1), reason: "credentials rejected: HTTP 401")) == .giveUp)
+        #expect(lifecycle.state == .errored)
+        #expect(lifecycle.cause.hasPrefix("credentials rejected: HTTP 401; worker exited with status 78"))
+        #expect(lifecycle.lastError == "credentials rejected: HTTP 401")
+        // A reason does not make a transient exit permanent.
+        var transient = running()
+        #expect(transient.event(.exited(crash, at: at(1), reason: "ignored")) == .scheduleRestart(after: .milliseconds(100)))
+        #expect(transient.lastError == "worker exited with status 1")
+    }
+
     @Test("stop is graceful and stays stopped; the exit is not a crash")
     func stop() {
         var lifecycle = running()
