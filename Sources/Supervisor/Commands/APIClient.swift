@@ -18,6 +18,22 @@ struct APIOptions: ParsableArguments {
 
     /// Performs a request against the API and returns the decoded JSON object, or throws with the API's error message.
     func request(_ method: String, _ path: String) throws -> [String: Any] {
+        let response = try perform(method, path)
+        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// Performs a request and decodes the answer into the type the API sends.
+    func decode<Answer: Decodable>(_ type: Answer.Type, _ method: String, _ path: String) throws -> Answer {
+        let response = try perform(method, path)
+        do {
+            return try JSONDecoder().decode(Answer.self, from: Data(response.body))
+        } catch {
+            throw ValidationError("the supervisor at \(url) answered \(method) \(path) with something this version cannot read: \(error)")
+        }
+    }
+
+    /// Performs a request; a status other than 2xx throws with the API's error message.
+    private func perform(_ method: String, _ path: String) throws -> HTTPResponse {
         let response: HTTPResponse
         do {
             var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
@@ -26,11 +42,11 @@ struct APIOptions: ParsableArguments {
         } catch {
             throw ValidationError("cannot reach the supervisor at \(url): \(error.message)")
         }
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         guard (200..<300).contains(response.status) else {
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
             let message = (object["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(response.status)"
             throw ValidationError(message)
         }
-        return object
+        return response
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SupervisorCore
 
 /// `tenantsync sync`: starts a sync of every tenant or of one, optionally waiting for the end.
 struct SyncCommand: ParsableCommand {
@@ -42,12 +43,14 @@ struct SyncCommand: ParsableCommand {
         var lastLines: [String] = []
         // On a terminal, one line per tenant is redrawn in place; otherwise changed lines are appended.
         let terminal = isatty(STDOUT_FILENO) == 1
+        let started = Date()
         while true {
-            let run = try api.request("GET", "/api/runs/\(runID)")
-            let tenants = run["tenants"] as? [[String: Any]] ?? []
-            let lines = tenants.map(RunPrinter.line(for:))
+            let run = try api.decode(RunSnapshot.self, "GET", "/api/runs/\(runID)")
+            let elapsed = Int(Date().timeIntervalSince(started))
+            let lines = run.tenants.map { RunPrinter.line(for: $0, elapsedSeconds: elapsed) }
             if lines != lastLines {
                 if terminal {
+                    // Redraw the run's lines in place.
                     if !lastLines.isEmpty { print("\u{1B}[\(lastLines.count)A", terminator: "") }
                     for line in lines { print("\u{1B}[2K" + line) }
                 } else {
@@ -56,41 +59,12 @@ struct SyncCommand: ParsableCommand {
                 fflush(nil)
                 lastLines = lines
             }
-            let status = run["status"] as? String ?? ""
-            if !["queued", "running"].contains(status) {
-                print("run \(runID) \(status)")
-                if status != "succeeded" { throw ExitCode(1) }
+            if !run.status.isLive {
+                print("run \(runID) \(run.status.rawValue)")
+                if run.status != .succeeded { throw ExitCode(1) }
                 return
             }
             Thread.sleep(forTimeInterval: 0.5)
         }
-    }
-}
-
-/// One line per tenant of a run: status, progress or counts.
-enum RunPrinter {
-    static func line(for tenant: [String: Any]) -> String {
-        let id = tenant["tenant_id"] as? String ?? "?"
-        let status = tenant["status"] as? String ?? "?"
-        if let progress = tenant["progress"] as? [String: Any] {
-            let counts = progress["counts"] as? [String: Any] ?? [:]
-            let page = progress["page"] as? Int ?? 0
-            let pages = progress["pages"] as? Int
-            return "\(id): \(bar(page: page, pages: pages)) \(progress["stream"] ?? "") step \(progress["step"] ?? "")/\(progress["steps"] ?? "") page \(page)/\(pages.map(String.init) ?? "?") fetched \(counts["fetched"] ?? 0)"
-        }
-        let counts = tenant["counts"] as? [String: Any] ?? [:]
-        var line = "\(id): \(status)"
-        if status != "queued" && status != "running" {
-            line += " fetched \(counts["fetched"] ?? 0) created \(counts["created"] ?? 0) updated \(counts["updated"] ?? 0) unchanged \(counts["unchanged"] ?? 0) rejected \(counts["rejected"] ?? 0)"
-        }
-        if let error = tenant["error"] as? String { line += " error: \(error)" }
-        return line
-    }
-
-    /// `[#####-----]` for a page count, or a plain marker when the total is unknown.
-    static func bar(page: Int, pages: Int?, width: Int = 20) -> String {
-        guard let pages, pages > 0 else { return "[" + String(repeating: "~", count: width) + "]" }
-        let filled = min(width, page * width / pages)
-        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
     }
 }

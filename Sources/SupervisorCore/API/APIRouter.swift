@@ -32,7 +32,7 @@ struct APIRouter {
     struct SyncFinished: Encodable {
         var success: Bool
         var message: String
-        var status: String
+        var status: RunStatus
         var runID: String
         var timestamp: String
         var results: RunResults
@@ -93,8 +93,8 @@ struct APIRouter {
         guard background else {
             guard let run = try await coordinator.waitForEnd(runID) else { throw APIError.internalError("run \(runID) vanished") }
             let body = SyncFinished(
-                success: run.status == "succeeded",
-                message: "Synchronization finished: \(run.status). New: \(run.totals.created), Updated: \(run.totals.updated).",
+                success: run.status == .succeeded,
+                message: "Synchronization finished: \(run.status.rawValue). New: \(run.totals.created), Updated: \(run.totals.updated).",
                 status: run.status,
                 runID: runID,
                 timestamp: Date().formatted(.iso8601),

@@ -10,8 +10,6 @@ struct RunsAPI {
     let authenticator: APIKeyAuthenticator
     let deliveries: WebhookDeliveryStore
 
-    static let statuses: Set<String> = ["queued", "running", "succeeded", "failed", "partial", "cancelled", "interrupted"]
-
     func register(on api: RouterGroup<BasicRequestContext>) {
         api.get("/runs") { request, _ in try await list(request) }
         api.get("/runs/:run") { request, context in
@@ -19,8 +17,8 @@ struct RunsAPI {
         }
         api.post("/runs/:run/cancel") { request, context in
             let run = try await run(request, context)
-            guard ["queued", "running"].contains(run.status) else {
-                throw APIError.conflict("run_finished", "run \(run.runID) has already ended (\(run.status))")
+            guard run.status.isLive else {
+                throw APIError.conflict("run_finished", "run \(run.runID) has already ended (\(run.status.rawValue))")
             }
             switch await coordinator.cancel(run.runID) {
             case .accepted:
@@ -57,9 +55,13 @@ struct RunsAPI {
     private func list(_ request: Request) async throws -> Response {
         let principal = try authenticator.principal(of: request)
         let query = request.uri.queryParameters
-        let status = query["status"].map(String.init)
-        if let status, !Self.statuses.contains(status) {
-            throw APIError.badRequest("status must be one of \(Self.statuses.sorted().joined(separator: ", ")), got \"\(status)\"")
+        var status: RunStatus?
+        if let text = query["status"] {
+            guard let value = RunStatus(rawValue: String(text)) else {
+                let names = RunStatus.allCases.map(\.rawValue).sorted().joined(separator: ", ")
+                throw APIError.badRequest("status must be one of \(names), got \"\(text)\"")
+            }
+            status = value
         }
         var limit = 50
         if let text = query["limit"] {
@@ -117,15 +119,15 @@ struct RunsAPI {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func json(_ value: some Encodable) -> String { (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }
         var events: [RunEvent] = []
-        for tenant in run.tenants where !["queued", "running"].contains(tenant.status) {
-            if let error = tenant.error, tenant.status != "succeeded" {
+        for tenant in run.tenants where !tenant.status.isLive {
+            if let error = tenant.error, tenant.status != .succeeded {
                 events.append(RunEvent(id: events.count + 1, name: "error", data: json(TenantEndedEvent(tenantID: tenant.tenantID, status: tenant.status, error: error))))
             }
             events.append(RunEvent(id: events.count + 1, name: "tenant_completed", data: json(TenantEndedEvent(
                 tenantID: tenant.tenantID, status: tenant.status, error: tenant.error, counts: tenant.counts, results: RunResults(tenant.streams)
             ))))
         }
-        if !["queued", "running"].contains(run.status) {
+        if !run.status.isLive {
             let final = RunEndedEvent(runID: run.runID, status: run.status, error: run.error, results: RunResults(run.tenants.flatMap(\.streams)), durationSeconds: run.durationSeconds)
             events.append(RunEvent(id: events.count + 1, name: "completed", data: json(final)))
         }

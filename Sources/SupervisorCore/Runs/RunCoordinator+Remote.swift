@@ -11,13 +11,13 @@ extension RunCoordinator {
     ///
     /// Cancelling the run cancels the row while it is still queued. A tenant whose lease comes here
     /// meanwhile is picked up by the queue poller like any other queued row.
-    func followElsewhere(_ runID: String, tenantID: String, logger: Logger) async -> String? {
+    func followElsewhere(_ runID: String, tenantID: String, logger: Logger) async -> TenantRunStatus? {
         logger.info("tenant held by another supervisor; its holder runs it", metadata: ["lease.owner": "\(leases?.owner(of: tenantID) ?? "none yet")"])
         while !stopping.withLock({ $0 }) {
             if cancelled.contains(runID), (try? await store.cancelQueuedTenant(runID, tenantID: tenantID)) == true {
-                events.append(runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: "cancelled", error: "run cancelled before the tenant started"))
+                events.append(runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
                 active.release(tenantID, from: runID)
-                return "cancelled"
+                return .cancelled
             }
             do {
                 if let ended = try await store.endedTenant(runID, tenantID: tenantID) {

@@ -19,7 +19,7 @@ public final class RunCoordinator: Service, Sendable {
     private let requestSink: AsyncStream<RunRequest>.Continuation
     let live = LiveProgress()
     let events = RunEventLog()
-    let outbox: WebhookOutbox
+    let outbox: any RunEndOutbox
     let cancelled = CancelledRuns()
     let active = ActiveTenantRuns()
     /// Tenant rows of runs this supervisor runs or follows itself, which the queue poller leaves alone.
@@ -37,7 +37,7 @@ public final class RunCoordinator: Service, Sendable {
     }
 
     init(
-        store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: WebhookOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
+        store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: any RunEndOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
         logger: Logger
     ) {
         self.leases = leases
@@ -100,7 +100,7 @@ public final class RunCoordinator: Service, Sendable {
         guard var snapshot = try await store.fetch(runID) else { return nil }
         let progress = live.progress(of: runID)
         // Progress is kept until the run ends; a tenant that has finished shows its counts, not it.
-        for index in snapshot.tenants.indices where snapshot.tenants[index].status == "running" {
+        for index in snapshot.tenants.indices where snapshot.tenants[index].status == .running {
             snapshot.tenants[index].progress = progress[snapshot.tenants[index].tenantID]
         }
         return snapshot
@@ -149,11 +149,11 @@ public final class RunCoordinator: Service, Sendable {
             logger.error("cannot record run start", metadata: ["error": "\(error)"])
         }
         let runLogger = logger
-        let outcomes = await withTaskGroup(of: String?.self) { group in
+        let outcomes = await withTaskGroup(of: TenantRunStatus?.self) { group in
             for tenantID in request.tenantIDs {
                 group.addTask { await self.execute(request, tenantID: tenantID, logger: runLogger) }
             }
-            var outcomes: [String?] = []
+            var outcomes: [TenantRunStatus?] = []
             for await status in group { outcomes.append(status) }
             return outcomes
         }
@@ -162,19 +162,18 @@ public final class RunCoordinator: Service, Sendable {
             // Shutting down while other supervisors still run some tenants: the last of them ends the run.
             _ = cancelled.seal(request.runID)
             live.forget(request.runID)
-            events.append(request.runID, name: "completed", data: RunEndedEvent(runID: request.runID, status: "running", error: "this supervisor stopped; other supervisors end the run", results: nil), final: true)
+            events.append(request.runID, name: "completed", data: RunEndedEvent(runID: request.runID, status: .running, error: "this supervisor stopped; other supervisors end the run", results: nil), final: true)
             cancelled.remove(request.runID)
             logger.info("supervisor stopping; tenants held elsewhere end the run")
             return
         }
         // From here on a cancel is refused (`run_finished`): the outcome is being decided.
         let wasCancelled = cancelled.seal(request.runID)
-        let status = wasCancelled ? "cancelled" : Self.runStatus(statuses)
-        let failed = statuses.filter { $0 != "succeeded" }.count
-        let error = wasCancelled ? "run cancelled" : failed == 0 ? nil : "\(failed) of \(statuses.count) tenants did not succeed"
-        var final = RunEndedEvent(runID: request.runID, status: status, error: error, results: nil)
+        let outcome = RunOutcome(tenants: statuses, cancelled: wasCancelled)
+        let status = outcome.status
+        var final = RunEndedEvent(runID: request.runID, status: status, error: outcome.error, results: nil)
         do {
-            if let snapshot = try await store.finishRun(request.runID, status: status, error: error, outbox: outbox) {
+            if let snapshot = try await store.finishRun(request.runID, outcome: outcome, outbox: outbox) {
                 final.results = RunResults(snapshot.tenants.flatMap(\.streams))
                 final.durationSeconds = snapshot.durationSeconds
             }
@@ -189,7 +188,7 @@ public final class RunCoordinator: Service, Sendable {
 
     /// Runs the tenant's part of the request here if this supervisor holds the tenant, else follows it
     /// until its holder has run it. `nil` when this supervisor stops before a tenant run elsewhere ends.
-    private func execute(_ request: RunRequest, tenantID: String, logger runLogger: Logger) async -> String? {
+    private func execute(_ request: RunRequest, tenantID: String, logger runLogger: Logger) async -> TenantRunStatus? {
         var tenantLogger = runLogger
         tenantLogger[metadataKey: "tenant.id"] = "\(tenantID)"
         let logger = tenantLogger
@@ -198,12 +197,12 @@ public final class RunCoordinator: Service, Sendable {
             return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
         }
         defer { handledHere.remove(request.runID, tenantID) }
-        let status = await permits.withPermit { () -> String? in
+        let status = await permits.withPermit { () -> TenantRunStatus? in
             if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
                 logger.info("tenant cancelled before it started")
-                events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: "cancelled", error: "run cancelled before the tenant started"))
+                events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
                 active.release(tenantID, from: request.runID)
-                return "cancelled"
+                return .cancelled
             }
             return await runHere(request.runID, tenantID: tenantID, options: request.options, logger: logger)
         }
@@ -215,7 +214,7 @@ public final class RunCoordinator: Service, Sendable {
     }
 
     /// Claims the tenant's row and syncs it on this supervisor's worker; `nil` if another supervisor has the row.
-    func runHere(_ runID: String, tenantID: String, options: SyncOptions, logger: Logger) async -> String? {
+    func runHere(_ runID: String, tenantID: String, options: SyncOptions, logger: Logger) async -> TenantRunStatus? {
         defer { active.release(tenantID, from: runID) }
         let report: TenantSyncReport
         if let controller = fleet.controller(for: tenantID) {
@@ -242,13 +241,13 @@ public final class RunCoordinator: Service, Sendable {
         }
         let result = report.result
         // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
-        let status = result.status == .cancelled ? (cancelled.contains(runID) ? "cancelled" : "interrupted") : result.status.rawValue
+        let status = RunOutcome.tenantStatus(of: result, runCancelled: cancelled.contains(runID))
         do {
             try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result, attempts: report.attempts)
         } catch {
             logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
         }
-        if let error = result.error, status != "succeeded" {
+        if let error = result.error, status != .succeeded {
             events.append(runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
         }
         events.append(runID, name: "tenant_completed", data: TenantEndedEvent(
@@ -281,7 +280,7 @@ public final class RunCoordinator: Service, Sendable {
     }
 
     /// Recent runs, newest first.
-    func list(tenant: String?, scope: String?, status: String?, limit: Int) async throws -> [RunSnapshot] {
+    func list(tenant: String?, scope: String?, status: RunStatus?, limit: Int) async throws -> [RunSnapshot] {
         try await store.list(tenant: tenant, scope: scope, status: status, limit: limit)
     }
 
@@ -291,15 +290,6 @@ public final class RunCoordinator: Service, Sendable {
             for await _ in live {}
         }
         return try await snapshot(runID)
-    }
-
-    /// The run's status from its tenants' statuses.
-    static func runStatus(_ statuses: [String]) -> String {
-        if statuses.allSatisfy({ $0 == "succeeded" }) { return "succeeded" }
-        if statuses.contains("cancelled") && !statuses.contains("failed") { return "cancelled" }
-        if statuses.contains("interrupted") { return "interrupted" }
-        if statuses.contains("succeeded") { return "partial" }
-        return "failed"
     }
 
     /// A sortable, unique run id: time in milliseconds then random hex.

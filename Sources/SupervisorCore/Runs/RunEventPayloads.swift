@@ -26,7 +26,7 @@ struct ProgressEvent: Encodable {
 /// `tenant_completed` and `error`: a tenant's end.
 struct TenantEndedEvent: Encodable {
     var tenantID: String
-    var status: String
+    var status: TenantRunStatus
     var error: String?
     var counts: StreamCounts?
     var results: RunResults?
@@ -48,7 +48,7 @@ struct TenantEndedEvent: Encodable {
 /// `completed`: the run's end, always the last event.
 struct RunEndedEvent: Encodable {
     var runID: String
-    var status: String
+    var status: RunStatus
     var error: String?
     var results: RunResults?
     var durationSeconds: Double?

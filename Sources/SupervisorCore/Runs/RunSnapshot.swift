@@ -5,8 +5,7 @@ public struct RunSnapshot: Codable, Sendable {
     public var runID: String
     public var scope: String
     public var trigger: String
-    /// `queued`, `running`, `succeeded`, `failed`, `partial`, `cancelled` or `interrupted`.
-    public var status: String
+    public var status: RunStatus
     public var error: String?
     public var createdAt: String
     public var startedAt: String?
@@ -31,7 +30,7 @@ public struct RunSnapshot: Codable, Sendable {
 /// One tenant's part of a run.
 public struct TenantRunSnapshot: Codable, Sendable {
     public var tenantID: String
-    public var status: String
+    public var status: TenantRunStatus
     public var attempts: Int
     public var counts: StreamCounts
     public var streams: [StreamResult]

@@ -51,14 +51,14 @@ extension RunStore {
     func endedTenant(_ runID: String, tenantID: String) async throws -> TenantRunSnapshot? {
         try await database.withConnection { connection in
             guard let snapshot = try Self.fetch(runID, connection: connection) else { return nil }
-            return snapshot.tenants.first { $0.tenantID == tenantID && !["queued", "running"].contains($0.status) }
+            return snapshot.tenants.first { $0.tenantID == tenantID && !$0.status.isLive }
         }
     }
 
     /// Ends a run another supervisor started once none of its tenants is queued or running any more,
     /// writing its callbacks in the same transaction; the run's own supervisor ends its runs itself.
     /// Returns whether this call ended it.
-    func endRunIfLast(_ runID: String, outbox: WebhookOutbox) async throws -> Bool {
+    func endRunIfLast(_ runID: String, outbox: some RunEndOutbox) async throws -> Bool {
         try await database.withConnection { [ownerID] connection in
             try connection.withTransaction { connection in
                 let runs = try connection.query(
@@ -67,14 +67,12 @@ extension RunStore {
                 guard let run = runs.first, run["owner_id"] != ownerID else { return false }
                 let statuses = try connection.query(
                     "SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]
-                ).rows.map { try $0.decode(String.self, "status") }
-                guard !statuses.contains(where: { ["queued", "running"].contains($0) }) else { return false }
-                let status = RunCoordinator.runStatus(statuses)
-                let failed = statuses.filter { $0 != "succeeded" }.count
-                let error = failed == 0 ? nil : "\(failed) of \(statuses.count) tenants did not succeed"
+                ).rows.map { row -> TenantRunStatus in try Self.status(row.decode(String.self, "status")) }
+                guard !statuses.contains(where: \.isLive) else { return false }
+                let outcome = RunOutcome(tenants: statuses)
                 _ = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
-                    [.text(runID), .text(status), error.map { .text($0) } ?? .null]
+                    [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]
                 )
                 if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
                 return true

@@ -49,7 +49,7 @@ struct RunStore: Sendable {
 
     /// Stores a tenant's final result: status, per-stream results and totals, and the attempts it took
     /// here (the claim counted the first).
-    func finishTenant(_ runID: String, tenantID: String, status: String, result: RunResult, attempts: Int = 1) async throws {
+    func finishTenant(_ runID: String, tenantID: String, status: TenantRunStatus, result: RunResult, attempts: Int = 1) async throws {
         let streamsJSON = String(decoding: try JSONEncoder().encode(result.streams), as: UTF8.self)
         let totals = result.totals
         try await database.withConnection { connection in
@@ -58,7 +58,7 @@ struct RunStore: Sendable {
                     unchanged = $8, rejected = $9, error = $10, finished_at = now(), attempts = attempts + $11
                 WHERE run_id = $1 AND tenant_id = $2
                 """, [
-                    .text(runID), .text(tenantID), .text(status), .text(streamsJSON), .int(totals.fetched), .int(totals.created),
+                    .text(runID), .text(tenantID), .text(status.rawValue), .text(streamsJSON), .int(totals.fetched), .int(totals.created),
                     .int(totals.updated), .int(totals.unchanged), .int(totals.rejected), result.error.map { .text($0) } ?? .null,
                     .int(max(attempts, 1) - 1),
                 ])
@@ -67,13 +67,13 @@ struct RunStore: Sendable {
 
     /// Ends the run and, in the same transaction, writes its callback deliveries to the outbox.
     @discardableResult
-    func finishRun(_ runID: String, status: String, error: String?, outbox: WebhookOutbox) async throws -> RunSnapshot? {
+    func finishRun(_ runID: String, outcome: RunOutcome, outbox: some RunEndOutbox) async throws -> RunSnapshot? {
         try await database.withConnection { connection in
             try connection.withTransaction { connection in
                 // With several supervisors, the one that ran the last tenant may have ended the run already.
                 let ended = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1 AND finished_at IS NULL RETURNING id",
-                    [.text(runID), .text(status), error.map { .text($0) } ?? .null]
+                    [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]
                 ).rows.count == 1
                 guard let snapshot = try Self.fetch(runID, connection: connection) else { return nil }
                 if ended { try outbox.enqueue(snapshot, connection: connection) }
@@ -93,7 +93,7 @@ struct RunStore: Sendable {
     }
 
     /// Recent runs, newest first, optionally only those including a tenant, of a scope, or with a status.
-    func list(tenant: String?, scope: String?, status: String?, limit: Int) async throws -> [RunSnapshot] {
+    func list(tenant: String?, scope: String?, status: RunStatus?, limit: Int) async throws -> [RunSnapshot] {
         try await database.withConnection { connection in
             let ids = try connection.query("""
                 SELECT id FROM sync_runs r
@@ -101,14 +101,14 @@ struct RunStore: Sendable {
                   AND ($2::text IS NULL OR r.scope = $2)
                   AND ($3::text IS NULL OR r.status = $3)
                 ORDER BY created_at DESC, id DESC LIMIT $4
-                """, [tenant.map { .text($0) } ?? .null, scope.map { .text($0) } ?? .null, status.map { .text($0) } ?? .null, .int(limit)])
+                """, [tenant.map { .text($0) } ?? .null, scope.map { .text($0) } ?? .null, status.map { .text($0.rawValue) } ?? .null, .int(limit)])
                 .rows.map { try $0.decode(String.self, "id") }
             return try ids.compactMap { try Self.fetch($0, connection: connection) }
         }
     }
 
     /// Marks runs a dead supervisor left queued or running as interrupted; returns their ids.
-    func interruptAbandonedRuns(outbox: WebhookOutbox) async throws -> [AbandonedRun] {
+    func interruptAbandonedRuns(outbox: some RunEndOutbox) async throws -> [AbandonedRun] {
         try await database.withConnection { [ownerID] connection in
             try connection.withTransaction { connection in
                 let unfinished = try connection.query("""
@@ -169,7 +169,7 @@ struct RunStore: Sendable {
                 // Rows marked deleted have no column of their own; the streams carry them.
                 counts.deleted = streams.reduce(0) { $0 + $1.counts.deleted }
                 return TenantRunSnapshot(
-                    tenantID: try row.decode(String.self, "tenant_id"), status: try row.decode(String.self, "status"),
+                    tenantID: try row.decode(String.self, "tenant_id"), status: try Self.status(row.decode(String.self, "status")),
                     attempts: try row.decode(Int.self, "attempts"), counts: counts, streams: streams, error: row["error"],
                     startedAt: row["started_at"], finishedAt: row["finished_at"], progress: nil
                 )
@@ -178,13 +178,27 @@ struct RunStore: Sendable {
         for tenant in tenants { totals.add(tenant.counts) }
         return RunSnapshot(
             runID: try run.decode(String.self, "id"), scope: try run.decode(String.self, "scope"),
-            trigger: try run.decode(String.self, "trigger"), status: try run.decode(String.self, "status"),
+            trigger: try run.decode(String.self, "trigger"), status: try Self.status(run.decode(String.self, "status")),
             error: run["error"], createdAt: try run.decode(String.self, "created_at"), startedAt: run["started_at"],
             finishedAt: run["finished_at"], totals: totals, tenants: tenants,
             options: try? JSONDecoder().decode(SyncOptions.self, from: Data((run["options"] ?? "{}").utf8)),
             durationSeconds: run["duration"].flatMap(Double.init)
         )
     }
+}
+
+extension RunStore {
+    /// A status column's value as its type; a value no version of tenantsync writes is an error.
+    static func status<Status: RawRepresentable<String>>(_ text: String) throws -> Status {
+        guard let status = Status(rawValue: text) else { throw RunStoreError(message: "unknown status \"\(text)\" in the runs tables") }
+        return status
+    }
+}
+
+/// A row of the runs tables that this version cannot read.
+struct RunStoreError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 /// A run a previous supervisor left unfinished, with the tenants it never finished.

@@ -3,7 +3,7 @@ import Postgres
 
 /// Writes a run's callback deliveries, inside the caller's transaction, so that ending a run and
 /// promising its callbacks commit together or not at all.
-struct WebhookOutbox: Sendable {
+struct WebhookOutbox: RunEndOutbox {
     /// URLs that get every run's payload.
     var globalURLs: [String]
     /// Per-tenant URLs; each gets the payload restricted to its tenants in the run.

@@ -30,7 +30,7 @@ struct WebhookPayload: Encodable, Sendable {
 
     struct TenantBreakdown: Encodable, Sendable {
         var tenantID: String
-        var status: String
+        var status: TenantRunStatus
         var results: RunResults
         var error: String?
         enum CodingKeys: String, CodingKey {
@@ -57,8 +57,8 @@ struct WebhookPayload: Encodable, Sendable {
     var error: String?
     var environment: String
     var runID: String
-    /// The run's own status (`succeeded`, `failed`, `partial`, `cancelled`, `interrupted`).
-    var runStatus: String
+    /// The run's own status.
+    var runStatus: RunStatus
     var tenants: [TenantBreakdown]
 
     enum CodingKeys: String, CodingKey {
@@ -89,10 +89,9 @@ struct WebhookPayload: Encodable, Sendable {
         let tenants = run.tenants.filter { tenantIDs?.contains($0.tenantID) ?? true }
         var streams: [StreamResult] = []
         for tenant in tenants { streams += tenant.streams }
-        let statuses = tenants.map(\.status)
-        let status = tenantIDs == nil ? run.status : RunCoordinator.runStatus(statuses)
+        let status = tenantIDs == nil ? run.status : RunOutcome(tenants: tenants.map(\.status)).status
         timestamp = run.finishedAt ?? Date().formatted(.iso8601)
-        self.status = Self.callbackStatus(status)
+        self.status = RunOutcome.callbackStatus(status)
         results = RunResults(streams)
         dateRange = DateRange(startDate: run.options?.startDate, endDate: run.options?.endDate)
         let seconds = ((run.durationSeconds ?? 0) * 10).rounded() / 10
@@ -104,14 +103,6 @@ struct WebhookPayload: Encodable, Sendable {
         runStatus = status
         self.tenants = tenants.map { tenant in
             TenantBreakdown(tenantID: tenant.tenantID, status: tenant.status, results: RunResults(tenant.streams), error: tenant.error)
-        }
-    }
-
-    static func callbackStatus(_ runStatus: String) -> String {
-        switch runStatus {
-        case "succeeded": "success"
-        case "partial": "partial"
-        default: "error"
         }
     }
 }
