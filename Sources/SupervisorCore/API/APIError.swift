@@ -4,26 +4,99 @@ import Hummingbird
 /// An error that reaches an HTTP client: a status, a stable code and a clear message.
 ///
 /// Every route error is mapped to JSON `{"error": {"code": …, "message": …}}` here, in one place.
+/// The codes are a closed set (``Code``), each with its one status, so docs/api.md's error table
+/// and the code cannot drift (a test compares them).
 public struct APIError: Error, HTTPResponseError, Sendable {
-    public var status: HTTPResponse.Status
-    public var code: String
+    /// A stable, machine-readable reason, with the HTTP status it always comes with.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: String, CaseIterable {
+            case invalidDate = "invalid_date"
+            case invalidDateRange = "invalid_date_range"
+            case badRequest = "bad_request"
+            case unauthorized
+            case forbidden
+            case notFound = "not_found"
+            case tenantDisabled = "tenant_disabled"
+            case noTenants = "no_tenants"
+            case runFinished = "run_finished"
+            case runNotLive = "run_not_live"
+            case tenantRemote = "tenant_remote"
+            case internalError = "internal_error"
+        }
+
+        private let value: Value
+
+        /// A date parameter is not a real date written `YYYY-MM-DD`.
+        public static let invalidDate = Code(value: .invalidDate)
+        /// `end_date` is before `start_date`.
+        public static let invalidDateRange = Code(value: .invalidDateRange)
+        /// Another bad parameter or a malformed body.
+        public static let badRequest = Code(value: .badRequest)
+        /// No API key, or an unknown one.
+        public static let unauthorized = Code(value: .unauthorized)
+        /// The key may not do this (a tenant-scoped key elsewhere).
+        public static let forbidden = Code(value: .forbidden)
+        /// No such tenant or run.
+        public static let notFound = Code(value: .notFound)
+        /// Syncing or starting a disabled tenant.
+        public static let tenantDisabled = Code(value: .tenantDisabled)
+        /// A sync of all tenants with none enabled.
+        public static let noTenants = Code(value: .noTenants)
+        /// Cancelling a run that has ended or whose outcome is decided.
+        public static let runFinished = Code(value: .runFinished)
+        /// Cancelling a run that another supervisor executes.
+        public static let runNotLive = Code(value: .runNotLive)
+        /// Controlling a tenant whose worker another supervisor holds.
+        public static let tenantRemote = Code(value: .tenantRemote)
+        /// Anything unexpected; the log has the details.
+        public static let internalError = Code(value: .internalError)
+
+        /// Every code, for documentation and tests.
+        public static var all: [Code] { Value.allCases.map { Code(value: $0) } }
+
+        /// The code as it appears in the JSON body.
+        public var description: String { value.rawValue }
+
+        /// The status every error with this code has.
+        public var status: HTTPResponse.Status {
+            switch value {
+            case .invalidDate, .invalidDateRange, .badRequest: .badRequest
+            case .unauthorized: .unauthorized
+            case .forbidden: .forbidden
+            case .notFound: .notFound
+            case .tenantDisabled, .noTenants, .runFinished, .runNotLive, .tenantRemote: .conflict
+            case .internalError: .internalServerError
+            }
+        }
+    }
+
+    public var code: Code
     public var message: String
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
-        self.status = status
+    public var status: HTTPResponse.Status { code.status }
+
+    public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public static func notFound(_ message: String) -> APIError { APIError(.notFound, code: "not_found", message: message) }
-    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message: message) }
-    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, code: "forbidden", message: message) }
-    public static func conflict(_ code: String, _ message: String) -> APIError { APIError(.conflict, code: code, message: message) }
-    public static func internalError(_ message: String) -> APIError { APIError(.internalServerError, code: "internal_error", message: message) }
+    public static func notFound(_ message: String) -> APIError { APIError(.notFound, message) }
+    public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
+    public static func forbidden(_ message: String) -> APIError { APIError(.forbidden, message) }
+    public static func conflict(_ code: Code, _ message: String) -> APIError { APIError(code, message) }
+    public static func internalError(_ message: String) -> APIError { APIError(.internalError, message) }
+
+    /// The JSON body every error has.
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+        }
+        var error: Detail
+    }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = ["error": ["code": code, "message": message]]
-        let data = (try? JSONEncoder().encode(body)) ?? Data()
+        let data = (try? APIJSON.encoder.encode(Body(error: .init(code: code.description, message: message)))) ?? Data()
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],

@@ -13,7 +13,7 @@ enum SyncRequestParser {
         options.endDate = try date(query["end_date"], name: "end_date")
         // Both are validated YYYY-MM-DD, so text order is date order.
         if let start = options.startDate, let end = options.endDate, start > end {
-            throw APIError(.badRequest, code: "invalid_date_range", message: "end_date \(end) is before start_date \(start)")
+            throw APIError(.invalidDateRange, "end_date \(end) is before start_date \(start)")
         }
         return options
     }
@@ -30,7 +30,7 @@ enum SyncRequestParser {
         guard let value else { return nil }
         let text = String(value)
         guard isCalendarDate(text) else {
-            throw APIError(.badRequest, code: "invalid_date", message: "\(name) must be a date written YYYY-MM-DD, got \"\(text)\"")
+            throw APIError(.invalidDate, "\(name) must be a date written YYYY-MM-DD, got \"\(text)\"")
         }
         return text
     }

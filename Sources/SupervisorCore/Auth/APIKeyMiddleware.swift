@@ -23,10 +23,10 @@ extension APIKeyAuthenticator {
     /// The principal of the request's key; throws 401 when the key is missing or wrong.
     func principal(of request: Request) throws -> Principal {
         guard let presented = request.headers[Self.headerName], !presented.isEmpty else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "missing X-API-KEY header")
+            throw APIError(.unauthorized, "missing X-API-KEY header")
         }
         guard let principal = authenticate(presented) else {
-            throw APIError(.unauthorized, code: "unauthorized", message: "invalid API key")
+            throw APIError(.unauthorized, "invalid API key")
         }
         return principal
     }

@@ -100,9 +100,7 @@ public struct TenantLogEntry: Encodable, Sendable, Equatable {
 
     /// The record as one compact JSON object, without its newline.
     public func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        (try? String(decoding: APIJSON.encoder.encode(self), as: UTF8.self)) ?? "{}"
     }
 }
 

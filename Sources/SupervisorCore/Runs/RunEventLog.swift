@@ -45,9 +45,7 @@ final class RunEventLog: Sendable {
     /// buffers the event; `finish`, which runs termination handlers that take this lock, is called
     /// after it is released.)
     func append(_ runID: String, name: String, data: some Encodable, final: Bool = false) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = (try? APIJSON.encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let ended = state.withLock { state -> [AsyncStream<RunEvent>.Continuation] in
             guard var log = state.logs[runID], !log.finished else { return [] }
             if name == "progress" && log.events.count >= Self.maximumEventsPerRun {

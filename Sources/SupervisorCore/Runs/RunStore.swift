@@ -14,7 +14,7 @@ struct RunStore: Sendable {
 
     /// Records a new queued run with one queued row per tenant.
     func create(runID: String, scope: String, trigger: String, tenantIDs: [String], options: SyncOptions) async throws {
-        let optionsJSON = String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+        let optionsJSON = String(decoding: try APIJSON.encoder.encode(options), as: UTF8.self)
         // One statement, so one round trip, and atomic without BEGIN and COMMIT: this sits on the
         // path of every POST /api/sync, which answers only once the run is stored.
         try await database.withConnection { [ownerID] connection in
@@ -50,7 +50,7 @@ struct RunStore: Sendable {
     /// Stores a tenant's final result: status, per-stream results and totals, and the attempts it took
     /// here (the claim counted the first).
     func finishTenant(_ runID: String, tenantID: String, status: TenantRunStatus, result: RunResult, attempts: Int = 1) async throws {
-        let streamsJSON = String(decoding: try JSONEncoder().encode(result.streams), as: UTF8.self)
+        let streamsJSON = String(decoding: try APIJSON.encoder.encode(result.streams), as: UTF8.self)
         let totals = result.totals
         try await database.withConnection { connection in
             _ = try connection.query("""

@@ -56,8 +56,7 @@ struct WebhookOutbox: RunEndOutbox {
     }
 
     func enqueue(_ run: RunSnapshot, connection: PostgresConnection) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = APIJSON.encoder
         for (url, payload) in payloads(for: run) {
             let body = String(decoding: try encoder.encode(payload), as: UTF8.self)
             _ = try connection.query("""

@@ -10,33 +10,42 @@ import NIOCore
 /// (case-insensitive substring of the message), `since` (RFC 3339 time), `after` (a `seq` already
 /// seen), `follow=true`, `format=json|text` for what each event's `data` holds. A follow that
 /// reconnects with `Last-Event-ID` gets the lines after that one still in memory, then live ones.
-extension APIRouter {
-    struct LogTail: Encodable {
+struct LogsController {
+    let fleet: WorkerFleet
+    let authenticator: APIKeyAuthenticator
+
+    struct LogTail: ResponseEncodable {
         var tenant: String?
         var lines: [TenantLogEntry]
         var counters: [String: TenantLogStore.Counters]
     }
 
-    func registerLogRoutes(on api: RouterGroup<BasicRequestContext>) {
-        api.get("/tenants/:tenant/logs") { request, context in
-            let tenantID = try context.parameters.require("tenant")
-            guard try authenticator.principal(of: request).may(use: tenantID) else {
-                throw APIError.forbidden("this API key may not read tenant \(tenantID)")
-            }
-            guard fleet.controller(for: tenantID) != nil else { throw APIError.notFound("no tenant \(tenantID)") }
-            return try await logs(request, tenant: tenantID)
-        }
-        api.get("/logs") { request, _ in
-            // A tenant-scoped key sees its own tenant only.
-            try await logs(request, tenant: try authenticator.principal(of: request).tenant)
-        }
-        api.get("/logs/counters") { request, _ in
-            let principal = try authenticator.principal(of: request)
-            return try JSONResponse.make(["tenants": fleet.logStore.counters().filter { principal.may(use: $0.key) }])
-        }
+    func addRoutes(to api: RouterGroup<APIRequestContext>) {
+        api.get("/tenants/:tenant/logs", use: tenantLogs)
+        api.get("/logs", use: allLogs)
+        api.get("/logs/counters", use: counters)
     }
 
-    private func logs(_ request: Request, tenant: String?) async throws -> Response {
+    @Sendable func tenantLogs(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let tenantID = try context.parameters.require("tenant")
+        guard try authenticator.principal(of: request).may(use: tenantID) else {
+            throw APIError.forbidden("this API key may not read tenant \(tenantID)")
+        }
+        guard fleet.controller(for: tenantID) != nil else { throw APIError.notFound("no tenant \(tenantID)") }
+        return try await logs(request, context: context, tenant: tenantID)
+    }
+
+    /// A tenant-scoped key sees its own tenant only.
+    @Sendable func allLogs(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await logs(request, context: context, tenant: try authenticator.principal(of: request).tenant)
+    }
+
+    @Sendable func counters(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.LogCounters {
+        let principal = try authenticator.principal(of: request)
+        return APIAnswers.LogCounters(tenants: fleet.logStore.counters().filter { principal.may(use: $0.key) })
+    }
+
+    private func logs(_ request: Request, context: APIRequestContext, tenant: String?) async throws -> Response {
         let query = request.uri.queryParameters
         let store = fleet.logStore
         var filter = LogFilter(tenant: tenant)
@@ -71,7 +80,8 @@ extension APIRouter {
         let follow = ["true", "1", "yes"].contains(query["follow"].map(String.init) ?? "")
         guard follow else {
             let counters = store.counters().filter { tenant == nil || $0.key == tenant }
-            return try JSONResponse.make(LogTail(tenant: tenant, lines: await store.historyOffPool(filter, limit: lines), counters: counters))
+            return try LogTail(tenant: tenant, lines: await store.historyOffPool(filter, limit: lines), counters: counters)
+                .response(from: request, context: context)
         }
         if let lastEventID = request.headers[HTTPField.Name("Last-Event-ID")!], let seen = UInt64(lastEventID) {
             // A reconnect: what it missed, as far as memory still has it, instead of a new tail.

@@ -5,44 +5,46 @@ import NIOCore
 import ServiceLifecycle
 
 /// `/api/runs`: list, show, cancel, live events (Server-Sent Events) and callback deliveries.
-struct RunsAPI {
+struct RunsController {
     let coordinator: RunCoordinator
     let authenticator: APIKeyAuthenticator
-    let deliveries: WebhookDeliveryStore
+    let deliveryStore: WebhookDeliveryStore
 
-    func register(on api: RouterGroup<BasicRequestContext>) {
-        api.get("/runs") { request, _ in try await list(request) }
-        api.get("/runs/:run") { request, context in
-            try JSONResponse.make(try await run(request, context))
+    func addRoutes(to api: RouterGroup<APIRequestContext>) {
+        api.get("/runs", use: list)
+        api.get("/runs/:run", use: show)
+        api.post("/runs/:run/cancel", use: cancel)
+        api.get("/runs/:run/deliveries", use: deliveries)
+        api.get("/runs/:run/events", use: events)
+    }
+
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> RunSnapshot {
+        try await run(request, context)
+    }
+
+    @Sendable func cancel(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let run = try await run(request, context)
+        guard run.status.isLive else {
+            throw APIError.conflict(.runFinished, "run \(run.runID) has already ended (\(run.status.rawValue))")
         }
-        api.post("/runs/:run/cancel") { request, context in
-            let run = try await run(request, context)
-            guard run.status.isLive else {
-                throw APIError.conflict("run_finished", "run \(run.runID) has already ended (\(run.status.rawValue))")
-            }
-            switch await coordinator.cancel(run.runID) {
-            case .accepted:
-                break
-            case .ended:
-                throw APIError.conflict("run_finished", "run \(run.runID) is ending; its outcome is already decided")
-            case .unknown:
-                throw APIError.conflict("run_not_live", "run \(run.runID) is not running in this supervisor")
-            }
-            return try JSONResponse.make(
-                ["success": true, "message": "cancellation requested; queued tenants are cancelled, running tenants finish their sync",
-                 "run_id": AnyEncodable(run.runID), "status": "cancelling"] as [String: AnyEncodable],
-                status: .accepted
-            )
+        switch await coordinator.cancel(run.runID) {
+        case .accepted:
+            break
+        case .ended:
+            throw APIError.conflict(.runFinished, "run \(run.runID) is ending; its outcome is already decided")
+        case .unknown:
+            throw APIError.conflict(.runNotLive, "run \(run.runID) is not running in this supervisor")
         }
-        api.get("/runs/:run/deliveries") { request, context in
-            let run = try await run(request, context)
-            return try JSONResponse.make(["run_id": AnyEncodable(run.runID), "deliveries": AnyEncodable(try await deliveries.deliveries(of: run.runID))])
-        }
-        api.get("/runs/:run/events") { request, context in try await events(request, context) }
+        return try EditedResponse(status: .accepted, response: APIAnswers.CancelAccepted(runID: run.runID)).response(from: request, context: context)
+    }
+
+    @Sendable func deliveries(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.Deliveries {
+        let run = try await run(request, context)
+        return APIAnswers.Deliveries(runID: run.runID, deliveries: try await deliveryStore.deliveries(of: run.runID))
     }
 
     /// The run named in the path, if the key may see it: a tenant-scoped key sees only its tenant's runs.
-    private func run(_ request: Request, _ context: BasicRequestContext) async throws -> RunSnapshot {
+    private func run(_ request: Request, _ context: APIRequestContext) async throws -> RunSnapshot {
         let runID = try context.parameters.require("run")
         let principal = try authenticator.principal(of: request)
         guard let snapshot = try await coordinator.snapshot(runID) else { throw APIError.notFound("no run with id \(runID)") }
@@ -52,7 +54,7 @@ struct RunsAPI {
         return snapshot
     }
 
-    private func list(_ request: Request) async throws -> Response {
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.Runs {
         let principal = try authenticator.principal(of: request)
         let query = request.uri.queryParameters
         var status: RunStatus?
@@ -76,11 +78,11 @@ struct RunsAPI {
             tenant = scoped
         }
         let runs = try await coordinator.list(tenant: tenant, scope: principal.tenant, status: status, limit: limit)
-        return try JSONResponse.make(["runs": runs])
+        return APIAnswers.Runs(runs: runs)
     }
 
     /// `text/event-stream` of the run: what the client missed after `Last-Event-ID`, then live events until `completed`.
-    private func events(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    @Sendable func events(_ request: Request, context: APIRequestContext) async throws -> Response {
         let run = try await run(request, context)
         let lastHeader = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["last_event_id"].map(String.init)
         var lastEventID = 0
@@ -115,8 +117,7 @@ struct RunsAPI {
     /// The events of a run no longer in memory (finished before a restart): one `tenant_completed`
     /// per tenant, an `error` per failed tenant, then `completed`. Progress events are not kept.
     static func reconstructedEvents(_ run: RunSnapshot) -> [RunEvent] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = APIJSON.encoder
         func json(_ value: some Encodable) -> String { (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}" }
         var events: [RunEvent] = []
         for tenant in run.tenants where !tenant.status.isLive {
@@ -133,13 +134,4 @@ struct RunsAPI {
         }
         return events
     }
-}
-
-/// A type-erased `Encodable`, for small mixed JSON objects.
-struct AnyEncodable: Encodable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral {
-    private let encodeValue: (any Encoder) throws -> Void
-    init(_ value: some Encodable) { encodeValue = value.encode(to:) }
-    init(stringLiteral value: String) { self.init(value) }
-    init(booleanLiteral value: Bool) { self.init(value) }
-    func encode(to encoder: any Encoder) throws { try encodeValue(encoder) }
 }
