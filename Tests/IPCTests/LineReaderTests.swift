@@ -21,7 +21,7 @@ struct LineReaderTests {
                     do {
                         text = "message:\(try codec.decodeWorkerMessage(line).type)"
                     } catch {
-                        text = "error:\((error as? IPCError)?.code.rawValue ?? "?")"
+                        text = "error:\((error as? IPCError)?.code.description ?? "?")"
                     }
                     collected.withLock { $0.append(text) }
                 case .oversized(let length):

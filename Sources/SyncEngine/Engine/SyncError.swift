@@ -3,24 +3,34 @@ import Postgres
 
 /// Why a stream or a run failed.
 public struct SyncError: Error, CustomStringConvertible, Sendable {
-    /// A stable, machine-readable reason.
-    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-        public var rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
-        public var description: String { rawValue }
+    /// A stable, machine-readable reason: a closed set, so no one invents a code.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String {
+            case configuration
+            case authentication
+            case upstream
+            case badPayload = "bad_payload"
+            case database
+            case cancelled
+        }
+
+        private let value: Value
 
         /// The tenant's configuration is unusable; retrying will not help.
-        public static let configuration = Code(rawValue: "configuration")
+        public static let configuration = Code(value: .configuration)
         /// The upstream rejected our credentials; retrying will not help.
-        public static let authentication = Code(rawValue: "authentication")
+        public static let authentication = Code(value: .authentication)
         /// The upstream failed or could not be reached.
-        public static let upstream = Code(rawValue: "upstream")
+        public static let upstream = Code(value: .upstream)
         /// The upstream answered something we could not parse.
-        public static let badPayload = Code(rawValue: "bad_payload")
+        public static let badPayload = Code(value: .badPayload)
         /// A database statement failed.
-        public static let database = Code(rawValue: "database")
+        public static let database = Code(value: .database)
         /// The run was cancelled (shutdown).
-        public static let cancelled = Code(rawValue: "cancelled")
+        public static let cancelled = Code(value: .cancelled)
+
+        /// The code's name, as logs show it.
+        public var description: String { value.rawValue }
     }
 
     public var code: Code
