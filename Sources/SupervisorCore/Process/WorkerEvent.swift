@@ -6,8 +6,6 @@ enum WorkerEvent: Sendable {
     case message(WorkerMessage)
     /// A stdout line that was not a valid message (malformed, unknown type or oversized).
     case badLine(IPCError)
-    /// A line the worker wrote to stderr.
-    case stderr(String)
     /// The process ended.
     case exited(WorkerExit)
 }

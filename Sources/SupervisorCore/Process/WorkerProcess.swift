@@ -23,16 +23,15 @@ final class WorkerProcess: Sendable {
     }
 
     /// Starts `executable` from the spawner thread and begins draining its output.
-    /// - Parameter stderrLines: likewise receives the lines of the worker's stderr on their reader's
-    ///   thread instead of through ``events``.
+    /// - Parameter stderrLines: receives the lines of the worker's stderr on their reader's thread.
     /// - Parameter logs: receives the worker's `log` messages on the thread that reads its stdout,
     ///   in order, instead of through ``events``: a tenant logging at full speed then costs no task
     ///   switch per line, and a supervisor that stores them slower than they come reads slower (the
     ///   pipe fills) rather than queueing them in memory without bound.
     static func spawn(
         executable: String, arguments: [String] = [], environment: [String: String],
-        logs: (@Sendable (_ record: LogRecord, _ pid: Int32) -> Void)? = nil,
-        stderrLines: (@Sendable (_ line: String, _ pid: Int32) -> Void)? = nil
+        logs: @escaping @Sendable (_ record: LogRecord, _ pid: Int32) -> Void,
+        stderrLines: @escaping @Sendable (_ line: String, _ pid: Int32) -> Void
     ) async throws -> WorkerProcess {
         try await SpawnerThread.shared.run {
             let process = Process()
@@ -74,7 +73,7 @@ final class WorkerProcess: Sendable {
                 case .line(let line):
                     do {
                         let message = try codec.decodeWorkerMessage(line)
-                        if case .log(let record) = message, let logs {
+                        if case .log(let record) = message {
                             logs(record, pid)
                         } else {
                             continuation.yield(.message(message))
@@ -93,10 +92,9 @@ final class WorkerProcess: Sendable {
                 switch event {
                 case .line(let line):
                     let text = String(decoding: line, as: UTF8.self)
-                    if let stderrLines { stderrLines(text, pid) } else { continuation.yield(.stderr(text)) }
+                    stderrLines(text, pid)
                 case .oversized(let length):
-                    let text = "[line of \(length) bytes cut: over the 64 KiB cap]"
-                    if let stderrLines { stderrLines(text, pid) } else { continuation.yield(.stderr(text)) }
+                    stderrLines("[line of \(length) bytes cut: over the 64 KiB cap]", pid)
                 case .endOfFile:
                     try? stderr.fileHandleForReading.close()
                     finishOne()

@@ -12,11 +12,12 @@ struct WorkerStderrLogTests {
     /// controller does; returns the store once the child has exited.
     static func capture(_ script: String) async throws -> TenantLogStore {
         let store = TenantLogStore(directory: nil)
-        let worker = try await WorkerProcess.spawn(executable: "/bin/sh", arguments: ["-c", script], environment: ProcessInfo.processInfo.environment)
+        let worker = try await WorkerProcess.spawn(
+            executable: "/bin/sh", arguments: ["-c", script], environment: ProcessInfo.processInfo.environment,
+            logs: { _, _ in }, stderrLines: { line, pid in store.appendStderr(tenant: tenant, pid: pid, line: line) }
+        )
         worker.closeInput()
-        for await event in worker.events {
-            if case .stderr(let line) = event { store.appendStderr(tenant: tenant, pid: worker.pid, line: line) }
-        }
+        for await _ in worker.events {}
         return store
     }
 

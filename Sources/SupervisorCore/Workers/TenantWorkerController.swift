@@ -51,10 +51,11 @@ actor TenantWorkerController {
     }
 
     // Sync hand-off, used by `TenantWorkerController+Sync.swift`.
-    /// The sync handed to the worker, waiting for its `result` (or the worker's exit).
-    var pendingRun: (id: String, continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
-    /// The sync this tenant is running (retries included), which identical requests join and others wait for.
-    var activeSync: SyncCommand?
+    /// Which sync the tenant runs and where it is; decides joins, waits and retries.
+    var handOff = SyncHandOff()
+    /// Whoever waits for the sync in the worker's hands: its `result` (or the worker's exit).
+    var pendingRun: (continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
+    /// Requests that joined the active sync.
     var joiners: [CheckedContinuation<TenantSyncReport, Never>] = []
     /// The attempts of the active sync, with what each committed.
     var attempts = SyncAttempts()
@@ -156,9 +157,6 @@ actor TenantWorkerController {
         case .badLine(let error):
             badLines += 1
             logger.error("bad line from worker", metadata: ["worker.pid": "\(worker.pid)", "error": "\(error)"])
-        case .stderr(let line):
-            logger.info("\(line)", metadata: ["worker.pid": "\(worker.pid)", "log.source": "stderr"])
-            environment.logStore.appendStderr(tenant: tenant, pid: worker.pid, line: line, runID: currentRunID)
         case .exited(let exit):
             handleExit(exit, of: worker)
         }
@@ -174,18 +172,17 @@ actor TenantWorkerController {
             lastFatal = fatal
             logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
         case .progress(let progress):
-            guard let pendingRun, pendingRun.id == progress.runID else { return }
+            guard let pendingRun, handOff.runInWorker == progress.runID else { return }
             lastProgressAt = .now
             latestProgress = progress
             attempts.record(progress)
             pendingRun.onProgress(progress)
-        case .log(let record):
-            // Delivered on the reader thread (see `runOnce`); kept for workers spawned without it.
-            environment.logStore.append(tenant: tenant, pid: process?.pid, record: record)
-            Self.echo(record, logger: logger)
+        case .log:
+            // Stored on the thread that reads the worker's stdout (see `runOnce`), never through here.
+            break
         case .result(let result):
-            guard let run = pendingRun, run.id == result.runID else {
-                logger.warning("result for an unknown run ignored", metadata: ["sync.run_id": "\(result.runID)"])
+            guard let run = pendingRun, handOff.resultArrived(runID: result.runID) else {
+                logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(result.runID)"])
                 return
             }
             pendingRun = nil

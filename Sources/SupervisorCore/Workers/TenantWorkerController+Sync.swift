@@ -21,31 +21,28 @@ extension TenantWorkerController {
         onProgress: @escaping @Sendable (SyncProgress) -> Void
     ) async -> TenantSyncReport {
         var announced = false
-        while let active = activeSync {
-            var same = command
-            same.runID = active.runID
-            if same == active {
-                note("sync request joins the run in progress", runID: command.runID, other: ("sync.joined_run_id", active.runID))
+        decide: while true {
+            switch handOff.request(command, shuttingDown: shuttingDown, cancelReason: cancelReason()) {
+            case .start:
+                break decide
+            case .join(let activeRunID):
+                note("sync request joins the run in progress", runID: command.runID, other: ("sync.joined_run_id", activeRunID))
                 var report = await withCheckedContinuation { joiners.append($0) }
                 report.result.runID = command.runID
                 return report
+            case .refuse(let status, let error):
+                return SyncAttempts().result(runID: command.runID, status: status, error: error)
+            case .wait(let activeRunID):
+                if !announced {
+                    announced = true
+                    note("sync request waits for the sync in hand to end: its options differ", runID: command.runID, other: ("sync.waits_for_run_id", activeRunID))
+                }
+                await waitForChange()
             }
-            if shuttingDown {
-                return SyncAttempts().result(runID: command.runID, status: .failed, error: "supervisor shutting down")
-            }
-            if let reason = cancelReason() {
-                return SyncAttempts().result(runID: command.runID, status: .cancelled, error: "run cancelled: \(reason)")
-            }
-            if !announced {
-                announced = true
-                note("sync request waits for the sync in hand to end: its options differ", runID: command.runID, other: ("sync.waits_for_run_id", active.runID))
-            }
-            await waitForChange()
         }
-        activeSync = command
         attempts = SyncAttempts()
         let report = await syncWithRetries(command, cancelReason: cancelReason, onProgress: onProgress)
-        activeSync = nil
+        handOff.end()
         let waiting = joiners
         joiners.removeAll()
         for joiner in waiting { joiner.resume(returning: report) }
@@ -64,7 +61,6 @@ extension TenantWorkerController {
         _ command: SyncCommand, cancelReason: @escaping @Sendable () -> String?, onProgress: @escaping @Sendable (SyncProgress) -> Void
     ) async -> TenantSyncReport {
         let readyTimeout = lifecycle.policy.readyTimeout
-        var retries = 0
         while true {
             let before = attempts.count
             let outcome = await syncOnce(command, readyTimeout: readyTimeout, cancelReason: cancelReason, onProgress: onProgress)
@@ -74,21 +70,24 @@ extension TenantWorkerController {
                 attempts.end(with: result)
                 return attempts.result(runID: command.runID, status: result.status, error: result.error)
             case .failed(let message):
+                let retries = handOff.retries
+                handOff.failed()
                 let error = retries == 0 ? message : "\(message) (after \(retries) retry)"
                 if handedOver { attempts.abandon(because: error, order: streams) }
                 return attempts.result(runID: command.runID, status: .failed, error: error)
             case .crashed(let message):
-                guard retries < lifecycle.policy.syncRetries, !shuttingDown else {
+                switch handOff.workerCrashed(allowedRetries: lifecycle.policy.syncRetries, shuttingDown: shuttingDown) {
+                case .giveUp(let retries):
                     let suffix = retries == 0 ? "" : " (after \(retries) retries)"
                     logger.error("sync failed: worker crashed", metadata: ["sync.run_id": "\(command.runID)", "error": "\(message)\(suffix)"])
                     attempts.abandon(because: message + suffix, order: streams)
                     return attempts.result(runID: command.runID, status: .failed, error: message + suffix)
+                case .retry(let retry):
+                    attempts.abandon(because: message, order: streams)
+                    logger.warning("worker crashed during the sync; retrying after restart", metadata: [
+                        "sync.run_id": "\(command.runID)", "sync.retry": "\(retry)", "error": "\(message)",
+                    ])
                 }
-                attempts.abandon(because: message, order: streams)
-                retries += 1
-                logger.warning("worker crashed during the sync; retrying after restart", metadata: [
-                    "sync.run_id": "\(command.runID)", "sync.retry": "\(retries)", "error": "\(message)",
-                ])
             }
         }
     }
@@ -115,10 +114,12 @@ extension TenantWorkerController {
         currentRunID = command.runID
         lastProgressAt = .now
         return await withCheckedContinuation { continuation in
-            pendingRun = (command.runID, continuation, onProgress)
+            pendingRun = (continuation, onProgress)
+            _ = handOff.handedOver()
             guard process.send(.sync(command)) else {
                 pendingRun = nil
                 currentRunID = nil
+                handOff.handOverFailed()
                 continuation.resume(returning: .failed("worker's input is closed"))
                 return
             }
