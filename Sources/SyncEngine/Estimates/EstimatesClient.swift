@@ -86,7 +86,10 @@ final class EstimatesClient {
     }
 
     private func request(_ url: String, token: String) -> HTTPRequest {
-        HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json"), (name: "Authorization", value: "Bearer \(token)")])
+        // Prefetched pages skip the fetcher, so the policy's time limits are set here too.
+        fetcher.retryPolicy.limiting(
+            HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json"), (name: "Authorization", value: "Bearer \(token)")])
+        )
     }
 
     private func currentToken() throws(SyncError) -> String {

@@ -6,8 +6,8 @@ import Postgres
 /// Syncs a MotoPress Hotel Booking site: accommodation types → accommodations and rates → reservations.
 ///
 /// Settings: `base_url` (the WordPress site, without `/wp-json`), `consumer_key`,
-/// `consumer_secret`, optional `per_page` (1–100, default 100), `concurrency`, `max_attempts`,
-/// `connect_timeout_ms`, `request_timeout_ms`, `full_every`, `modified_overlap_seconds` and the
+/// `consumer_secret`, optional `per_page` (1–100, default 100), `concurrency`, the settings of
+/// ``RetryPolicy`` (attempts, delays, `connect_timeout_ms`, `request_timeout_ms`), `full_every`, `modified_overlap_seconds` and the
 /// reservation filters of ``ReservationFilter``. Catalog streams are read whole on every run;
 /// bookings are read incrementally (those whose `post_modified_gmt` is after the last complete
 /// pass's start, less an overlap), or whole with `full` and every `full_every`. A pass that reads
@@ -28,8 +28,6 @@ public struct MotoPressConnector: Connector {
     let filter: ReservationFilter
     /// Pages fetched at once when the page count is known (`concurrency`, 1–8, default 4).
     let concurrency: Int
-    let connectTimeout: Duration
-    let requestTimeout: Duration
     /// Seconds after which the bookings' next pass is a full one (`full_every`, default a day).
     let fullEvery: Int?
     /// Seconds subtracted from the last complete pass's start when asking for changes, for clock
@@ -52,21 +50,17 @@ public struct MotoPressConnector: Connector {
         }
         self.filter = try ReservationFilter(settings: settings)
         self.concurrency = try settings.integer("concurrency", default: 4, in: 1...8)
-        self.connectTimeout = .milliseconds(try settings.integer("connect_timeout_ms", default: 10_000, in: 100...300_000))
-        self.requestTimeout = .milliseconds(try settings.integer("request_timeout_ms", default: 60_000, in: 100...3_600_000))
         self.fullEvery = try settings.duration("full_every", default: 86_400)
         self.modifiedOverlap = try settings.integer("modified_overlap_seconds", default: 600, in: 0...86_400 * 7)
     }
 
     public func sync(stream: StreamDefinition, context: SyncContext) throws(SyncError) -> StreamCounts {
-        var pager = WordPressPager(
+        let pager = WordPressPager(
             baseURL: baseURL,
             credentials: credentials,
             perPage: perPage,
             fetcher: UpstreamFetcher(http: context.http, retryPolicy: retryPolicy, logger: context.logger, isCancelled: { context.isCancelled })
         )
-        pager.connectTimeout = connectTimeout
-        pager.timeout = requestTimeout
         let writer = MotoPressWriter(tenantID: context.tenantID, runID: context.runID)
         let driver = PagedStreamDriver(stream: stream.name, context: context)
         let isReservations = stream.name == "reservations"

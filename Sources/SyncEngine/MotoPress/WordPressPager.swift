@@ -20,9 +20,6 @@ struct WordPressPager: @unchecked Sendable {
     let credentials: BasicAuth
     let perPage: Int
     let fetcher: UpstreamFetcher
-    /// Limits to connect and for a whole request (`connect_timeout_ms`, `request_timeout_ms`); zero is no limit.
-    var connectTimeout: Duration = .seconds(10)
-    var timeout: Duration = .seconds(60)
 
     /// One page of a collection.
     struct Page {
@@ -52,10 +49,8 @@ struct WordPressPager: @unchecked Sendable {
     }
 
     private func request(url: String) -> HTTPRequest {
-        var request = HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")], basicAuth: credentials)
-        request.connectTimeout = connectTimeout
-        request.timeout = timeout
-        return request
+        // Prefetched pages skip the fetcher, so the policy's time limits are set here too.
+        fetcher.retryPolicy.limiting(HTTPRequest(url: url, headers: [(name: "Accept", value: "application/json")], basicAuth: credentials))
     }
 
     /// The records of `collection` among `ids` that the upstream still lists, asked for 100 at a

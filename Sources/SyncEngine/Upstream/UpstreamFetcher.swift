@@ -22,6 +22,7 @@ struct UpstreamFetcher {
     /// A body that `parse` rejects with ``SyncError/Code/badPayload`` (a truncated or garbled page)
     /// is fetched again like a 5xx; once attempts run out the error names the URL and the reason.
     func perform<T>(_ request: HTTPRequest, parse: (HTTPResponse) throws(SyncError) -> T) throws(SyncError) -> T {
+        let request = retryPolicy.limiting(request)
         var attempt = 1
         while true {
             let failure: (message: String, retryable: Bool, retryAfter: Duration?)
