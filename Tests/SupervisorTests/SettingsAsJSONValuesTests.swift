@@ -1,5 +1,6 @@
 import DemoUpstreamKit
 import Foundation
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -10,53 +11,51 @@ struct SettingsAsJSONValuesTests {
         let site = DemoSite(name: "hotel-num", accommodations: 3, bookings: 25)
         let cancelledBookings = DemoSiteDataset(site: site).bookings.filter { $0.status == "cancelled" }.count
         try #require(cancelledBookings > 0, "the demo data set should hold cancelled bookings for exclude_cancelled to drop")
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                var file = try JSONValue(encoding: SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url))
-                file["tenants"][0]["settings"]["per_page"] = .int(10)
-                file["tenants"][0]["settings"]["concurrency"] = .int(1)
-                file["tenants"][0]["settings"]["exclude_cancelled"] = .bool(true)
-                // Before: the file did not load, and the supervisor exited at start.
-                let serve = try await ServeProcess.start(configuration: file)
-                defer { serve.cleanUp() }
-                let api = serve.api
-                _ = try await api.readyPID("hotel-num")
+        // Before: the file did not load, and the supervisor exited at start.
+        try await withSupervisorStack(sites: [site], as: .process, editFile: { file in
+            file["tenants"][0]["settings"]["per_page"] = .int(10)
+            file["tenants"][0]["settings"]["concurrency"] = .int(1)
+            file["tenants"][0]["settings"]["exclude_cancelled"] = .bool(true)
+        }) { stack in
+            let (api, url) = (stack.api, stack.databaseURL)
+            _ = try await api.readyPID("hotel-num")
 
-                let done = try await api.request("POST", "/api/tenants/hotel-num/sync?background=false")
-                #expect(done.status == 200)
-                #expect(done.json["status"] as? String == "succeeded")
-                let runID = try #require(done.json["run_id"] as? String)
-                // per_page 10 reached the connector: 25 bookings come in 3 pages.
-                let events = ServerSentEvent.parse(try await api.request("GET", "/api/runs/\(runID)/events").response.bodyText)
-                let reservationPages = events.filter { $0.name == "progress" && $0.data["stream"] as? String == "reservations" }
-                    .compactMap { $0.data["pages"] as? Int }
-                #expect(reservationPages.max() == 3)
-                // exclude_cancelled true reached it too.
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'") == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0)
+            let done = try await api.request("POST", "/api/tenants/hotel-num/sync?background=false")
+            #expect(done.status == 200)
+            let finished = try done.decode(SyncFinished.self)
+            #expect(finished.status == .succeeded)
+            let runID = finished.runID
+            // per_page 10 reached the connector: 25 bookings come in 3 pages.
+            let events = ServerSentEvent.parse(try await api.request("GET", "/api/runs/\(runID)/events").response.bodyText)
+            let reservationPages = events.filter { $0.name == "progress" && $0.data["stream"] as? String == "reservations" }
+                .compactMap { $0.data["pages"] as? Int }
+            #expect(reservationPages.max() == 3)
+            // exclude_cancelled true reached it too.
+            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'") == 0)
+            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0)
 
-                // PUT with a number: accepted, and the worker restarts with its text, which the connector
-                // checks (per_page 500 is out of its range, so the new worker refuses to start).
-                var tenant = file["tenants"][0]
-                tenant["settings"]["per_page"] = .int(500)
-                let put = try await api.send("PUT", "/api/tenants/hotel-num", json: tenant.text)
-                #expect(put.status == 200)
-                #expect(put.json["changed"] as? [String] == ["hotel-num"])
-                let errored = try await api.waitForTenant("hotel-num", "errored by its connector") { $0["state"] as? String == "errored" }
-                #expect((errored["state_cause"] as? String)?.contains("per_page must be between 1 and 100") == true)
+            // PUT with a number: accepted, and the worker restarts with its text, which the connector
+            // checks (per_page 500 is out of its range, so the new worker refuses to start).
+            let file = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: stack.serve.configPath)))
+            var tenant = file["tenants"][0]
+            tenant["settings"]["per_page"] = .int(500)
+            let put = try await api.request("PUT", "/api/tenants/hotel-num", json: tenant.text)
+            #expect(put.status == 200)
+            #expect(try put.decode(ReloadSummary.self).changed == ["hotel-num"])
+            let errored = try await api.waitForTenant("hotel-num", "errored by its connector") { $0.state == .errored }
+            #expect(errored.stateCause.contains("per_page must be between 1 and 100"))
 
-                tenant["settings"]["per_page"] = .double(5)
-                tenant["settings"]["exclude_cancelled"] = .bool(false)
-                let fixed = try await api.send("PUT", "/api/tenants/hotel-num", json: tenant.text)
-                #expect(fixed.status == 200)
-                _ = try await api.readyPID("hotel-num")
+            tenant["settings"]["per_page"] = .double(5)
+            tenant["settings"]["exclude_cancelled"] = .bool(false)
+            let fixed = try await api.request("PUT", "/api/tenants/hotel-num", json: tenant.text)
+            #expect(fixed.status == 200)
+            _ = try await api.readyPID("hotel-num")
 
-                // A value that is neither text, number nor boolean is refused with the setting's name.
-                tenant["settings"]["per_page"] = .array([.int(5)])
-                let refused = try await api.send("PUT", "/api/tenants/hotel-num", json: tenant.text)
-                #expect(refused.status == 400)
-                #expect(((refused.json["error"] as? [String: Any])?["message"] as? String)?.contains("settings.per_page") == true)
-            }
+            // A value that is neither text, number nor boolean is refused with the setting's name.
+            tenant["settings"]["per_page"] = .array([.int(5)])
+            let refused = try await api.request("PUT", "/api/tenants/hotel-num", json: tenant.text)
+            #expect(refused.status == 400)
+            #expect(((refused.json["error"] as? [String: Any])?["message"] as? String)?.contains("settings.per_page") == true)
         }
     }
 }

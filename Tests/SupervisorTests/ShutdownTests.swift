@@ -1,5 +1,6 @@
 import DemoUpstreamKit
 import Foundation
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -8,27 +9,20 @@ struct ShutdownTests {
     @Test("SIGTERM to `tenantsync serve` leaves no worker process behind")
     func sigtermStopsWorkers() async throws {
         let sites = ["hotel-x", "hotel-y"].map { DemoSite(name: $0, accommodations: 3, bookings: 3) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                let serve = try await ServeProcess.start(configuration: configuration)
-                defer { serve.cleanUp() }
-                let supervisor = serve.process
-                let exits = serve.exits
-                let api = serve.api
-                let pids = try await eventually("both workers ready") { () -> [Int32]? in
-                    let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
-                    let ready = list.filter { $0["state"] as? String == "ready" }.compactMap { $0["pid"] as? Int }.map(Int32.init)
-                    return ready.count == 2 ? ready : nil
-                }
-                for pid in pids { #expect(processExists(pid)) }
+        try await withSupervisorStack(sites: sites, as: .process) { stack in
+            let api = stack.api
+            let pids = try await eventually("both workers ready") { () -> [Int32]? in
+                let list = try await api.decode(TenantList.self, "GET", "/api/tenants").tenants
+                let ready = list.filter { $0.state == .ready }.compactMap(\.pid)
+                return ready.count == 2 ? ready : nil
+            }
+            for pid in pids { #expect(processExists(pid)) }
 
-                kill(supervisor.processIdentifier, SIGTERM)
-                let status = try await exits.next(timeout: .seconds(30))
-                #expect(status == 0)
-                for pid in pids {
-                    _ = try await eventually("worker \(pid) to be gone") { processExists(pid) ? nil : true }
-                }
+            kill(stack.serve.process.processIdentifier, SIGTERM)
+            let status = try await stack.serve.exits.next(timeout: .seconds(30))
+            #expect(status == 0)
+            for pid in pids {
+                _ = try await eventually("worker \(pid) to be gone") { processExists(pid) ? nil : true }
             }
         }
     }

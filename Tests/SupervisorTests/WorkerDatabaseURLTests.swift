@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 import Postgres
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -12,47 +13,43 @@ struct WorkerDatabaseURLTests {
         let role = "worker_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let password = "pw-" + UUID().uuidString
         defer { try? PostgresConnection(url: TestDatabase.adminURL()).execute("DROP ROLE IF EXISTS \(role)") }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                var components = try #require(URLComponents(string: url))
-                components.user = String(role)
-                components.password = password
-                let workerURL = try #require(components.string)
-                var configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
-                configuration.workerDatabaseURL = workerURL
-
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    // The supervisor listens once it has migrated, with the owner's URL.
-                    let owner = try #require(try PostgresConnection(url: url).query("SELECT current_user AS name").rows.first?["name"] ?? nil)
-                    let tableOwner = try PostgresConnection(url: url).query("SELECT tableowner FROM pg_tables WHERE tablename = 'reservations'").rows.first?["tableowner"]
-                    #expect(tableOwner == owner)
-                    // A login role subject to row-level security (the group role comes from the migrations).
-                    try PostgresConnection(url: TestDatabase.adminURL()).execute("CREATE ROLE \(role) LOGIN PASSWORD '\(password)' NOSUPERUSER NOBYPASSRLS IN ROLE tenantsync_worker")
-                    // Every row records the role of the session that inserted it.
-                    let stamp = try PostgresConnection(url: url)
-                    for table in ["accommodation_types", "accommodations", "reservations", "sync_checkpoints", "sync_runs"] {
-                        try stamp.execute("ALTER TABLE \(table) ADD COLUMN inserted_by text DEFAULT current_user")
-                    }
-
-                    let accepted = try await api.request("POST", "/api/tenants/\(site.name)/sync")
-                    #expect(accepted.status == 202)
-                    let runID = try #require(accepted.json["run_id"] as? String)
-                    let run = try await api.waitForRun(runID)
-                    #expect(run["status"] as? String == "succeeded")
-
-                    for table in ["accommodation_types", "accommodations", "reservations", "sync_checkpoints"] {
-                        let rows = try TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE tenant_id = $1", [.text(site.name)])
-                        #expect(rows > 0, "\(table)")
-                        let byWorker = try TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE inserted_by = $1", [.text(String(role))])
-                        #expect(byWorker == rows, "\(table)")
-                    }
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) >= 40)
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND inserted_by = $2", [.text(runID), .text(owner)]) == 1)
-                    // The role's password never reaches the run's record.
-                    let body = try await api.request("GET", "/api/runs/\(runID)")
-                    #expect(!String(decoding: body.response.body, as: UTF8.self).contains(password))
-                }
+        try await withSupervisorStack(sites: [site], configure: { configuration, parts in
+            var components = try #require(URLComponents(string: parts.databaseURL))
+            components.user = String(role)
+            components.password = password
+            let workerURL = try #require(components.string)
+            configuration.workerDatabaseURL = workerURL
+        }) { stack in
+            let (api, url) = (stack.api, stack.databaseURL)
+            // The supervisor listens once it has migrated, with the owner's URL.
+            let owner = try #require(try PostgresConnection(url: url).query("SELECT current_user AS name").rows.first?["name"] ?? nil)
+            let tableOwner = try PostgresConnection(url: url).query("SELECT tableowner FROM pg_tables WHERE tablename = 'reservations'").rows.first?["tableowner"]
+            #expect(tableOwner == owner)
+            // A login role subject to row-level security (the group role comes from the migrations).
+            try PostgresConnection(url: TestDatabase.adminURL()).execute("CREATE ROLE \(role) LOGIN PASSWORD '\(password)' NOSUPERUSER NOBYPASSRLS IN ROLE tenantsync_worker")
+            // Every row records the role of the session that inserted it.
+            let stamp = try PostgresConnection(url: url)
+            for table in ["accommodation_types", "accommodations", "reservations", "sync_checkpoints", "sync_runs"] {
+                try stamp.execute("ALTER TABLE \(table) ADD COLUMN inserted_by text DEFAULT current_user")
             }
+
+            let accepted = try await api.request("POST", "/api/tenants/\(site.name)/sync")
+            #expect(accepted.status == 202)
+            let runID = try accepted.decode(SyncAccepted.self).runID
+            let run = try await api.waitForRun(runID)
+            #expect(run.status == .succeeded)
+
+            for table in ["accommodation_types", "accommodations", "reservations", "sync_checkpoints"] {
+                let rows = try TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE tenant_id = $1", [.text(site.name)])
+                #expect(rows > 0, "\(table)")
+                let byWorker = try TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE inserted_by = $1", [.text(String(role))])
+                #expect(byWorker == rows, "\(table)")
+            }
+            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) >= 40)
+            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND inserted_by = $2", [.text(runID), .text(owner)]) == 1)
+            // The role's password never reaches the run's record.
+            let body = try await api.request("GET", "/api/runs/\(runID)")
+            #expect(!String(decoding: body.response.body, as: UTF8.self).contains(password))
         }
     }
 }

@@ -27,24 +27,24 @@ public struct APIClient: Sendable {
         self.apiKey = apiKey
     }
 
-    /// Performs a request and returns the status and the decoded JSON object (empty if none).
+    /// Performs a request (with `json` as its body, if given) and returns the status and the body.
     public func request(
-        _ method: String, _ path: String, headers: [(name: String, value: String)] = [], timeout: Duration = .seconds(60)
+        _ method: String, _ path: String, json body: String? = nil, headers: [(name: String, value: String)] = [],
+        timeout: Duration = .seconds(60)
     ) async throws -> APIResponse {
         var headers = headers
+        if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
         if let apiKey { headers.append((name: "X-API-KEY", value: apiKey)) }
-        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, timeout: timeout)
+        let request = HTTPRequest(method: method, url: baseURL + path, headers: headers, body: body.map { Array($0.utf8) }, timeout: timeout)
         let response = try await offPool { try CurlHTTPClient().perform(request) }
         return APIResponse(response: response)
     }
 
-    /// Polls a run until it leaves `queued`/`running`, failing at the deadline.
-    public func waitForRun(_ runID: String, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
-        try await eventually(timeout: timeout, "run \(runID) to finish") {
-            let run = try await request("GET", "/api/runs/\(runID)").json
-            let status = run["status"] as? String ?? ""
-            return ["queued", "running"].contains(status) ? nil : run
-        }
+    /// Performs a request and decodes its answer as `type`, whatever the status; see ``APIResponse/decode(_:)``.
+    public func decode<Answer: Decodable>(
+        _ type: Answer.Type, _ method: String, _ path: String, json body: String? = nil, headers: [(name: String, value: String)] = []
+    ) async throws -> Answer {
+        try await request(method, path, json: body, headers: headers).decode(type)
     }
 }
 
@@ -53,8 +53,18 @@ public struct APIResponse: @unchecked Sendable {
     public let response: HTTPResponse
     public var status: Int { response.status }
     public var headers: HTTPResponse { response }
-    /// The body as a JSON object; empty when the body is not one.
+    /// The body as a JSON object; empty when the body is not one. For answers without a type of
+    /// their own, such as error bodies; the others are read with ``decode(_:)``.
     public var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    /// The body decoded as `type`, the `Codable` answer the API sends; the error names the status and the body.
+    public func decode<Answer: Decodable>(_ type: Answer.Type) throws -> Answer {
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            throw TestSupportError("answer \(status) is not a \(type): \(error); body: \(response.bodyText.prefix(500))")
+        }
     }
 }

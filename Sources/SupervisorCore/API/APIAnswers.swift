@@ -1,31 +1,32 @@
 import Hummingbird
 import IPC
 
-/// The `Codable` answers of the routes that are not a type of their own elsewhere.
+/// The `Codable` answers of the routes that are not a type of their own elsewhere (decodable too, so
+/// the integration tests read answers into the types the API sends).
 enum APIAnswers {
     /// `GET /health`.
-    struct Health: ResponseEncodable {
+    struct Health: ResponseCodable {
         var status = "ok"
     }
 
     /// `GET /api/tenants`.
-    struct Tenants: ResponseEncodable {
+    struct Tenants: ResponseCodable {
         var tenants: [TenantStatus]
     }
 
     /// `POST /api/tenants/{id}/start|stop|restart|kill`: what was done and the tenant's status afterwards.
-    struct ControlDone: ResponseEncodable {
+    struct ControlDone: ResponseCodable {
         var action: String
         var tenant: TenantStatus
     }
 
     /// `GET /api/runs`.
-    struct Runs: ResponseEncodable {
+    struct Runs: ResponseCodable {
         var runs: [RunSnapshot]
     }
 
     /// `POST /api/runs/{id}/cancel`.
-    struct CancelAccepted: ResponseEncodable {
+    struct CancelAccepted: ResponseCodable {
         var success = true
         var message = "cancellation requested; queued tenants are cancelled, running tenants finish their sync"
         var runID: String
@@ -38,7 +39,7 @@ enum APIAnswers {
     }
 
     /// `GET /api/runs/{id}/deliveries`.
-    struct Deliveries: ResponseEncodable {
+    struct Deliveries: ResponseCodable {
         var runID: String
         var deliveries: [WebhookDeliveryStore.Delivery]
 
@@ -49,7 +50,7 @@ enum APIAnswers {
     }
 
     /// `GET /api/logs/counters`.
-    struct LogCounters: ResponseEncodable {
+    struct LogCounters: ResponseCodable {
         var tenants: [String: TenantLogStore.Counters]
     }
 }

@@ -14,7 +14,7 @@ struct LogsController {
     let fleet: WorkerFleet
     let authenticator: APIKeyAuthenticator
 
-    struct LogTail: ResponseEncodable {
+    struct LogTail: ResponseCodable {
         var tenant: String?
         var lines: [TenantLogEntry]
         var counters: [String: TenantLogStore.Counters]

@@ -9,7 +9,7 @@ struct SyncController {
     let authenticator: APIKeyAuthenticator
 
     /// The accepted answer to a sync request.
-    struct SyncAccepted: ResponseEncodable {
+    struct SyncAccepted: ResponseCodable {
         var success = true
         var message: String
         var status = "processing"
@@ -26,7 +26,7 @@ struct SyncController {
     }
 
     /// The answer to `?background=false`: the run's end, with the callback's `results`.
-    struct SyncFinished: ResponseEncodable {
+    struct SyncFinished: ResponseCodable {
         var success: Bool
         var message: String
         var status: RunStatus

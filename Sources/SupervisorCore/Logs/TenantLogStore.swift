@@ -14,7 +14,7 @@ import Synchronization
 /// notice while the files keep every line.
 public final class TenantLogStore: Service, Sendable {
     /// Per-tenant counters for status displays.
-    public struct Counters: Encodable, Sendable, Equatable {
+    public struct Counters: Codable, Sendable, Equatable {
         /// Lines accepted for this tenant.
         public var lines: UInt64 = 0
         /// Lines followers of this tenant missed because they fell behind (the files have them).

@@ -9,7 +9,7 @@ import IPC
 /// `new_estimates` and `updated_estimates`), and `units`: for each of those streams, what one count
 /// is (for MotoPress reservations, reservation lines, one per reserved accommodation of a booking).
 /// Totals add up every stream.
-struct RunResults: Encodable, Sendable, Equatable {
+struct RunResults: Codable, Sendable, Equatable {
     /// Every count by key: `new`, `updated`, …, `new_<stream>`, `updated_<stream>`.
     private(set) var counts: [String: Int] = [:]
     /// What one count of each stream is.
@@ -46,5 +46,14 @@ struct RunResults: Encodable, Sendable, Equatable {
         var container = encoder.container(keyedBy: Key.self)
         for (key, value) in counts { try container.encode(value, forKey: Key(key)) }
         try container.encode(units, forKey: Key("units"))
+    }
+
+    /// Reads results as ``encode(to:)`` writes them: every key but `units` is a count.
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        for key in container.allKeys where key.stringValue != "units" {
+            counts[key.stringValue] = try container.decode(Int.self, forKey: key)
+        }
+        units = try container.decodeIfPresent([String: String].self, forKey: Key("units")) ?? [:]
     }
 }

@@ -1,7 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 import Postgres
-import SupervisorCore
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -10,104 +10,96 @@ struct CrossSupervisorRunTests {
     @Test("POST /api/sync on one supervisor ends with counts for all 6 tenants; the other ran its own three")
     func syncAllAcrossSupervisors() async throws {
         let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 3, bookings: 12) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
-                let a = try await ServeProcess.start(configuration: SeveralSupervisors.configuration(id: "sup-a", endpoint: endpoint, databaseURL: url, sites: sites, leases: leases))
-                defer { a.cleanUp() }
-                let b = try await ServeProcess.start(configuration: SeveralSupervisors.configuration(id: "sup-b", endpoint: endpoint, databaseURL: url, sites: sites, leases: leases))
-                defer { b.cleanUp() }
-                _ = try await SeveralSupervisors.waitForSplit(a, b)
-                let heldByB = Set(try await SeveralSupervisors.readyHere(b.api, owner: "sup-b").keys)
+        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
+        try await withSupervisorStack(sites: sites, as: .process, configure: { configuration, _ in
+            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
+        }) { stack in
+            let (a, url) = (stack.serve, stack.databaseURL)
+            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
+            defer { b.cleanUp() }
+            _ = try await SeveralSupervisors.waitForSplit(a, b)
+            let heldByB = Set(try await SeveralSupervisors.readyHere(b.api, owner: "sup-b").keys)
 
-                let accepted = try await a.api.request("POST", "/api/sync")
-                #expect(accepted.status == 202)
-                #expect((accepted.json["tenants"] as? [String])?.count == 6)
-                let runID = try #require(accepted.json["run_id"] as? String)
-                let run = try await a.api.waitForRun(runID, timeout: .seconds(90))
-                #expect(run["status"] as? String == "succeeded")
-                let tenants = run["tenants"] as? [[String: Any]] ?? []
-                #expect(tenants.count == 6)
-                for tenant in tenants {
-                    #expect(tenant["status"] as? String == "succeeded")
-                    #expect(((tenant["counts"] as? [String: Any])?["created"] as? Int ?? 0) > 12)
-                }
-
-                // Each tenant ran once, on the supervisor holding it.
-                let runners = try await offPool { () -> [String: String] in
-                    let connection = try PostgresConnection(url: url)
-                    var runners: [String: String] = [:]
-                    for row in try connection.query("SELECT tenant_id, runner_id, attempts FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]).rows {
-                        runners[row["tenant_id"] ?? ""] = "\(row["runner_id"] ?? "-")/\(row["attempts"] ?? "-")"
-                    }
-                    return runners
-                }
-                for tenantID in SeveralSupervisors.siteNames {
-                    #expect(runners[tenantID] == (heldByB.contains(tenantID) ? "sup-b/1" : "sup-a/1"))
-                }
-                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT tenant_id) FROM reservations") == 6)
-                // One callback row per run end would be in the outbox; the run ended exactly once.
-                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND finished_at IS NOT NULL", [.text(runID)]) == 1)
-
-                // One tenant held by B, synced through A.
-                let remote = try #require(heldByB.sorted().first)
-                let single = try await a.api.request("POST", "/api/tenants/\(remote)/sync")
-                #expect(single.status == 202)
-                let singleRun = try await a.api.waitForRun(try #require(single.json["run_id"] as? String), timeout: .seconds(60))
-                #expect(singleRun["status"] as? String == "succeeded")
-                let singleRunner = try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(singleRun["run_id"] as? String ?? "")])
-                #expect(singleRunner == 1)
+            let accepted = try await a.api.request("POST", "/api/sync")
+            #expect(accepted.status == 202)
+            let answer = try accepted.decode(SyncAccepted.self)
+            #expect(answer.tenants.count == 6)
+            let runID = answer.runID
+            let run = try await a.api.waitForRun(runID, timeout: .seconds(90))
+            #expect(run.status == .succeeded)
+            #expect(run.tenants.count == 6)
+            for tenant in run.tenants {
+                #expect(tenant.status == .succeeded)
+                #expect(tenant.counts.created > 12)
             }
+
+            // Each tenant ran once, on the supervisor holding it.
+            let runners = try await offPool { () -> [String: String] in
+                let connection = try PostgresConnection(url: url)
+                var runners: [String: String] = [:]
+                for row in try connection.query("SELECT tenant_id, runner_id, attempts FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]).rows {
+                    runners[row["tenant_id"] ?? ""] = "\(row["runner_id"] ?? "-")/\(row["attempts"] ?? "-")"
+                }
+                return runners
+            }
+            for tenantID in SeveralSupervisors.siteNames {
+                #expect(runners[tenantID] == (heldByB.contains(tenantID) ? "sup-b/1" : "sup-a/1"))
+            }
+            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT tenant_id) FROM reservations") == 6)
+            // One callback row per run end would be in the outbox; the run ended exactly once.
+            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND finished_at IS NOT NULL", [.text(runID)]) == 1)
+
+            // One tenant held by B, synced through A.
+            let remote = try #require(heldByB.sorted().first)
+            let single = try await a.api.request("POST", "/api/tenants/\(remote)/sync")
+            #expect(single.status == 202)
+            let singleRun = try await a.api.waitForRun(try single.decode(SyncAccepted.self).runID, timeout: .seconds(60))
+            #expect(singleRun.status == .succeeded)
+            let singleRunner = try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(singleRun.runID)])
+            #expect(singleRunner == 1)
         }
     }
 
     @Test("the supervisor that started a sync-all dies mid-run: the other takes its tenants, reruns their rows and ends the run with its callback")
     func originatorDiesMidRun() async throws {
         let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 3, bookings: 30) }
-        let upstream = DemoUpstreamConfiguration(sites: sites, latency: .milliseconds(400))
-        try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
-                var configurationA = SeveralSupervisors.configuration(id: "sup-a", endpoint: endpoint, databaseURL: url, sites: sites, leases: leases)
-                var configurationB = SeveralSupervisors.configuration(id: "sup-b", endpoint: endpoint, databaseURL: url, sites: sites, leases: leases)
-                // Nothing listens there: the delivery stays pending, which is all this test looks at.
-                configurationA.webhooks = WebhookConfiguration(urls: ["http://127.0.0.1:9/run-ended"])
-                configurationB.webhooks = configurationA.webhooks
-                let a = try await ServeProcess.start(configuration: configurationA)
-                defer { a.cleanUp() }
-                let b = try await ServeProcess.start(configuration: configurationB)
-                defer { b.cleanUp() }
-                _ = try await SeveralSupervisors.waitForSplit(a, b)
+        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
+        try await withSupervisorStack(sites: sites, latency: .milliseconds(400), as: .process, configure: { configuration, _ in
+            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
+            // Nothing listens there: the delivery stays pending, which is all this test looks at.
+            configuration.webhooks = WebhookConfiguration(urls: ["http://127.0.0.1:9/run-ended"])
+        }) { stack in
+            let (a, url) = (stack.serve, stack.databaseURL)
+            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
+            defer { b.cleanUp() }
+            _ = try await SeveralSupervisors.waitForSplit(a, b)
 
-                let accepted = try await a.api.request("POST", "/api/sync")
-                let runID = try #require(accepted.json["run_id"] as? String)
-                _ = try await eventually("A to be running its own tenants") { () -> Bool? in
-                    try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'running'", [.text(runID)]) > 0 ? true : nil
-                }
-                kill(a.process.processIdentifier, SIGKILL)
-                _ = try await a.exits.next(timeout: .seconds(10))
-                // On a loaded machine A may have finished a tenant before it died; B leaves those alone.
-                let finishedByA = try await SeveralSupervisors.scalar(url, """
-                    SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'succeeded'
-                    """, [.text(runID)])
-
-                let run = try await b.api.waitForRun(runID, timeout: .seconds(90))
-                #expect(run["status"] as? String == "succeeded")
-                let tenants = run["tenants"] as? [[String: Any]] ?? []
-                #expect(tenants.count == 6)
-                for tenant in tenants {
-                    #expect(tenant["status"] as? String == "succeeded")
-                    // A tenant A had started resumes from its last committed page, so its counts may cover only the rest.
-                    #expect(((tenant["counts"] as? [String: Any])?["fetched"] as? Int ?? 0) > 0)
-                }
-                // Whatever was split between A's run and B's rerun, every tenant ends with all its bookings.
-                for site in sites {
-                    #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) == 30)
-                }
-                // B ran every tenant A had not finished, and ended the run once, with one callback.
-                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(runID)]) == 6 - finishedByA)
-                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM webhook_deliveries WHERE run_id = $1", [.text(runID)]) == 1)
+            let runID = try await a.api.decode(SyncAccepted.self, "POST", "/api/sync").runID
+            _ = try await eventually("A to be running its own tenants") { () -> Bool? in
+                try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'running'", [.text(runID)]) > 0 ? true : nil
             }
+            kill(a.process.processIdentifier, SIGKILL)
+            _ = try await a.exits.next(timeout: .seconds(10))
+            // On a loaded machine A may have finished a tenant before it died; B leaves those alone.
+            let finishedByA = try await SeveralSupervisors.scalar(url, """
+                SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'succeeded'
+                """, [.text(runID)])
+
+            let run = try await b.api.waitForRun(runID, timeout: .seconds(90))
+            #expect(run.status == .succeeded)
+            #expect(run.tenants.count == 6)
+            for tenant in run.tenants {
+                #expect(tenant.status == .succeeded)
+                // A tenant A had started resumes from its last committed page, so its counts may cover only the rest.
+                #expect(tenant.counts.fetched > 0)
+            }
+            // Whatever was split between A's run and B's rerun, every tenant ends with all its bookings.
+            for site in sites {
+                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) == 30)
+            }
+            // B ran every tenant A had not finished, and ended the run once, with one callback.
+            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(runID)]) == 6 - finishedByA)
+            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM webhook_deliveries WHERE run_id = $1", [.text(runID)]) == 1)
         }
     }
 }

@@ -1,7 +1,6 @@
-import DemoUpstreamKit
 import Foundation
 import Postgres
-import SupervisorCore
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -9,28 +8,18 @@ import TestSupport
 enum SeveralSupervisors {
     static let siteNames = (1...6).map { "lease-hotel-\($0)" }
 
-    static func configuration(
-        id: String, endpoint: DemoUpstreamEndpoint, databaseURL: String, sites: [DemoSite], leases: LeaseSettings
-    ) -> SupervisorConfiguration {
-        var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: databaseURL, concurrency: 6)
+    /// Supervisor `id` of the pair, running all six tenants at once when it holds them.
+    static func configure(_ configuration: inout SupervisorConfiguration, id: String, leases: LeaseSettings) {
+        configuration.concurrency = 6
         configuration.supervisorID = id
         configuration.leases = leases
-        return configuration
-    }
-
-    /// Every tenant as one supervisor's API lists it.
-    static func tenants(_ api: APIClient) async throws -> [String: [String: Any]] {
-        let list = try await api.request("GET", "/api/tenants").json["tenants"] as? [[String: Any]] ?? []
-        var byID: [String: [String: Any]] = [:]
-        for tenant in list { if let id = tenant["id"] as? String { byID[id] = tenant } }
-        return byID
     }
 
     /// Tenant ids this supervisor runs a ready worker for, with the worker's pid.
     static func readyHere(_ api: APIClient, owner: String) async throws -> [String: Int32] {
         var ready: [String: Int32] = [:]
-        for (id, tenant) in try await tenants(api) where tenant["owner"] as? String == owner && tenant["state"] as? String == "ready" {
-            if let pid = tenant["pid"] as? Int { ready[id] = Int32(pid) }
+        for (id, tenant) in try await api.tenants() where tenant.owner == owner && tenant.state == .ready {
+            if let pid = tenant.pid { ready[id] = pid }
         }
         return ready
     }
@@ -60,13 +49,13 @@ enum SeveralSupervisors {
             let onB = try await readyHere(b.api, owner: "sup-b")
             guard onA.count == 3, onB.count == 3, Set(onA.keys).isDisjoint(with: onB.keys) else { return nil }
             // Each sees the other's tenants as remote, owned there, without a pid.
-            let seenByA = try await tenants(a.api)
-            let seenByB = try await tenants(b.api)
+            let seenByA = try await a.api.tenants()
+            let seenByB = try await b.api.tenants()
             for id in onB.keys {
-                guard seenByA[id]?["state"] as? String == "remote", seenByA[id]?["owner"] as? String == "sup-b", seenByA[id]?["pid"] == nil else { return nil }
+                guard let seen = seenByA[id], seen.state == .remote, seen.owner == "sup-b", seen.pid == nil else { return nil }
             }
             for id in onA.keys {
-                guard seenByB[id]?["state"] as? String == "remote", seenByB[id]?["owner"] as? String == "sup-a", seenByB[id]?["pid"] == nil else { return nil }
+                guard let seen = seenByB[id], seen.state == .remote, seen.owner == "sup-a", seen.pid == nil else { return nil }
             }
             return onA.merging(onB) { first, _ in first }
         }

@@ -1,6 +1,6 @@
 import DemoUpstreamKit
 import Foundation
-import SupervisorCore
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -9,18 +9,13 @@ struct LogsCLITests {
     static let site = DemoSite(name: "hotel-cli", accommodations: 2, bookings: 4)
 
     /// Runs `body` with a supervisor whose one tenant's worker is ready.
-    static func withReadySupervisor(_ body: @Sendable @escaping (APIClient) async throws -> Void) async throws {
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    _ = try await eventually("worker ready") { () -> Bool? in
-                        let tenant = try await api.request("GET", "/api/tenants/\(site.name)").json
-                        return tenant["state"] as? String == "ready" ? true : nil
-                    }
-                    try await body(api)
-                }
+    static func withReadySupervisor(_ body: (APIClient) async throws -> Void) async throws {
+        try await withSupervisorStack(sites: [site]) { stack in
+            let api = stack.api
+            _ = try await eventually("worker ready") { () -> Bool? in
+                try await api.decode(TenantStatus.self, "GET", "/api/tenants/\(site.name)").state == .ready ? true : nil
             }
+            try await body(api)
         }
     }
 
@@ -70,7 +65,7 @@ struct LogsCLITests {
 
             let accepted = try await api.request("POST", "/api/tenants/\(Self.site.name)/sync")
             #expect(accepted.status == 202)
-            let runID = try #require(accepted.json["run_id"] as? String)
+            let runID = try accepted.decode(SyncAccepted.self).runID
             var followed: [String] = []
             while !followed.contains(where: { $0.contains("→ syncing") }) {
                 let line = try #require(try await lines.next(timeout: .seconds(30)), "follow ended early")
@@ -88,8 +83,8 @@ struct LogsCLITests {
     @Test("a follow that reconnects with Last-Event-ID gets only the lines after that one")
     func resumeWithLastEventID() async throws {
         try await Self.withReadySupervisor { api in
-            let tail = try await api.request("GET", "/api/tenants/\(Self.site.name)/logs?lines=1000")
-            let sequences = (tail.json["lines"] as? [[String: Any]] ?? []).compactMap { ($0["seq"] as? NSNumber)?.uint64Value }
+            let tail = try await api.decode(LogTail.self, "GET", "/api/tenants/\(Self.site.name)/logs?lines=1000")
+            let sequences = tail.lines.map(\.sequence)
             try #require(sequences.count >= 2)
             let resumeAfter = sequences[sequences.count - 2]
             let port = try #require(Int(api.baseURL.split(separator: ":").last ?? ""))
@@ -100,9 +95,9 @@ struct LogsCLITests {
             let events = AsyncInbox<ServerSentEventReader.Event>()
             async let status = offPool { reader.run { events.push($0); return true } }
             let event = try #require(try await events.next(timeout: .seconds(30)))
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])
+            let entry = try JSONDecoder().decode(TenantLogEntry.self, from: Data(event.data.utf8))
             // Not the 50-line tail: the first event is the one right after the resumed one.
-            #expect((object["seq"] as? NSNumber)?.uint64Value == sequences.last)
+            #expect(entry.sequence == sequences.last)
             reader.close()
             #expect(await (try status) == 200)
         }

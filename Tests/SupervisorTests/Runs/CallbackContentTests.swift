@@ -54,46 +54,44 @@ struct CallbackContentTests {
         try await global.withRunning { globalURL in
             try await hotelOwn.withRunning { hotelURL in
                 try await estimatesOwn.withRunning { estimatesURL in
-                    try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [hotel, estimator])) { endpoint in
-                        try await TestDatabase.withDatabase(migrated: false) { url in
-                            var configuration = SupervisorTestHarness.configuration(sites: [hotel], endpoint: endpoint, databaseURL: url)
-                            var estimates = TenantConfiguration(id: estimator.name, connector: "estimates", settings: [
-                                "base_url": endpoint.estimatesBaseURL(site: estimator.name),
-                                "email": estimator.estimatesEmail,
-                                "password": estimator.estimatesPassword,
-                            ])
-                            estimates.webhookURLs = [estimatesURL]
-                            configuration.tenants.append(estimates)
-                            configuration.tenants[0].webhookURLs = [hotelURL]
-                            WebhookDeliveryTests.configure(&configuration, url: globalURL)
-                            configuration.webhooks.eventNames = ["motopress": "hotel_sync_done"]
-                            try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                                // One estimates tenant alone: the original contract's event and keys.
-                                let alone = try await api.request("POST", "/api/tenants/\(estimator.name)/sync?background=false")
-                                #expect(alone.json["status"] as? String == "succeeded")
-                                for receiver in [global, estimatesOwn] {
-                                    let payload = try #require(try await receiver.arrivals.next(timeout: .seconds(30))).json
-                                    #expect(payload["event"] as? String == "sync_estimates_completed")
-                                    let results = try #require(payload["results"] as? [String: Any])
-                                    let perStream = results.keys.filter { $0.hasPrefix("new_") || $0.hasPrefix("updated_") }
-                                    #expect(Set(perStream) == ["new_estimates", "updated_estimates"])
-                                    #expect(results["new_estimates"] as? Int == 30)
-                                    #expect(results["deleted"] as? Int == 0 && results["rejected"] as? Int == 0)
-                                    #expect(results["units"] as? [String: String] == ["estimates": "estimates"])
-                                }
-
-                                // Both connectors in one run: the whole run is mixed; each tenant's own URL
-                                // gets its connector's event (motopress renamed in the configuration).
-                                let both = try await api.request("POST", "/api/sync?background=false")
-                                #expect(both.json["status"] as? String == "succeeded")
-                                let whole = try #require(try await global.arrivals.next(timeout: .seconds(30))).json
-                                #expect(whole["event"] as? String == "sync_completed")
-                                let units = (whole["results"] as? [String: Any])?["units"] as? [String: String] ?? [:]
-                                #expect(units.keys.sorted() == ["accommodation_types", "accommodations", "estimates", "rates", "reservations"])
-                                #expect(try #require(try await hotelOwn.arrivals.next(timeout: .seconds(30))).json["event"] as? String == "hotel_sync_done")
-                                #expect(try #require(try await estimatesOwn.arrivals.next(timeout: .seconds(30))).json["event"] as? String == "sync_estimates_completed")
-                            }
+                    try await withSupervisorStack(sites: [hotel, estimator], configure: { configuration, parts in
+                        // The estimates site is served, and synced by an estimates tenant.
+                        var estimates = TenantConfiguration(id: estimator.name, connector: "estimates", settings: [
+                            "base_url": parts.endpoint.estimatesBaseURL(site: estimator.name),
+                            "email": estimator.estimatesEmail,
+                            "password": estimator.estimatesPassword,
+                        ])
+                        estimates.webhookURLs = [estimatesURL]
+                        configuration.tenants[1] = estimates
+                        configuration.tenants[0].webhookURLs = [hotelURL]
+                        WebhookDeliveryTests.configure(&configuration, url: globalURL)
+                        configuration.webhooks.eventNames = ["motopress": "hotel_sync_done"]
+                    }) { stack in
+                        let api = stack.api
+                        // One estimates tenant alone: the original contract's event and keys.
+                        let alone = try await api.decode(SyncFinished.self, "POST", "/api/tenants/\(estimator.name)/sync?background=false")
+                        #expect(alone.status == .succeeded)
+                        for receiver in [global, estimatesOwn] {
+                            let payload = try #require(try await receiver.arrivals.next(timeout: .seconds(30))).json
+                            #expect(payload["event"] as? String == "sync_estimates_completed")
+                            let results = try #require(payload["results"] as? [String: Any])
+                            let perStream = results.keys.filter { $0.hasPrefix("new_") || $0.hasPrefix("updated_") }
+                            #expect(Set(perStream) == ["new_estimates", "updated_estimates"])
+                            #expect(results["new_estimates"] as? Int == 30)
+                            #expect(results["deleted"] as? Int == 0 && results["rejected"] as? Int == 0)
+                            #expect(results["units"] as? [String: String] == ["estimates": "estimates"])
                         }
+
+                        // Both connectors in one run: the whole run is mixed; each tenant's own URL
+                        // gets its connector's event (motopress renamed in the configuration).
+                        let both = try await api.decode(SyncFinished.self, "POST", "/api/sync?background=false")
+                        #expect(both.status == .succeeded)
+                        let whole = try #require(try await global.arrivals.next(timeout: .seconds(30))).json
+                        #expect(whole["event"] as? String == "sync_completed")
+                        let units = (whole["results"] as? [String: Any])?["units"] as? [String: String] ?? [:]
+                        #expect(units.keys.sorted() == ["accommodation_types", "accommodations", "estimates", "rates", "reservations"])
+                        #expect(try #require(try await hotelOwn.arrivals.next(timeout: .seconds(30))).json["event"] as? String == "hotel_sync_done")
+                        #expect(try #require(try await estimatesOwn.arrivals.next(timeout: .seconds(30))).json["event"] as? String == "sync_estimates_completed")
                     }
                 }
             }

@@ -1,6 +1,6 @@
 import DemoUpstreamKit
 import Foundation
-import SupervisorCore
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -32,92 +32,78 @@ struct RunsTests {
     @Test("background=false answers 200 with the final counts, and the run is listed")
     func foreground() async throws {
         let sites = [DemoSite(name: "hotel-fg", accommodations: 4, bookings: 40)]
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let done = try await api.request("POST", "/api/tenants/hotel-fg/sync?background=false&start_date=2025-01-01&end_date=2025-12-31")
-                    #expect(done.status == 200)
-                    #expect(done.json["status"] as? String == "succeeded")
-                    #expect(done.json["success"] as? Bool == true)
-                    let results = try #require(done.json["results"] as? [String: Any]).compactMapValues { $0 as? Int }
-                    let run = try #require(done.json["run"] as? [String: Any])
-                    let totals = try #require(run["totals"] as? [String: Int])
-                    // MotoPress keeps the lines whose check-in falls in the range.
-                    let lines = DemoSiteDataset(site: sites[0]).bookings
-                        .filter { $0.checkInDate >= "2025-01-01" && $0.checkInDate <= "2025-12-31" }
-                        .map(\.reservedAccommodations.count).reduce(0, +)
-                    #expect(lines > 0)
-                    #expect((results["new"] ?? 0) > lines)
-                    #expect(results["new"] == totals["created"])
-                    #expect(results["new_reservations"] == lines)
-                    #expect(results["total_fetched"] == totals["fetched"])
-                    let options = run["options"] as? [String: Any] ?? [:]
-                    #expect(options["start_date"] as? String == "2025-01-01")
+        try await withSupervisorStack(sites: sites) { stack in
+            let api = stack.api
+            let answer = try await api.request("POST", "/api/tenants/hotel-fg/sync?background=false&start_date=2025-01-01&end_date=2025-12-31")
+            #expect(answer.status == 200)
+            let done = try answer.decode(SyncFinished.self)
+            #expect(done.status == .succeeded)
+            #expect(done.success == true)
+            let results = done.results
+            let totals = done.run.totals
+            // MotoPress keeps the lines whose check-in falls in the range.
+            let lines = DemoSiteDataset(site: sites[0]).bookings
+                .filter { $0.checkInDate >= "2025-01-01" && $0.checkInDate <= "2025-12-31" }
+                .map(\.reservedAccommodations.count).reduce(0, +)
+            #expect(lines > 0)
+            #expect((results["new"] ?? 0) > lines)
+            #expect(results["new"] == totals.created)
+            #expect(results["new_reservations"] == lines)
+            #expect(results["total_fetched"] == totals.fetched)
+            #expect(done.run.options?.startDate == "2025-01-01")
 
-                    let runID = try #require(done.json["run_id"] as? String)
-                    let listed = try await api.request("GET", "/api/runs?tenant=hotel-fg&status=succeeded&limit=5").json["runs"] as? [[String: Any]] ?? []
-                    #expect(listed.compactMap { $0["run_id"] as? String } == [runID])
-                    let none = try await api.request("GET", "/api/runs?tenant=hotel-fg&status=failed").json["runs"] as? [[String: Any]] ?? []
-                    #expect(none.isEmpty)
-                    #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 409)
-                    #expect(try await api.request("POST", "/api/sync?background=maybe").status == 400)
-                }
-            }
+            let runID = done.runID
+            let listed = try await api.decode(RunList.self, "GET", "/api/runs?tenant=hotel-fg&status=succeeded&limit=5").runs
+            #expect(listed.map(\.runID) == [runID])
+            let none = try await api.decode(RunList.self, "GET", "/api/runs?tenant=hotel-fg&status=failed").runs
+            #expect(none.isEmpty)
+            #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 409)
+            #expect(try await api.request("POST", "/api/sync?background=maybe").status == 400)
         }
     }
 
     @Test("events stream live to the end; a reconnect with Last-Event-ID gets exactly what it missed")
     func events() async throws {
         let sites = ["hotel-e1", "hotel-e2"].map { DemoSite(name: $0, accommodations: 5, bookings: 250) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
-                    // Connects while the run goes on; the stream ends with the run's `completed` event.
-                    let live = try await api.request("GET", "/api/runs/\(runID)/events")
-                    #expect(live.status == 200)
-                    #expect(live.headers.header("Content-Type")?.hasPrefix("text/event-stream") == true)
-                    let events = ServerSentEvent.parse(live.response.bodyText)
-                    #expect(events.map(\.id) == Array(1...events.count))
-                    #expect(events.last?.name == "completed")
-                    #expect(events.last?.data["status"] as? String == "succeeded")
-                    #expect(events.filter { $0.name == "tenant_completed" }.count == 2)
-                    let progress = try #require(events.first { $0.name == "progress" })
-                    #expect(progress.data["tenant"] is String)
-                    #expect((progress.data["step_label"] as? String)?.hasPrefix("Step ") == true)
-                    #expect(progress.data["counts"] is [String: Any])
+        try await withSupervisorStack(sites: sites) { stack in
+            let api = stack.api
+            let runID = try await api.decode(SyncAccepted.self, "POST", "/api/sync").runID
+            // Connects while the run goes on; the stream ends with the run's `completed` event.
+            let live = try await api.request("GET", "/api/runs/\(runID)/events")
+            #expect(live.status == 200)
+            #expect(live.headers.header("Content-Type")?.hasPrefix("text/event-stream") == true)
+            let events = ServerSentEvent.parse(live.response.bodyText)
+            #expect(events.map(\.id) == Array(1...events.count))
+            #expect(events.last?.name == "completed")
+            #expect(events.last?.data["status"] as? String == "succeeded")
+            #expect(events.filter { $0.name == "tenant_completed" }.count == 2)
+            let progress = try #require(events.first { $0.name == "progress" })
+            #expect(progress.data["tenant"] is String)
+            #expect((progress.data["step_label"] as? String)?.hasPrefix("Step ") == true)
+            #expect(progress.data["counts"] is [String: Any])
 
-                    let middle = events.count / 2
-                    let resumed = try await api.request("GET", "/api/runs/\(runID)/events", headers: [(name: "Last-Event-ID", value: String(middle))])
-                    let rest = ServerSentEvent.parse(resumed.response.bodyText)
-                    #expect(rest.map(\.id) == Array((middle + 1)...events.count))
-                    #expect(rest.last?.name == "completed")
-                    #expect(try await api.request("GET", "/api/runs/\(runID)/events", headers: [(name: "Last-Event-ID", value: "x")]).status == 400)
-                }
-            }
+            let middle = events.count / 2
+            let resumed = try await api.request("GET", "/api/runs/\(runID)/events", headers: [(name: "Last-Event-ID", value: String(middle))])
+            let rest = ServerSentEvent.parse(resumed.response.bodyText)
+            #expect(rest.map(\.id) == Array((middle + 1)...events.count))
+            #expect(rest.last?.name == "completed")
+            #expect(try await api.request("GET", "/api/runs/\(runID)/events", headers: [(name: "Last-Event-ID", value: "x")]).status == 400)
         }
     }
 
     @Test("cancel stops queued tenants and the run ends cancelled")
     func cancel() async throws {
         let sites = ["hotel-c1", "hotel-c2", "hotel-c3"].map { DemoSite(name: $0, accommodations: 5, bookings: 400) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url, concurrency: 1)
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
-                    let cancel = try await api.request("POST", "/api/runs/\(runID)/cancel")
-                    #expect(cancel.status == 202)
-                    let run = try await api.waitForRun(runID)
-                    #expect(run["status"] as? String == "cancelled")
-                    let statuses = (run["tenants"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
-                    #expect(statuses.filter { $0 == "cancelled" }.count >= 2)
-                    let events = ServerSentEvent.parse(try await api.request("GET", "/api/runs/\(runID)/events").response.bodyText)
-                    #expect(events.last?.data["status"] as? String == "cancelled")
-                }
-            }
+        try await withSupervisorStack(sites: sites, configure: { configuration, _ in configuration.concurrency = 1 }) { stack in
+            let api = stack.api
+            let runID = try await api.decode(SyncAccepted.self, "POST", "/api/sync").runID
+            let cancel = try await api.request("POST", "/api/runs/\(runID)/cancel")
+            #expect(cancel.status == 202)
+            let run = try await api.waitForRun(runID)
+            #expect(run.status == .cancelled)
+            #expect(run.tenants.filter { $0.status == .cancelled }.count >= 2)
+            let events = ServerSentEvent.parse(try await api.request("GET", "/api/runs/\(runID)/events").response.bodyText)
+            #expect(events.last?.data["status"] as? String == "cancelled")
         }
     }
 
@@ -125,30 +111,27 @@ struct RunsTests {
     func cancelRunningTenant() async throws {
         let site = DemoSite(name: "hotel-c-mid", accommodations: 5, bookings: 300)
         // Every list page from the fourth on takes a second: 27 s of reservations, far longer than the test needs.
-        var upstream = DemoUpstreamConfiguration(sites: [site])
-        upstream.faults.holdFromPage = 4
-        upstream.faults.holdDelay = .seconds(1)
-        try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                var configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
-                // Ten bookings a page, one page at a time.
-                configuration.tenants[0].settings["per_page"] = "10"
-                configuration.tenants[0].settings["concurrency"] = "1"
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let runID = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
-                    _ = try await eventually("reservations being committed") {
-                        try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0 ? true : nil
-                    }
-                    #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 202)
-                    let run = try await api.waitForRun(runID)
-                    #expect(run["status"] as? String == "cancelled")
-                    let tenant = try #require((run["tenants"] as? [[String: Any]])?.first)
-                    #expect(tenant["status"] as? String == "cancelled")
-                    #expect((tenant["error"] as? String)?.contains("cancelled by request") == true)
-                    let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
-                    #expect(committed > 0 && committed < 300)
-                }
+        var faults = DemoUpstreamFaults.none
+        faults.holdFromPage = 4
+        faults.holdDelay = .seconds(1)
+        try await withSupervisorStack(sites: [site], upstreamFaults: faults, configure: { configuration, _ in
+            // Ten bookings a page, one page at a time.
+            configuration.tenants[0].settings["per_page"] = "10"
+            configuration.tenants[0].settings["concurrency"] = "1"
+        }) { stack in
+            let (api, url) = (stack.api, stack.databaseURL)
+            let runID = try await api.decode(SyncAccepted.self, "POST", "/api/sync").runID
+            _ = try await eventually("reservations being committed") {
+                try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0 ? true : nil
             }
+            #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 202)
+            let run = try await api.waitForRun(runID)
+            #expect(run.status == .cancelled)
+            let tenant = try #require(run.tenants.first)
+            #expect(tenant.status == .cancelled)
+            #expect(tenant.error?.contains("cancelled by request") == true)
+            let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+            #expect(committed > 0 && committed < 300)
         }
     }
 }

@@ -28,22 +28,17 @@ struct SyncCommandTests {
     @Test("--wait with TENANTSYNC_API_KEY ends with the run's status; without a key the API's 401 message is shown")
     func syncWait() async throws {
         let sites = [DemoSite(name: "hotel-cli", accommodations: 3, bookings: 20)]
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let ok = try await Self.tenantsync(
-                        ["sync", "hotel-cli", "--wait", "--url", api.baseURL], environment: ["TENANTSYNC_API_KEY": APIClient.defaultAPIKey]
-                    )
-                    #expect(ok.status == 0, "\(ok.output)")
-                    #expect(ok.output.contains("succeeded"))
-                    #expect(!ok.output.contains(APIClient.defaultAPIKey))
+        try await withSupervisorStack(sites: sites) { stack in
+            let ok = try await Self.tenantsync(
+                ["sync", "hotel-cli", "--wait", "--url", stack.api.baseURL], environment: ["TENANTSYNC_API_KEY": APIClient.defaultAPIKey]
+            )
+            #expect(ok.status == 0, "\(ok.output)")
+            #expect(ok.output.contains("succeeded"))
+            #expect(!ok.output.contains(APIClient.defaultAPIKey))
 
-                    let denied = try await Self.tenantsync(["sync", "--all", "--url", api.baseURL], environment: [:])
-                    #expect(denied.status != 0)
-                    #expect(denied.output.contains("missing X-API-KEY"))
-                }
-            }
+            let denied = try await Self.tenantsync(["sync", "--all", "--url", stack.api.baseURL], environment: [:])
+            #expect(denied.status != 0)
+            #expect(denied.output.contains("missing X-API-KEY"))
         }
     }
 }

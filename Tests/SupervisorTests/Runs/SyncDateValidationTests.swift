@@ -21,40 +21,34 @@ struct SyncDateValidationTests {
     @Test("POST /api/sync and POST /api/tenants/{id}/sync answer 400 invalid_date or invalid_date_range, and start nothing")
     func rejectedOverHTTP() async throws {
         let sites = [DemoSite(name: "hotel-dates", accommodations: 2, bookings: 3)]
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    let cases: [(query: String, code: String, names: String)] = [
-                        ("start_date=yesterday", "invalid_date", "start_date"),
-                        ("start_date=2025-1-05", "invalid_date", "start_date"),
-                        ("end_date=2025-02-30", "invalid_date", "end_date"),
-                        ("start_date=2025-01-01&end_date=2025-13-01", "invalid_date", "end_date"),
-                        ("end_date=20251231", "invalid_date", "end_date"),
-                        ("start_date=2025-10-16&end_date=2025-09-01", "invalid_date_range", "end_date 2025-09-01 is before start_date 2025-10-16"),
-                    ]
-                    for path in ["/api/sync", "/api/tenants/hotel-dates/sync"] {
-                        for (query, code, names) in cases {
-                            let answer = try await api.request("POST", "\(path)?\(query)")
-                            #expect(answer.status == 400, "\(path)?\(query)")
-                            #expect(answer.headers.header("Content-Type")?.hasPrefix("application/json") == true)
-                            let error = try #require(answer.json["error"] as? [String: Any], "\(path)?\(query)")
-                            #expect(error["code"] as? String == code, "\(path)?\(query)")
-                            #expect((error["message"] as? String)?.contains(names) == true, "\(path)?\(query): \(error["message"] ?? "")")
-                        }
-                    }
-                    #expect((try await api.request("GET", "/api/runs").json["runs"] as? [[String: Any]])?.isEmpty == true)
-
-                    // One day (start = end) is a valid range and starts a run.
-                    let accepted = try await api.request("POST", "/api/tenants/hotel-dates/sync?start_date=2024-02-29&end_date=2024-02-29")
-                    #expect(accepted.status == 202)
-                    let runID = try #require(accepted.json["run_id"] as? String)
-                    let run = try await api.waitForRun(runID)
-                    let options = run["options"] as? [String: Any] ?? [:]
-                    #expect(options["start_date"] as? String == "2024-02-29")
-                    #expect(options["end_date"] as? String == "2024-02-29")
+        try await withSupervisorStack(sites: sites) { stack in
+            let api = stack.api
+            let cases: [(query: String, code: String, names: String)] = [
+                ("start_date=yesterday", "invalid_date", "start_date"),
+                ("start_date=2025-1-05", "invalid_date", "start_date"),
+                ("end_date=2025-02-30", "invalid_date", "end_date"),
+                ("start_date=2025-01-01&end_date=2025-13-01", "invalid_date", "end_date"),
+                ("end_date=20251231", "invalid_date", "end_date"),
+                ("start_date=2025-10-16&end_date=2025-09-01", "invalid_date_range", "end_date 2025-09-01 is before start_date 2025-10-16"),
+            ]
+            for path in ["/api/sync", "/api/tenants/hotel-dates/sync"] {
+                for (query, code, names) in cases {
+                    let answer = try await api.request("POST", "\(path)?\(query)")
+                    #expect(answer.status == 400, "\(path)?\(query)")
+                    #expect(answer.headers.header("Content-Type")?.hasPrefix("application/json") == true)
+                    let error = try #require(answer.json["error"] as? [String: Any], "\(path)?\(query)")
+                    #expect(error["code"] as? String == code, "\(path)?\(query)")
+                    #expect((error["message"] as? String)?.contains(names) == true, "\(path)?\(query): \(error["message"] ?? "")")
                 }
             }
+            #expect(try await api.decode(RunList.self, "GET", "/api/runs").runs.isEmpty)
+
+            // One day (start = end) is a valid range and starts a run.
+            let accepted = try await api.request("POST", "/api/tenants/hotel-dates/sync?start_date=2024-02-29&end_date=2024-02-29")
+            #expect(accepted.status == 202)
+            let run = try await api.waitForRun(try accepted.decode(SyncAccepted.self).runID)
+            #expect(run.options?.startDate == "2024-02-29")
+            #expect(run.options?.endDate == "2024-02-29")
         }
     }
 }

@@ -1,5 +1,6 @@
 import DemoUpstreamKit
 import Foundation
+@testable import SupervisorCore
 import Testing
 import TestSupport
 
@@ -8,33 +9,31 @@ struct ConcurrentTenantChangesTests {
     @Test("PUTs of different tenants sent together all take effect: none undoes another")
     func concurrentPuts() async throws {
         let sites = (1...8).map { DemoSite(name: "put-\($0)", accommodations: 1, bookings: 1) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                // The supervisor starts with none of them; each PUT adds one.
-                var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                let added = configuration.tenants
-                configuration.tenants = []
-                try await SupervisorTestHarness.withSupervisor(configuration) { api in
-                    for round in 0..<2 {
-                        let bodies = try added.map { tenant -> (String, String) in
-                            var body = try JSONValue(encoding: tenant)
-                            // A changed setting each round, so every PUT changes its tenant.
-                            body["settings"]["per_page"] = .int(10 + round)
-                            return ("/api/tenants/\(tenant.id)", body.text)
-                        }
-                        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                            for (path, body) in bodies {
-                                group.addTask { try await api.send("PUT", path, json: body).status }
-                            }
-                            return try await group.reduce(into: []) { $0.append($1) }
-                        }
-                        #expect(statuses == Array(repeating: 200, count: added.count))
-                        let listed = try await api.tenants()
-                        #expect(Set(listed.keys) == Set(added.map(\.id)), "round \(round): \(listed.keys.sorted())")
-                    }
-                    for tenant in added { _ = try await api.readyPID(tenant.id) }
+        // The supervisor starts with none of them; each PUT adds one.
+        var removed: [TenantConfiguration] = []
+        try await withSupervisorStack(sites: sites, configure: { configuration, _ in
+            removed = configuration.tenants
+            configuration.tenants = []
+        }) { stack in
+            let (api, added) = (stack.api, removed)
+            for round in 0..<2 {
+                let bodies = try added.map { tenant -> (String, String) in
+                    var body = try JSONValue(encoding: tenant)
+                    // A changed setting each round, so every PUT changes its tenant.
+                    body["settings"]["per_page"] = .int(10 + round)
+                    return ("/api/tenants/\(tenant.id)", body.text)
                 }
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for (path, body) in bodies {
+                        group.addTask { try await api.request("PUT", path, json: body).status }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses == Array(repeating: 200, count: added.count))
+                let listed = try await api.tenants()
+                #expect(Set(listed.keys) == Set(added.map(\.id)), "round \(round): \(listed.keys.sorted())")
             }
+            for tenant in added { _ = try await api.readyPID(tenant.id) }
         }
     }
 }

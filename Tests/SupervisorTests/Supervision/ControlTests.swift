@@ -9,109 +9,105 @@ struct ControlTests {
     @Test("stop, start, restart and kill act on one tenant; status shows real pid, RSS and CPU")
     func verbsAndStatus() async throws {
         let sites = ["ctl-a", "ctl-b"].map { DemoSite(name: $0, accommodations: 3, bookings: 30) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                let configuration = SupervisionHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                try await SupervisionHarness.withSupervisor(configuration) { api in
-                    let pid = try await api.readyPID("ctl-a")
-                    let otherPID = try await api.readyPID("ctl-b")
+        try await withSupervisorStack(sites: sites, supervision: SupervisionSettings()) { stack in
+            let api = stack.api
+            let pid = try await api.readyPID("ctl-a")
+            let otherPID = try await api.readyPID("ctl-b")
 
-                    // Real numbers from /proc, for the real process.
-                    let sampled = try await api.waitForTenant("ctl-a", "sampled") { $0["rss_bytes"] is Int && $0["cpu_percent"] != nil }
-                    #expect(sampled["pid"] as? Int == Int(pid))
-                    let rss = try #require(sampled["rss_bytes"] as? Int)
-                    let procRSS = try #require(ProcessSample.read(pid: pid)).residentBytes
-                    #expect(rss > 1_000_000)
-                    #expect(Double(abs(rss - procRSS)) < Double(procRSS) * 0.5)
-                    #expect((sampled["cpu_percent"] as? Double ?? -1) >= 0)
-                    #expect((sampled["uptime_seconds"] as? Double ?? -1) >= 0)
+            // Real numbers from /proc, for the real process.
+            let sampled = try await api.waitForTenant("ctl-a", "sampled") { $0.rssBytes != nil && $0.cpuPercent != nil }
+            #expect(sampled.pid == pid)
+            let rss = try #require(sampled.rssBytes)
+            let procRSS = try #require(ProcessSample.read(pid: pid)).residentBytes
+            #expect(rss > 1_000_000)
+            #expect(Double(abs(rss - procRSS)) < Double(procRSS) * 0.5)
+            #expect((sampled.cpuPercent ?? -1) >= 0)
+            #expect((sampled.uptimeSeconds ?? -1) >= 0)
 
-                    let runID = try #require(try await api.request("POST", "/api/tenants/ctl-a/sync").json["run_id"] as? String)
-                    _ = try await api.waitForRun(runID)
-                    let synced = try #require(try await api.tenants()["ctl-a"]?["last_sync"] as? [String: Any])
-                    #expect(synced["status"] as? String == "succeeded")
-                    #expect(synced["run_id"] as? String == runID)
-                    #expect(((synced["counts"] as? [String: Any])?["created"] as? Int ?? 0) > 30)
+            let runID = try await api.decode(SyncAccepted.self, "POST", "/api/tenants/ctl-a/sync").runID
+            _ = try await api.waitForRun(runID)
+            let synced = try #require(try await api.tenants()["ctl-a"]?.lastSync)
+            #expect(synced.status == "succeeded")
+            #expect(synced.runID == runID)
+            #expect(synced.counts.created > 30)
 
-                    let stopped = try await api.request("POST", "/api/tenants/ctl-a/stop")
-                    #expect(stopped.status == 200)
-                    #expect((stopped.json["tenant"] as? [String: Any])?["state"] as? String == "stopped")
-                    _ = try await eventually("stopped worker gone") { processExists(pid) ? nil : true }
+            let stopped = try await api.request("POST", "/api/tenants/ctl-a/stop")
+            #expect(stopped.status == 200)
+            #expect(try stopped.decode(ControlDone.self).tenant.state == .stopped)
+            _ = try await eventually("stopped worker gone") { processExists(pid) ? nil : true }
 
-                    let started = try await api.request("POST", "/api/tenants/ctl-a/start")
-                    #expect(started.status == 200)
-                    let startedPID = try await api.readyPID("ctl-a")
-                    #expect(startedPID != pid)
+            let started = try await api.request("POST", "/api/tenants/ctl-a/start")
+            #expect(started.status == 200)
+            let startedPID = try await api.readyPID("ctl-a")
+            #expect(startedPID != pid)
 
-                    let restarted = try await api.request("POST", "/api/tenants/ctl-a/restart")
-                    #expect(restarted.status == 200)
-                    let restartedPID = try await api.waitForTenant("ctl-a", "restarted") {
-                        $0["state"] as? String == "ready" && ($0["pid"] as? Int).map { Int32($0) != startedPID } == true
-                    }["pid"] as? Int
-                    #expect(!processExists(startedPID))
+            let restarted = try await api.request("POST", "/api/tenants/ctl-a/restart")
+            #expect(restarted.status == 200)
+            let restartedPID = try await api.waitForTenant("ctl-a", "restarted") {
+                $0.state == .ready && $0.pid.map { $0 != startedPID } == true
+            }.pid
+            #expect(!processExists(startedPID))
 
-                    let killed = try await api.request("POST", "/api/tenants/ctl-a/kill")
-                    #expect(killed.status == 200)
-                    #expect((killed.json["tenant"] as? [String: Any])?["state"] as? String == "stopped")
-                    #expect(!processExists(Int32(restartedPID ?? 0)))
-                    #expect((try await api.tenants()["ctl-a"]?["last_exit"] as? String) == "killed by signal 9")
+            let killed = try await api.request("POST", "/api/tenants/ctl-a/kill")
+            #expect(killed.status == 200)
+            #expect(try killed.decode(ControlDone.self).tenant.state == .stopped)
+            #expect(!processExists(restartedPID ?? 0))
+            #expect(try await api.tenants()["ctl-a"]?.lastExit == "killed by signal 9")
 
-                    // The other tenant never noticed.
-                    let other = try #require(try await api.tenants()["ctl-b"])
-                    #expect(other["pid"] as? Int == Int(otherPID))
-                    #expect(other["restarts"] as? Int == 0)
+            // The other tenant never noticed.
+            let other = try #require(try await api.tenants()["ctl-b"])
+            #expect(other.pid == otherPID)
+            #expect(other.restarts == 0)
 
-                    #expect(try await api.request("POST", "/api/tenants/nobody/restart").status == 404)
-                }
-            }
+            #expect(try await api.request("POST", "/api/tenants/nobody/restart").status == 404)
         }
     }
 
     @Test("tenants are added, changed and removed at runtime without touching the others")
     func runtimeTenants() async throws {
         let sites = ["rt-a", "rt-b"].map { DemoSite(name: $0, accommodations: 2, bookings: 2) }
-        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: sites)) { endpoint in
-            try await TestDatabase.withDatabase(migrated: false) { url in
-                var configuration = SupervisionHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                let added = configuration.tenants.removeLast()
-                let body = String(decoding: try JSONEncoder().encode(added), as: UTF8.self)
-                let stableTenant = configuration.tenants[0]
-                try await SupervisionHarness.withSupervisor(configuration) { api in
-                    let stablePID = try await api.readyPID("rt-a")
-                    #expect(try await api.tenants()["rt-b"] == nil)
+        var removed: TenantConfiguration?
+        try await withSupervisorStack(sites: sites, supervision: SupervisionSettings(), configure: { configuration, _ in
+            removed = configuration.tenants.removeLast()
+        }) { stack in
+            let api = stack.api
+            let added = try #require(removed)
+            let body = String(decoding: try JSONEncoder().encode(added), as: UTF8.self)
+            let stableTenant = stack.configuration.tenants[0]
+            let stablePID = try await api.readyPID("rt-a")
+            #expect(try await api.tenants()["rt-b"] == nil)
 
-                    let put = try await api.send("PUT", "/api/tenants/rt-b", json: body)
-                    #expect(put.status == 200)
-                    #expect(put.json["added"] as? [String] == ["rt-b"])
-                    let addedPID = try await api.readyPID("rt-b")
+            let put = try await api.request("PUT", "/api/tenants/rt-b", json: body)
+            #expect(put.status == 200)
+            #expect(try put.decode(ReloadSummary.self).added == ["rt-b"])
+            let addedPID = try await api.readyPID("rt-b")
 
-                    // Reloading an unchanged list touches nobody; a changed tenant gets a new worker.
-                    var changed = added
-                    changed.settings["per_page"] = "50"
-                    let list = String(decoding: try JSONEncoder().encode(["tenants": [stableTenant, changed]]), as: UTF8.self)
-                    let reload = try await api.send("POST", "/api/tenants/reload", json: list)
-                    #expect(reload.status == 200)
-                    #expect(reload.json["changed"] as? [String] == ["rt-b"])
-                    #expect(reload.json["unchanged"] as? [String] == ["rt-a"])
-                    let changedPID = try await api.waitForTenant("rt-b", "replaced") {
-                        $0["state"] as? String == "ready" && ($0["pid"] as? Int).map { Int32($0) != addedPID } == true
-                    }["pid"] as? Int
-                    #expect(!processExists(addedPID))
+            // Reloading an unchanged list touches nobody; a changed tenant gets a new worker.
+            var changed = added
+            changed.settings["per_page"] = "50"
+            let list = String(decoding: try JSONEncoder().encode(["tenants": [stableTenant, changed]]), as: UTF8.self)
+            let reload = try await api.request("POST", "/api/tenants/reload", json: list)
+            #expect(reload.status == 200)
+            let summary = try reload.decode(ReloadSummary.self)
+            #expect(summary.changed == ["rt-b"])
+            #expect(summary.unchanged == ["rt-a"])
+            let changedPID = try await api.waitForTenant("rt-b", "replaced") {
+                $0.state == .ready && $0.pid.map { $0 != addedPID } == true
+            }.pid
+            #expect(!processExists(addedPID))
 
-                    let deleted = try await api.request("DELETE", "/api/tenants/rt-b")
-                    #expect(deleted.status == 200)
-                    #expect(try await api.tenants()["rt-b"] == nil)
-                    _ = try await eventually("removed worker gone") { processExists(Int32(changedPID ?? 0)) ? nil : true }
+            let deleted = try await api.request("DELETE", "/api/tenants/rt-b")
+            #expect(deleted.status == 200)
+            #expect(try await api.tenants()["rt-b"] == nil)
+            _ = try await eventually("removed worker gone") { processExists(changedPID ?? 0) ? nil : true }
 
-                    let bad = try await api.send("PUT", "/api/tenants/rt-c", json: "{\"id\":\"rt-c\",\"connector\":\"motopress\",\"supervision\":{\"heartbeat_timeout\":-1}}")
-                    #expect(bad.status == 400)
-                    #expect(((bad.json["error"] as? [String: Any])?["message"] as? String)?.contains("heartbeat_timeout") == true)
-                    #expect(try await api.tenants()["rt-c"] == nil)
+            let bad = try await api.request("PUT", "/api/tenants/rt-c", json: "{\"id\":\"rt-c\",\"connector\":\"motopress\",\"supervision\":{\"heartbeat_timeout\":-1}}")
+            #expect(bad.status == 400)
+            #expect(((bad.json["error"] as? [String: Any])?["message"] as? String)?.contains("heartbeat_timeout") == true)
+            #expect(try await api.tenants()["rt-c"] == nil)
 
-                    #expect(try await api.tenants()["rt-a"]?["pid"] as? Int == Int(stablePID))
-                    #expect(try await api.tenants()["rt-a"]?["restarts"] as? Int == 0)
-                }
-            }
+            #expect(try await api.tenants()["rt-a"]?.pid == stablePID)
+            #expect(try await api.tenants()["rt-a"]?.restarts == 0)
         }
     }
 }
