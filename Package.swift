@@ -39,11 +39,14 @@ let package = Package(
         // Line-delimited JSON protocol shared by the supervisor, the worker and the tests.
         .target(name: "IPC", swiftSettings: swiftSettings),
 
+        // Small pieces both processes share: civil dates, the secret masker, a lock, the off-pool runner.
+        .target(name: "Support", swiftSettings: swiftSettings),
+
         // PostgreSQL client over libpq.
-        .target(name: "Postgres", dependencies: ["CPostgres"], swiftSettings: swiftSettings),
+        .target(name: "Postgres", dependencies: ["CPostgres", "Support"], swiftSettings: swiftSettings),
 
         // HTTP client over libcurl.
-        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Support"], swiftSettings: swiftSettings),
 
         // The database schema: versioned migrations shared by the supervisor, the worker and tests.
         .target(name: "Schema", dependencies: ["Postgres"], swiftSettings: swiftSettings),
@@ -62,7 +65,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema",
+                "IPC", "Postgres", "CurlHTTP", "Schema", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,6 +78,7 @@ let package = Package(
         .target(
             name: "DemoUpstreamKit",
             dependencies: [
+                "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +118,7 @@ let package = Package(
         ),
 
         .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CurlHTTPTests",
