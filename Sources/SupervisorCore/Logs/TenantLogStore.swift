@@ -2,6 +2,7 @@ import Foundation
 import IPC
 import Logging
 import ServiceLifecycle
+import Support
 import Synchronization
 
 /// Every tenant's log: stamps, masks and caps each line, keeps the last lines in memory, writes
