@@ -112,7 +112,7 @@ let package = Package(
         // Fixtures shared by the integration tests: throwaway databases, the demo upstream, binaries.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit"],
+            dependencies: ["Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -122,18 +122,18 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CurlHTTPTests",
-            dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["CurlHTTP", "Support", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TenantWorkerTests",
-            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "TestSupport"],
+            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SupervisorTests",
             dependencies: [
-                "SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "TestSupport",
+                "SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -2,6 +2,7 @@ import DemoUpstreamKit
 import Foundation
 import Postgres
 import SupervisorCore
+import Support
 import Testing
 import TestSupport
 

@@ -2,6 +2,7 @@ import CurlHTTP
 import DemoUpstreamKit
 import Foundation
 import SupervisorCore
+import Support
 import TestSupport
 
 /// A supervisor in-process with misbehaving workers on demand, for supervision tests.
