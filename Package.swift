@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "SyncEngine",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema",
+                "IPC", "Postgres", "CurlHTTP", "Schema", "Support",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

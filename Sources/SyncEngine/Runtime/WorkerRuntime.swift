@@ -4,6 +4,7 @@ import Foundation
 import IPC
 import Logging
 import Postgres
+import Support
 import Synchronization
 
 /// The worker process's main loop: handshake, syncs on request, heartbeats, clean exit.
@@ -165,7 +166,9 @@ public final class WorkerRuntime: Sendable {
             return .failure(Int32Box(fail(.protocolMismatch, "supervisor speaks protocol \(hello.protocolVersion), this worker speaks \(ProtocolVersion.current)")))
         }
         let tenant = hello.tenant
-        let masker = SecretMasker(secrets: tenant.secretSettings.compactMap { tenant.settings[$0] } + Self.passwords(in: tenant.databaseURL))
+        let masker = SecretMasker(
+            secrets: tenant.secretSettings.compactMap { tenant.settings[$0] } + [PostgresConnectionString.password(in: tenant.databaseURL)].compactMap { $0 }
+        )
         var logger = makeLogger(masker)
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         let connector: any Connector
@@ -263,18 +266,6 @@ public final class WorkerRuntime: Sendable {
     private func fail(_ code: Fatal.Code, _ message: String) -> Int32 {
         writer.send(WorkerMessage.fatal(Fatal(code: code, message: message)))
         return WorkerExitCode.permanentFailure
-    }
-
-    /// The password of a connection URL or conninfo, so that it can be masked in logs.
-    static func passwords(in databaseURL: String) -> [String] {
-        if let components = URLComponents(string: databaseURL), let password = components.password, !password.isEmpty {
-            return [password, components.percentEncodedPassword ?? password]
-        }
-        let pairs = databaseURL.split(separator: " ").compactMap { pair -> String? in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            return parts.count == 2 && parts[0] == "password" ? String(parts[1]) : nil
-        }
-        return pairs
     }
 }
 
