@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "IPC", "CurlHTTP",
+                "SupervisorCore", "IPC", "CurlHTTP", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
