@@ -51,11 +51,11 @@ let package = Package(
         // The database schema: versioned migrations shared by the supervisor, the worker and tests.
         .target(name: "Schema", dependencies: ["Postgres"], swiftSettings: swiftSettings),
 
-        // The worker's sync engine: connectors, stream ordering, upserts, the IPC loop.
+        // The worker's sync engine: connectors, stream ordering, upserts, the IPC loop, the process's start.
         .target(
             name: "SyncEngine",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema", "Support",
+                "IPC", "Postgres", "CurlHTTP", "Schema", "Support", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -96,7 +96,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TenantWorker",
-            dependencies: ["SyncEngine", "IPC", "CProcessControl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SyncEngine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -114,6 +114,15 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support"],
             path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+
+        // Never shipped: the worker with fault injection (TENANTSYNC_WORKER_FAULT) and a hello of its own
+        // (TENANTSYNC_WORKER_HELLO) for supervision tests and benchmarks, and `fetch-benchmark` (P11).
+        .executableTarget(
+            name: "tenantsync-worker-testkit",
+            dependencies: ["SyncEngine", "IPC", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/WorkerTestKit",
             swiftSettings: swiftSettings
         ),
 

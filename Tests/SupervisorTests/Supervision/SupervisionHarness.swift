@@ -7,11 +7,14 @@ import TestSupport
 
 /// A supervisor in-process with misbehaving workers on demand, for supervision tests.
 enum SupervisionHarness {
-    /// Tenants on the demo upstream, with fast liveness checks and the given supervision settings.
+    /// Tenants on the demo upstream, served by the worker test kit, with fast liveness checks and the
+    /// given supervision settings.
     static func configuration(
         sites: [DemoSite], endpoint: DemoUpstreamEndpoint, databaseURL: String, supervision: SupervisionSettings = SupervisionSettings()
     ) -> SupervisorConfiguration {
         var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: databaseURL)
+        // The worker test kit: the shipped worker's code plus the faults these tests ask for.
+        configuration.workerPath = try? Binaries.path(of: "tenantsync-worker-testkit")
         var settings = supervision
         settings.checkInterval = settings.checkInterval ?? 0.2
         configuration.supervision = settings
