@@ -17,7 +17,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -55,7 +57,7 @@ let package = Package(
         .target(
             name: "SyncEngine",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema", "Support", "CProcessControl",
+                "IPC", "Postgres", "CurlHTTP", "Support", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -67,8 +69,10 @@ let package = Package(
             dependencies: [
                 "IPC", "Postgres", "CurlHTTP", "Schema", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -88,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "IPC", "CurlHTTP", "Support",
+                "SupervisorCore", "CurlHTTP", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -112,7 +116,7 @@ let package = Package(
         // Fixtures shared by the integration tests: throwaway databases, the demo upstream, binaries.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support"],
+            dependencies: ["IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -131,18 +135,27 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CurlHTTPTests",
-            dependencies: ["CurlHTTP", "Support", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "CurlHTTP", "Support",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TenantWorkerTests",
-            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport"],
+            dependencies: [
+                "SyncEngine", "IPC", "Postgres", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SupervisorTests",
             dependencies: [
-                "SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport",
+                "SupervisorCore", "IPC", "Postgres", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
