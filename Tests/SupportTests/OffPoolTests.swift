@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import Testing
 import Support
 
@@ -6,14 +6,24 @@ import Support
 struct OffPoolTests {
     struct Refused: Error, Equatable {}
 
-    @Test("runs on a named thread of its own and returns what the body returns")
-    func runsOnItsOwnThread() async {
-        let name = await offPool(name: "offpool-test") { Thread.current.name }
-        #expect(name == "offpool-test")
+    @Test("each call has a thread of its own: two bodies that wait for each other both finish")
+    func threadPerCall() async {
+        let first = DispatchSemaphore(value: 0)
+        let second = DispatchSemaphore(value: 0)
+        async let one = offPool(name: "offpool-one") { () -> Bool in
+            first.signal()
+            return second.wait(timeout: .now() + 10) == .success
+        }
+        async let two = offPool(name: "offpool-two") { () -> Bool in
+            second.signal()
+            return first.wait(timeout: .now() + 10) == .success
+        }
+        #expect(await [one, two] == [true, true])
     }
 
-    @Test("rethrows the body's error with its type")
-    func rethrowsTyped() async {
+    @Test("returns what the body returns, and rethrows its error with its type")
+    func results() async {
+        #expect(await offPool { 6 * 7 } == 42)
         await #expect(throws: Refused()) {
             try await offPool { () throws(Refused) -> Int in throw Refused() }
         }

@@ -9,7 +9,8 @@ import Foundation
 /// occasional calls; work that runs all the time deserves a thread or queue that lives as long as it.
 ///
 /// - Parameters:
-///   - name: the thread's name, for debuggers and `top -H` (on Linux at most 15 bytes, or it is not applied).
+///   - name: the thread's name, for debuggers and `top -H`, as far as Foundation applies it (on Linux at
+///     most 15 bytes, and not always).
 ///   - body: runs on the new thread; what it throws is rethrown to the caller.
 public func offPool<T: Sendable, Failure: Error>(
     name: String? = nil, _ body: @escaping @Sendable () throws(Failure) -> T
