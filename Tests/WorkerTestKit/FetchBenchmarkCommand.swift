@@ -8,7 +8,7 @@ import SyncEngine
 enum FetchBenchmarkCommand {
     static let usage = """
         usage: tenantsync-worker-testkit fetch-benchmark --base-url URL --consumer-key KEY --consumer-secret SECRET \\
-                       [--pages 200] [--per-page 100] [--concurrency 4]
+               [--pages 200] [--per-page 100] [--concurrency 4]
         Fetches and parses MotoPress booking pages as a sync does, without a database, and prints one
         JSON line with the bookings read, the reservation lines built and the seconds taken.
         The secret may also come from the environment variable TENANTSYNC_BENCH_SECRET.
