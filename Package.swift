@@ -17,7 +17,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -39,20 +41,23 @@ let package = Package(
         // Line-delimited JSON protocol shared by the supervisor, the worker and the tests.
         .target(name: "IPC", swiftSettings: swiftSettings),
 
+        // Small pieces both processes share: civil dates, the secret masker, a lock, the off-pool runner.
+        .target(name: "Support", swiftSettings: swiftSettings),
+
         // PostgreSQL client over libpq.
-        .target(name: "Postgres", dependencies: ["CPostgres"], swiftSettings: swiftSettings),
+        .target(name: "Postgres", dependencies: ["CPostgres", "Support"], swiftSettings: swiftSettings),
 
         // HTTP client over libcurl.
-        .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: swiftSettings),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "Support"], swiftSettings: swiftSettings),
 
         // The database schema: versioned migrations shared by the supervisor, the worker and tests.
         .target(name: "Schema", dependencies: ["Postgres"], swiftSettings: swiftSettings),
 
-        // The worker's sync engine: connectors, stream ordering, upserts, the IPC loop.
+        // The worker's sync engine: connectors, stream ordering, upserts, the IPC loop, the process's start.
         .target(
             name: "SyncEngine",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema",
+                "IPC", "Postgres", "CurlHTTP", "Support", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -62,10 +67,12 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema",
+                "IPC", "Postgres", "CurlHTTP", "Schema", "Support",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -75,6 +82,7 @@ let package = Package(
         .target(
             name: "DemoUpstreamKit",
             dependencies: [
+                "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "Supervisor",
             dependencies: [
-                "SupervisorCore", "IPC", "CurlHTTP",
+                "SupervisorCore", "CurlHTTP", "Support",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -92,7 +100,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "TenantWorker",
-            dependencies: ["SyncEngine", "IPC", "CProcessControl", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SyncEngine"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -108,27 +116,46 @@ let package = Package(
         // Fixtures shared by the integration tests: throwaway databases, the demo upstream, binaries.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit"],
+            dependencies: ["IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "Support"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
 
+        // Never shipped: the worker with fault injection (TENANTSYNC_WORKER_FAULT) and a hello of its own
+        // (TENANTSYNC_WORKER_HELLO) for supervision tests and benchmarks, and `fetch-benchmark` (P11).
+        .executableTarget(
+            name: "tenantsync-worker-testkit",
+            dependencies: ["SyncEngine", "IPC", "CurlHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/WorkerTestKit",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "IPCTests", dependencies: ["IPC"], swiftSettings: swiftSettings),
+        .testTarget(name: "SupportTests", dependencies: ["Support"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CurlHTTPTests",
-            dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "CurlHTTP", "Support",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TenantWorkerTests",
-            dependencies: ["SyncEngine", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "TestSupport"],
+            dependencies: [
+                "SyncEngine", "IPC", "Postgres", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SupervisorTests",
             dependencies: [
-                "SupervisorCore", "IPC", "Postgres", "Schema", "CurlHTTP", "DemoUpstreamKit", "TestSupport",
+                "SupervisorCore", "IPC", "Postgres", "CurlHTTP", "DemoUpstreamKit", "Support", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -40,10 +40,13 @@ PROTOCOL_VERSION=$(sed -n 's/.*static let current = \([0-9]*\).*/\1/p' Sources/I
 BENCH_START=$(date +%s)
 
 log "building (release, in $BENCH_SCRATCH)"
-for product in tenantsync-worker tenantsync tenantsync-demo-upstream; do
+for product in tenantsync-worker tenantsync-worker-testkit tenantsync tenantsync-demo-upstream; do
   output=$(swift build -c release --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --product "$product" 2>&1) || { printf '%s\n' "$output" | grep -E 'error:' >&2; die "release build of $product failed"; }
 done
 BIN="$(swift build -c release --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --show-bin-path)"
+# The worker with its test hooks (faults, a hello of its own, fetch-benchmark), never shipped: for P8's
+# flood, the supervisord and shell-loop peers that send no hello, and P11.
+TESTKIT="$BIN/tenantsync-worker-testkit"
 BUILT=$(date +%s)
 
 WORK="$(mktemp -d /tmp/tenantsync-bench.XXXXXX)"
@@ -110,7 +113,7 @@ for _ in $(seq 1 "$REPEAT"); do
 done
 serve_rate=$(echo "$P11_PAGES * 100 / $(printf '%s\n' "${serve[@]}" | median)" | bc -l | xargs printf '%.0f')
 serve_note="the demo upstream alone serves $P11_PAGES pages of 100 bookings at $serve_rate bookings/s (curl, 4 in parallel, bodies discarded)"
-if timeout 10 "$BIN/tenantsync-worker" fetch-benchmark --help </dev/null >"$WORK/p11-help" 2>&1 && grep -q -- '--pages' "$WORK/p11-help"; then
+if timeout 10 "$TESTKIT" fetch-benchmark --help </dev/null >"$WORK/p11-help" 2>&1 && grep -q -- '--pages' "$WORK/p11-help"; then
   site_base="${api_root%/wp-json/mphb/v1}"
   if grep -q -- '--base-url' "$WORK/p11-help"; then
     p11_args=(--base-url "$site_base" --consumer-key "$ck" --consumer-secret "$cs")
@@ -119,12 +122,12 @@ if timeout 10 "$BIN/tenantsync-worker" fetch-benchmark --help </dev/null >"$WORK
   fi
   p11=()
   for _ in $(seq 1 "$REPEAT"); do
-    line=$("$BIN/tenantsync-worker" fetch-benchmark "${p11_args[@]}" --pages "$P11_PAGES" --per-page 100 </dev/null | grep '^{' | tail -n 1)
+    line=$("$TESTKIT" fetch-benchmark "${p11_args[@]}" --pages "$P11_PAGES" --per-page 100 </dev/null | grep '^{' | tail -n 1)
     p11+=("$(echo "$line" | jq '.bookings / .seconds')")
   done
   row "P11 $P11_PAGES pages of 100 bookings fetched and parsed by one worker (no database)" "$(printf '%.0f bookings/s' "$(printf '%s\n' "${p11[@]}" | median)")" "≥ 50,000 bookings/s" "$serve_note"
 else
-  row "P11 $P11_PAGES pages of 100 bookings fetched and parsed by one worker (no database)" "P11 not measured yet (the worker has no fetch-benchmark command)" "≥ 50,000 bookings/s" "$serve_note"
+  row "P11 $P11_PAGES pages of 100 bookings fetched and parsed by one worker (no database)" "P11 not measured yet (the worker test kit has no fetch-benchmark command)" "≥ 50,000 bookings/s" "$serve_note"
 fi
 kill -TERM "$UPSTREAM_PID"
 fi
@@ -251,7 +254,7 @@ for _ in $(seq 1 "$REPEAT"); do
   bare_pids=()
   start=$(now)
   for i in $(seq 1 "$TENANTS"); do
-    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$BIN/tenantsync-worker" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
+    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$TESTKIT" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
     bare_pids+=($!)
   done
   for _ in $(seq 1 6000); do [ "$(grep -l '"type":"ready"' "$WORK"/bare/w*.out 2>/dev/null | wc -l)" -ge "$TENANTS" ] && break; sleep 0.01; done
@@ -274,7 +277,8 @@ fresh_database
 f_ts=(); f_sv=()
 for _ in $(seq 1 "$REPEAT"); do
   rm -rf "$WORK/flood-data"
-  DATA_DIR="$WORK/flood-data" EXTRA_CONFIG='"logs": {"max_file_bytes": 1099511627776, "max_files": 2}' write_config "$DB" "$WORK/flood.json"
+  DATA_DIR="$WORK/flood-data" EXTRA_CONFIG='"logs": {"max_file_bytes": 1099511627776, "max_files": 2}, "worker_path": "'"$TESTKIT"'"' \
+    write_config "$DB" "$WORK/flood.json"
   TENANTSYNC_WORKER_FAULT=log-flood TENANTSYNC_WORKER_FLOOD_SECONDS="$FLOOD_SECONDS" start_supervisor "$WORK/flood.json"
   measure_flood tenantsync
   f_ts+=("${FLOOD_RESULT%% *}"); ts_result=$FLOOD_RESULT

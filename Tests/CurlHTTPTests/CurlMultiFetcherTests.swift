@@ -1,5 +1,6 @@
 import CurlHTTP
 import Hummingbird
+import Support
 import Synchronization
 import Testing
 
@@ -44,7 +45,7 @@ struct CurlMultiFetcherTests {
         try await withTestServer(router) { base in
             let requests = (0..<20).map { HTTPRequest(url: base + "/item/\($0)", timeout: .seconds(20)) }
             let fetcher = CurlMultiFetcher(maximumConcurrent: 4)
-            let completions = await onThread { () -> [(index: Int, body: String?)] in
+            let completions = await offPool { () -> [(index: Int, body: String?)] in
                 var completions: [(index: Int, body: String?)] = []
                 fetcher.fetchAll(requests) { index, result in
                     completions.append((index, try? result.get().bodyText))
@@ -74,7 +75,7 @@ struct CurlMultiFetcherTests {
                     HTTPRequest(method: "POST", url: base + "/echo", body: Array("payload".utf8)),
                 ]
                 let fetcher = CurlMultiFetcher(maximumConcurrent: 2)
-                let results = await onThread { () -> [Int: Result<HTTPResponse, HTTPClientError>] in
+                let results = await offPool { () -> [Int: Result<HTTPResponse, HTTPClientError>] in
                     var results: [Int: Result<HTTPResponse, HTTPClientError>] = [:]
                     fetcher.fetchAll(requests) { index, result in
                         #expect(results[index] == nil, "each index is delivered once")

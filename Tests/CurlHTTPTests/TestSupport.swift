@@ -2,6 +2,7 @@ import CurlHTTP
 import Foundation
 import Hummingbird
 import Logging
+import Support
 
 // Hummingbird re-exports HTTPTypes' HTTPRequest and HTTPResponse; in this module the names mean ours.
 typealias HTTPRequest = CurlHTTP.HTTPRequest
@@ -35,17 +36,10 @@ func withTestServer<T: Sendable>(
     }
 }
 
-/// Runs blocking work on a thread of its own, keeping libcurl's blocking calls off the concurrency pool
-/// (where they could starve the in-process test server).
-func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: work()) }.start()
-    }
-}
-
-/// Performs `request` with `client` on a thread of its own.
+/// Performs `request` with `client` on a thread of its own, off the concurrency pool (where a blocking
+/// libcurl call could starve the in-process test server).
 func perform(_ client: CurlHTTPClient, _ request: HTTPRequest) async -> Result<HTTPResponse, HTTPClientError> {
-    await onThread {
+    await offPool {
         Result { () throws(HTTPClientError) -> HTTPResponse in try client.perform(request) }
     }
 }

@@ -125,6 +125,10 @@ func withSupervisorStack<T>(
                     supervision.checkInterval = supervision.checkInterval ?? 0.2
                     configuration.supervision = supervision
                 }
+                if fault != nil || supervision != nil {
+                    // The worker test kit: the shipped worker's code plus the faults supervision tests ask for.
+                    configuration.workerPath = try Binaries.path(of: "tenantsync-worker-testkit")
+                }
                 try configure(&configuration, parts)
                 let workerEnvironment = fault?.environment(directory: directory) ?? [:]
                 switch flavour {

@@ -1,14 +1,15 @@
 import DemoUpstreamKit
 import Foundation
+import Support
 import Testing
 import TestSupport
 
-@Suite("tenantsync-worker fetch-benchmark")
+@Suite("tenantsync-worker-testkit fetch-benchmark")
 struct FetchBenchmarkCommandTests {
     /// Runs the worker binary with `arguments`; returns its exit status, stdout and stderr.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync-worker"))
+        process.executableURL = URL(fileURLWithPath: try Binaries.path(of: "tenantsync-worker-testkit"))
         process.arguments = arguments
         let output = Pipe()
         let error = Pipe()
@@ -54,6 +55,6 @@ struct FetchBenchmarkCommandTests {
         }
         let missing = try await offPool { try Self.run(["fetch-benchmark", "--pages", "x"]) }
         #expect(missing.status == 78)
-        #expect(missing.error.contains("usage: tenantsync-worker fetch-benchmark"))
+        #expect(missing.error.contains("usage: tenantsync-worker-testkit fetch-benchmark"))
     }
 }

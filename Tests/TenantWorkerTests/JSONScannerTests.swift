@@ -1,6 +1,7 @@
 import CurlHTTP
 import DemoUpstreamKit
 import Foundation
+import Support
 @testable import SyncEngine
 import Testing
 import TestSupport

@@ -3,6 +3,7 @@ import DemoUpstreamKit
 import IPC
 import Logging
 import Postgres
+import Support
 import SyncEngine
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 import IPC
+import Support
 import Testing
 import TestSupport
 

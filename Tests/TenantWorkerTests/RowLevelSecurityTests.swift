@@ -2,6 +2,7 @@ import DemoUpstreamKit
 import Foundation
 import IPC
 import Postgres
+import Support
 import SyncEngine
 import Testing
 import TestSupport

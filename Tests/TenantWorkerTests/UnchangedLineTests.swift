@@ -1,5 +1,6 @@
 import DemoUpstreamKit
 import Postgres
+import Support
 import Testing
 import TestSupport
 

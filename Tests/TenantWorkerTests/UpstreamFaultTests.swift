@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import IPC
 import Postgres
+import Support
 import SyncEngine
 import Testing
 import TestSupport

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Support
 
 /// A small JSON client for the supervisor's API in tests, over real HTTP.
 ///

@@ -123,10 +123,11 @@ sync_all() {
 }
 fresh_database() { psql "$DATABASE_ADMIN_URL" -qc "DROP DATABASE IF EXISTS bench WITH (FORCE)" >/dev/null; psql "$DATABASE_ADMIN_URL" -qc "CREATE DATABASE bench" >/dev/null; DB="postgresql://postgres@127.0.0.1:$PG_PORT/bench"; }
 
-# The peer: supervisord running N programs w1…wN, each the same tenantsync-worker binary. A worker
-# waits for the supervisor's `hello` on stdin, which supervisord does not send, so the worker is
-# told to give itself one (TENANTSYNC_WORKER_HELLO, see Sources/TenantWorker/WorkerFaultInjector.swift)
-# and its `ready` line lands in the program's stdout log: the same readiness tenantsync waits for.
+# The peer: supervisord running N programs w1…wN, each the same worker binary. A worker waits for
+# the supervisor's `hello` on stdin, which supervisord does not send, so the programs run the worker
+# test kit (the shipped worker's code plus its test hooks), told to give itself one
+# (TENANTSYNC_WORKER_HELLO, see Tests/WorkerTestKit/WorkerFault.swift); its `ready` line lands in
+# the program's stdout log: the same readiness tenantsync waits for.
 # start_supervisord N [ENV=VALUE…] → SVD_PID, SVD_START; logs in $WORK/sv/wI.out.
 start_supervisord() {
   local n=$1 i
@@ -136,7 +137,7 @@ start_supervisord() {
     printf '[supervisord]\nlogfile=%s\npidfile=%s\nchildlogdir=%s\nnodaemon=true\nloglevel=warn\n' "$WORK/sv/supervisord.log" "$WORK/sv/supervisord.pid" "$WORK/sv"
     for i in $(seq 1 "$n"); do
       printf '[program:w%d]\ncommand=%s\nstartsecs=0\nautorestart=true\nredirect_stderr=true\nstdout_logfile=%s\nstdout_logfile_maxbytes=0\nstdout_logfile_backups=0\n' \
-        "$i" "$BIN/tenantsync-worker" "$WORK/sv/w$i.out"
+        "$i" "$TESTKIT" "$WORK/sv/w$i.out"
     done
   } >"$WORK/sv/supervisord.conf"
   SVD_START=$(now)

@@ -1,20 +1,16 @@
+import Support
+
 /// Calendar arithmetic on days and seconds since 1970-01-01, without Foundation's `Calendar`.
 ///
-/// Generating 100,000 bookings formats hundreds of thousands of dates; Howard Hinnant's
-/// days-from-civil algorithms do it without allocation or locale lookups.
+/// Generating 100,000 bookings formats hundreds of thousands of dates; ``CivilDate``'s arithmetic
+/// does it without allocation or locale lookups.
 enum CivilTime {
     /// 2025-11-19T14:09:00 site time: the fixed "now" that all demo data is generated around.
     static let referenceSeconds: Int64 = seconds(year: 2025, month: 11, day: 19) + 14 * 3600 + 9 * 60
 
     /// Returns the days since 1970-01-01 of a proleptic Gregorian date.
     static func days(year: Int, month: Int, day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
+        Int64(CivilDate(year: year, month: month, day: day).daysSinceEpoch)
     }
 
     /// Returns the seconds since 1970-01-01T00:00:00 of midnight on a date.
@@ -24,15 +20,8 @@ enum CivilTime {
 
     /// Returns the year, month and day of a day number.
     static func civil(days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+        let date = CivilDate(daysSinceEpoch: Int(days))
+        return (date.year, date.month, date.day)
     }
 
     /// Formats a day number as `YYYY-MM-DD`.

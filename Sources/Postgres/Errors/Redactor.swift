@@ -1,5 +1,3 @@
-import CPostgres
-
 /// Removes a connection's password and connection string from libpq messages before they reach an error.
 ///
 /// libpq does not normally echo the password, but parse errors can quote parts of the conninfo, so
@@ -10,7 +8,7 @@ struct Redactor: Sendable {
 
     init(conninfo: String) {
         var secrets = [conninfo]
-        if let password = Self.password(in: conninfo), password.count >= 3 {
+        if let password = PostgresConnectionString.password(in: conninfo), password.count >= 3 {
             secrets.append(password)
         }
         self.secrets = secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
@@ -33,29 +31,5 @@ struct Redactor: Sendable {
             "\(match.output.1):***@"
         }
         return text
-    }
-
-    /// The password a conninfo string or URL carries, as libpq parses it.
-    private static func password(in conninfo: String) -> String? {
-        var errorMessage: UnsafeMutablePointer<CChar>?
-        let options = PQconninfoParse(conninfo, &errorMessage)
-        defer {
-            if let options {
-                PQconninfoFree(options)
-            }
-            if let errorMessage {
-                PQfreemem(errorMessage)
-            }
-        }
-        guard var option = options else {
-            return nil
-        }
-        while let keyword = option.pointee.keyword {
-            if String(cString: keyword) == "password", let value = option.pointee.val {
-                return String(cString: value)
-            }
-            option += 1
-        }
-        return nil
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CurlHTTP
 import Foundation
+import Support
 
 /// Follows a Server-Sent Events log stream of the API over one long request, reconnecting with
 /// `Last-Event-ID` when the connection drops; SIGINT (Ctrl-C) ends it with status 0.

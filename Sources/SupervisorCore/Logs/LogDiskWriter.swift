@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Support
 import Synchronization
 
 /// The store's single disk writer: a serial queue that owns every tenant's open file.

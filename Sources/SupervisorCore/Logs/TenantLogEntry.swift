@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// One line of a tenant's log: a worker's stderr line, a worker `log` message or a supervisor event.
 public struct TenantLogEntry: Encodable, Sendable, Equatable {
@@ -168,7 +169,7 @@ public enum LogTimestamp {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let (days, millisecondOfDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
         let (day, remainder) = millisecondOfDay < 0 ? (days - 1, millisecondOfDay + 86_400_000) : (days, millisecondOfDay)
-        let (year, month, dayOfMonth) = civil(fromDays: day)
+        let civil = CivilDate(daysSinceEpoch: Int(day))
         var bytes = [UInt8](repeating: 0, count: 24)
         func put(_ value: Int64, at offset: Int, width: Int) {
             var value = value
@@ -177,11 +178,11 @@ public enum LogTimestamp {
                 value /= 10
             }
         }
-        put(year, at: 0, width: 4)
+        put(Int64(civil.year), at: 0, width: 4)
         bytes[4] = UInt8(ascii: "-")
-        put(month, at: 5, width: 2)
+        put(Int64(civil.month), at: 5, width: 2)
         bytes[7] = UInt8(ascii: "-")
-        put(dayOfMonth, at: 8, width: 2)
+        put(Int64(civil.day), at: 8, width: 2)
         bytes[10] = UInt8(ascii: "T")
         put(remainder / 3_600_000, at: 11, width: 2)
         bytes[13] = UInt8(ascii: ":")
@@ -192,19 +193,6 @@ public enum LogTimestamp {
         put(remainder % 1000, at: 20, width: 3)
         bytes[23] = UInt8(ascii: "Z")
         output.append(contentsOf: bytes)
-    }
-
-    /// Year, month and day of the proleptic Gregorian calendar for days since 1970-01-01.
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Parses an RFC 3339 timestamp (with or without fractional seconds), or `nil`.

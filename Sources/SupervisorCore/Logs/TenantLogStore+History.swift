@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 extension TenantLogStore {
     /// The most lines one tail may ask for, from memory and files together.
@@ -24,11 +25,7 @@ extension TenantLogStore {
 
     /// ``history(_:limit:)`` on a thread of its own.
     public func historyOffPool(_ filter: LogFilter, limit: Int) async -> [TenantLogEntry] {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(returning: self.history(filter, limit: limit))
-            }
-        }
+        await offPool(name: "tenantsync-logs") { self.history(filter, limit: limit) }
     }
 
     private func history(of tenant: String, _ filter: LogFilter, limit: Int) -> [TenantLogEntry] {

@@ -1,7 +1,9 @@
 import Foundation
 import IPC
 import Logging
+import Postgres
 import ServiceLifecycle
+import Support
 import Synchronization
 
 /// Every tenant's log: stamps, masks and caps each line, keeps the last lines in memory, writes
@@ -69,7 +71,7 @@ public final class TenantLogStore: Service, Sendable {
             initial.tenants[tenant.id] = TenantState(masker: SecretMasker(tenant: tenant, databaseURL: databaseURL), configuration: tenant)
         }
         state = LockedValue(initial)
-        defaultMasker = SecretMasker(secrets: databaseURL.flatMap { URLComponents(string: $0)?.password }.map { [$0] } ?? [])
+        defaultMasker = SecretMasker(secrets: databaseURL.flatMap(PostgresConnectionString.password(in:)).map { [$0] } ?? [])
         disk = LogDiskWriter(directory: directory, settings: settings, logger: logger)
     }
 

@@ -1,5 +1,6 @@
 import IPC
 import Logging
+import Support
 
 extension TenantWorkerController {
     /// Where a worker's `log` records and stderr lines go, called on the threads that read its pipes.

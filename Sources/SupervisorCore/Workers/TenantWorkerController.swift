@@ -1,6 +1,7 @@
 import Foundation
 import IPC
 import Logging
+import Support
 
 /// Owns one tenant's worker process: starts it, restarts it, feeds it syncs, stops it.
 ///

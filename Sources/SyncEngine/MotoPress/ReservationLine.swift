@@ -1,5 +1,5 @@
 /// One reserved accommodation of a booking: the unit of the `reservations` table.
-struct ReservationLine {
+package struct ReservationLine {
     var bookingID: Int64
     /// Position of the reserved accommodation within the booking, from 1.
     var lineNumber: Int
@@ -19,7 +19,7 @@ struct ReservationLine {
     var fingerprint: Int64
 
     /// Splits a booking into one line per reserved accommodation; none when it lists none.
-    static func lines(of booking: JSONRecord) -> [ReservationLine] {
+    package static func lines(of booking: JSONRecord) -> [ReservationLine] {
         let object = booking.object
         guard let reserved = object.elements("reserved_accommodations"), !reserved.isEmpty else { return [] }
         let status = object.string("status")

@@ -12,7 +12,7 @@ import Foundation
 /// written without a zone (WordPress moves a time with `Z` or an offset to the site's time zone before
 /// comparing it with the GMT column). Unknown parameters such as `modified_after` are ignored by
 /// WordPress, which would list everything.
-struct WordPressPager: @unchecked Sendable {
+package struct WordPressPager: @unchecked Sendable {
     /// The largest page WordPress serves.
     static let maximumPerPage = 100
 
@@ -21,9 +21,16 @@ struct WordPressPager: @unchecked Sendable {
     let perPage: Int
     let fetcher: UpstreamFetcher
 
+    package init(baseURL: String, credentials: BasicAuth, perPage: Int, fetcher: UpstreamFetcher) {
+        self.baseURL = baseURL
+        self.credentials = credentials
+        self.perPage = perPage
+        self.fetcher = fetcher
+    }
+
     /// One page of a collection.
-    struct Page {
-        var records: [JSONRecord]
+    package struct Page {
+        package var records: [JSONRecord]
         var invalid: [(json: String, reason: String)]
         var totalPages: Int?
         var total: Int?
@@ -100,7 +107,7 @@ struct WordPressPager: @unchecked Sendable {
     ///
     /// With a `prefetcher`, a page it already holds is used as is, and once the page count is known
     /// the following pages are requested concurrently.
-    func fetch(collection: String, page: Int, modifiedAfter: String? = nil, prefetcher: PagePrefetcher? = nil) throws(SyncError) -> Page {
+    package func fetch(collection: String, page: Int, modifiedAfter: String? = nil, prefetcher: PagePrefetcher? = nil) throws(SyncError) -> Page {
         let request = request(collection: collection, page: page, modifiedAfter: modifiedAfter)
         var parsed: Page?
         if let response = prefetcher?.take(page) {
@@ -141,7 +148,7 @@ struct WordPressPager: @unchecked Sendable {
     }
 
     /// Whether `page` (number `number`) is the last one.
-    func isLast(_ page: Page, number: Int) -> Bool {
+    package func isLast(_ page: Page, number: Int) -> Bool {
         if let totalPages = page.totalPages { return number >= totalPages }
         if let hasNext = page.hasNext { return !hasNext }
         return page.records.count + page.invalid.count < perPage

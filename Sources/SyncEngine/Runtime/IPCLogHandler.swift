@@ -1,5 +1,6 @@
 import IPC
 import Logging
+import Support
 
 /// A swift-log handler that sends every record to the supervisor as a ``LogRecord`` line.
 ///

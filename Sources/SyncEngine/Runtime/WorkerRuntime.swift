@@ -4,6 +4,7 @@ import Foundation
 import IPC
 import Logging
 import Postgres
+import Support
 import Synchronization
 
 /// The worker process's main loop: handshake, syncs on request, heartbeats, clean exit.
@@ -13,6 +14,9 @@ import Synchronization
 /// timer whether or not a sync is running. When `input` reaches end of file (the supervisor is
 /// gone) or a ``Shutdown`` arrives, the run in hand stops after its current page and ``run()``
 /// returns; a run refused for the tenant's credentials ends the worker too, with status 78.
+///
+/// What each line means in the state the worker is in is decided by ``WorkerStateMachine``; this
+/// class reads, writes, runs the syncs and carries out the machine's actions.
 public final class WorkerRuntime: Sendable {
     /// This build's version, reported in ``Ready``.
     public static let version = "0.1.0"
@@ -20,16 +24,17 @@ public final class WorkerRuntime: Sendable {
     private let input: Int32
     private let writer: LineWriter
     private let makeLogger: @Sendable (SecretMasker) -> Logger
+    /// The logger until the tenant's secrets are known.
+    private let startupLogger: Logger
     private let codec = MessageCodec()
-    /// Raised once the worker is stopping: the run in hand and any queued after it stop.
-    private let cancellation = CancellationFlag()
-    /// The run in hand with its own flag, the runs queued behind it, and `cancel`s for those.
-    private let runs = Mutex(RunSlots())
+    /// What the supervisor asked for and what the sync queue is doing; every decision is taken here.
+    private let machine = Mutex(WorkerStateMachine<Session>())
     private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
+    private let heartbeat = Mutex<HeartbeatTimer?>(nil)
     private let heartbeatSequence = Atomic<Int>(0)
     private let connections: TenantConnectionCache
-    private let loop: Mutex<Loop>
-    /// Signalled once, when the worker is to end.
+    /// Set, and ``ending`` signalled, once, when the worker is to end.
+    private let ended = Atomic<Bool>(false)
     private let ending = DispatchSemaphore(value: 0)
 
     /// - Parameters:
@@ -38,8 +43,8 @@ public final class WorkerRuntime: Sendable {
         self.input = input
         self.writer = writer
         self.makeLogger = makeLogger
+        self.startupLogger = makeLogger(SecretMasker(secrets: []))
         self.connections = TenantConnectionCache(queue: syncQueue)
-        self.loop = Mutex(Loop(logger: makeLogger(SecretMasker(secrets: []))))
     }
 
     /// Runs until shutdown, end of input or a permanent failure; returns the process exit status.
@@ -51,94 +56,83 @@ public final class WorkerRuntime: Sendable {
         let reader = Thread { [self] in
             LineReader(fileDescriptor: input, name: "worker-stdin").runBlocking { event in
                 handle(event)
-                let (exitCode, ended) = loop.withLock { ($0.exitCode, $0.ended) }
-                return exitCode == WorkerExitCode.success && !cancellation.isCancelled && !ended
+                return machine.withLock { $0.isReading }
             }
             end()
         }
         reader.name = "worker-stdin"
         reader.start()
         ending.wait()
-        stopRuns()
-        // Let the run in hand finish its page and report before exiting.
+        // Let the run in hand finish its page and report, and the queued ones report as cancelled.
         syncQueue.sync {}
-        return loop.withLock { state in
-            state.heartbeat?.cancel()
-            return state.exitCode
-        }
+        heartbeat.withLock { $0?.cancel() }
+        return machine.withLock { $0.exitCode }
     }
 
-    /// Ends the worker: ``run()`` returns once the run in hand has reported. The first failing status wins.
-    private func end(exitCode: Int32 = WorkerExitCode.success) {
-        let first = loop.withLock { state -> Bool in
-            if state.exitCode == WorkerExitCode.success { state.exitCode = exitCode }
-            defer { state.ended = true }
-            return !state.ended
-        }
-        if first { ending.signal() }
+    /// Lets ``run()`` return once the runs have reported.
+    private func end() {
+        if !ended.exchange(true, ordering: .acquiringAndReleasing) { ending.signal() }
     }
 
-    /// Handles one event from stdin, on the reading thread.
+    /// Turns one event from stdin into the machine's event, on the reading thread.
     private func handle(_ event: LineReader.Event) {
-        let (session, logger) = loop.withLock { ($0.session, $0.logger) }
         switch event {
         case .line(let line):
-            let message: SupervisorMessage
             do throws(IPCError) {
-                message = try codec.decodeSupervisorMessage(line)
+                act(on: .message(try codec.decodeSupervisorMessage(line)))
             } catch {
-                if session == nil {
-                    let code = fail(.badHandshake, "first line must be a hello message: \(error.message)")
-                    loop.withLock { $0.exitCode = code }
-                } else {
-                    logger.error("ignored a bad line from the supervisor", metadata: ["error": "\(error)"])
-                }
-                return
-            }
-            switch message {
-            case .hello(let hello):
-                guard session == nil else {
-                    logger.warning("ignored a second hello")
-                    return
-                }
-                switch start(hello) {
-                case .success(let started):
-                    let heartbeat = startHeartbeat(every: hello.tenant.heartbeatInterval)
-                    loop.withLock { state in
-                        state.session = started
-                        state.logger = started.logger
-                        state.heartbeat = heartbeat
-                    }
-                case .failure(let code):
-                    loop.withLock { $0.exitCode = code.value }
-                }
-            case .sync(let command):
-                guard let session else {
-                    let code = fail(.badHandshake, "sync received before hello")
-                    loop.withLock { $0.exitCode = code }
-                    return
-                }
-                runs.withLock { _ = $0.queued.insert(command.runID) }
-                enqueue(command, session: session)
-            case .shutdown(let shutdown):
-                logger.info("shutting down", metadata: ["reason": "\(shutdown.reason)"])
-                stopRuns()
-            case .cancel(let cancel):
-                let flag = runs.withLock { runs -> CancellationFlag? in
-                    if let current = runs.current, current.runID == cancel.runID { return current.flag }
-                    if runs.queued.contains(cancel.runID) { runs.cancelledBeforeStart[cancel.runID] = cancel.reason }
-                    return nil
-                }
-                logger.info("run cancel requested", metadata: [
-                    "sync.run_id": "\(cancel.runID)", "reason": "\(cancel.reason)", "sync.in_hand": "\(flag != nil)",
-                ])
-                flag?.cancel(reason: cancel.reason)
+                act(on: .badLine(error))
             }
         case .oversized(let length):
-            logger.error("ignored an oversized line from the supervisor", metadata: ["line.bytes": "\(length)"])
+            act(on: .oversizedLine(bytes: length))
         case .endOfFile:
-            if session != nil { logger.info("input closed: supervisor gone, exiting") }
-            stopRuns()
+            act(on: .endOfInput)
+        }
+    }
+
+    /// Feeds `event` to the machine and carries out what it says.
+    private func act(on event: WorkerStateMachine<Session>.Event) {
+        let (action, session) = machine.withLock { ($0.event(event), $0.session) }
+        let logger = session?.logger ?? startupLogger
+        switch action {
+        case .startSession(let hello):
+            switch start(hello) {
+            case .success(let started): act(on: .sessionStarted(started))
+            case .failure: act(on: .sessionFailed)
+            }
+        case .startHeartbeat(let seconds):
+            let timer = startHeartbeat(every: seconds)
+            heartbeat.withLock { $0 = timer }
+        case .failHandshake(let code, let message):
+            writer.send(WorkerMessage.fatal(Fatal(code: code, message: message)))
+        case .enqueue(let command, let session):
+            enqueue(command, session: session)
+        case .cancelRunInHand(let runID, let flag, let reason):
+            logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)", "reason": "\(reason)", "sync.in_hand": "true"])
+            flag.cancel(reason: reason)
+        case .cancelQueuedRun(let runID, let reason), .cancelUnknownRun(let runID, let reason):
+            logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)", "reason": "\(reason)", "sync.in_hand": "false"])
+        case .startRun, .proceed:
+            break
+        case .stop(let cause, let runInHand):
+            switch cause {
+            case .shutdown(let reason): logger.info("shutting down", metadata: ["reason": "\(reason)"])
+            case .endOfInput: if session != nil { logger.info("input closed: supervisor gone, exiting") }
+            case .credentialsRejected: break
+            }
+            runInHand?.cancel()
+            end()
+        case .reject(let rejection):
+            switch rejection {
+            case .secondHello:
+                logger.warning("ignored a second hello")
+            case .badLine(let error):
+                logger.error("ignored a bad line from the supervisor", metadata: ["error": "\(error)"])
+            case .oversizedLine(let bytes):
+                logger.error("ignored an oversized line from the supervisor", metadata: ["line.bytes": "\(bytes)"])
+            case .unexpected(let event, let state):
+                logger.error("ignored \(event): it has no place while the worker is \(state)")
+            }
         }
     }
 
@@ -150,58 +144,46 @@ public final class WorkerRuntime: Sendable {
         var masker: SecretMasker
     }
 
-    /// The stdin loop's state: written on the reading thread, read by the sync queue and at exit.
-    private struct Loop {
-        var session: Session?
-        var heartbeat: HeartbeatTimer?
-        var exitCode = WorkerExitCode.success
-        var logger: Logger
-        /// Set once the worker is ending; later input is ignored.
-        var ended = false
-    }
-
-    private func start(_ hello: Hello) -> Result<Session, Int32Box> {
-        guard hello.protocolVersion == ProtocolVersion.current else {
-            return .failure(Int32Box(fail(.protocolMismatch, "supervisor speaks protocol \(hello.protocolVersion), this worker speaks \(ProtocolVersion.current)")))
-        }
+    /// Builds the tenant's session and sends `ready`, or sends `fatal` and fails.
+    private func start(_ hello: Hello) -> Result<Session, SessionFailed> {
         let tenant = hello.tenant
-        let masker = SecretMasker(secrets: tenant.secretSettings.compactMap { tenant.settings[$0] } + Self.passwords(in: tenant.databaseURL))
+        let masker = SecretMasker(
+            secrets: tenant.secretSettings.compactMap { tenant.settings[$0] } + [PostgresConnectionString.password(in: tenant.databaseURL)].compactMap { $0 }
+        )
         var logger = makeLogger(masker)
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         let connector: any Connector
+        let streams: [String]
         do {
             connector = try ConnectorRegistry.connector(for: tenant)
         } catch {
-            return .failure(Int32Box(fail(.badConfiguration, masker.mask(error.message))))
+            writer.send(WorkerMessage.fatal(Fatal(code: .badConfiguration, message: masker.mask(error.message))))
+            return .failure(SessionFailed())
         }
-        let streams: [String]
         do {
             streams = try StreamPlan(streams: connector.streams).ordered.map(\.name)
         } catch {
-            return .failure(Int32Box(fail(.badConfiguration, error.message)))
+            writer.send(WorkerMessage.fatal(Fatal(code: .badConfiguration, message: error.message)))
+            return .failure(SessionFailed())
         }
         writer.send(WorkerMessage.ready(Ready(pid: getpid(), version: Self.version, streams: streams)))
         logger.info("worker ready", metadata: ["worker.streams": "\(streams.joined(separator: ","))"])
         return .success(Session(tenant: tenant, connector: connector, logger: logger, masker: masker))
     }
 
-    /// Stops the run in hand (after its batch) and every run queued behind it: the worker is stopping.
-    private func stopRuns() {
-        cancellation.cancel()
-        runs.withLock { $0.current?.flag }?.cancel()
-    }
+    /// The `fatal` is sent: the session could not start.
+    private struct SessionFailed: Error {}
 
     private func enqueue(_ command: SyncCommand, session: Session) {
         syncQueue.async { [self] in
             let flag = CancellationFlag()
-            let early = runs.withLock { runs -> String? in
-                runs.current = (command.runID, flag)
-                runs.queued.remove(command.runID)
-                return runs.cancelledBeforeStart.removeValue(forKey: command.runID)
+            let start = machine.withLock { $0.event(.runStarting(runID: command.runID, flag: flag)) }
+            guard case .startRun(_, let cancelledBecause) = start else {
+                session.logger.error("run not started: the worker did not expect it", metadata: ["sync.run_id": "\(command.runID)", "action": "\(start)"])
+                return
             }
-            defer { runs.withLock { $0.current = nil } }
-            if let early { flag.cancel(reason: early) }
-            if cancellation.isCancelled { flag.cancel(reason: cancellation.reason ?? "worker shutting down") }
+            defer { act(on: .runFinished(runID: command.runID)) }
+            if let cancelledBecause { flag.cancel(reason: cancelledBecause) }
             let watch = CredentialWatch(session.connector)
             let result = runSync(command, session: session, connector: watch, cancellation: flag)
             guard result.status == .failed, let rejected = watch.rejectedBecause else {
@@ -216,8 +198,7 @@ public final class WorkerRuntime: Sendable {
             ])
             writer.send(WorkerMessage.fatal(Fatal(code: .credentialsRejected, message: reason)))
             writer.send(WorkerMessage.result(result))
-            stopRuns()
-            end(exitCode: WorkerExitCode.permanentFailure)
+            act(on: .credentialsRejected)
         }
     }
 
@@ -255,31 +236,7 @@ public final class WorkerRuntime: Sendable {
     private func startHeartbeat(every seconds: Double) -> HeartbeatTimer {
         HeartbeatTimer(every: seconds) { [self] in
             let next = heartbeatSequence.add(1, ordering: .relaxed).newValue
-            writer.send(WorkerMessage.heartbeat(Heartbeat(sequence: next, runID: runs.withLock { $0.current?.runID })))
+            writer.send(WorkerMessage.heartbeat(Heartbeat(sequence: next, runID: machine.withLock { $0.runInHand })))
         }
     }
-
-    /// Sends ``Fatal`` and returns the exit status that goes with it.
-    private func fail(_ code: Fatal.Code, _ message: String) -> Int32 {
-        writer.send(WorkerMessage.fatal(Fatal(code: code, message: message)))
-        return WorkerExitCode.permanentFailure
-    }
-
-    /// The password of a connection URL or conninfo, so that it can be masked in logs.
-    static func passwords(in databaseURL: String) -> [String] {
-        if let components = URLComponents(string: databaseURL), let password = components.password, !password.isEmpty {
-            return [password, components.percentEncodedPassword ?? password]
-        }
-        let pairs = databaseURL.split(separator: " ").compactMap { pair -> String? in
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            return parts.count == 2 && parts[0] == "password" ? String(parts[1]) : nil
-        }
-        return pairs
-    }
-}
-
-/// An exit status carried as a `Result` failure.
-struct Int32Box: Error {
-    var value: Int32
-    init(_ value: Int32) { self.value = value }
 }

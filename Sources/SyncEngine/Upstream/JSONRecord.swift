@@ -3,7 +3,7 @@
 /// The text is stored as the upstream sent it into a `jsonb` column, which normalises key order and
 /// whitespace, so comparing stored and incoming `jsonb` decides whether a row changed. The page is
 /// scanned once by ``JSONScanner``; nothing is decoded into Foundation objects and re-encoded.
-struct JSONRecord: Sendable {
+package struct JSONRecord: Sendable {
     var externalID: Int64
     var object: JSONObjectSlice
 

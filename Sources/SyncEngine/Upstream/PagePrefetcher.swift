@@ -12,7 +12,7 @@ import Synchronization
 /// speculative and stop with ``stop()``. Pages are still handed out, parsed and committed in order;
 /// a prefetched page that failed or does not parse is simply fetched again through the retrying
 /// path, so prefetching never changes what is stored, only how soon.
-final class PagePrefetcher: @unchecked Sendable {
+package final class PagePrefetcher: @unchecked Sendable {
     let concurrency: Int
     /// Pages requested together; a batch's pages are at hand once all of them have arrived.
     let batchPages: Int
@@ -24,7 +24,7 @@ final class PagePrefetcher: @unchecked Sendable {
     private var pending: [Int: DispatchGroup] = [:]
 
     /// - Parameter batchPages: pages per batch; fewer than `concurrency` means `concurrency`.
-    init(concurrency: Int, batchPages: Int = 0) {
+    package init(concurrency: Int, batchPages: Int = 0) {
         self.concurrency = max(1, concurrency)
         self.batchPages = max(self.concurrency, batchPages)
         self.fetcher = CurlMultiFetcher(maximumConcurrent: self.concurrency)
@@ -75,7 +75,7 @@ final class PagePrefetcher: @unchecked Sendable {
     }
 
     /// Waits for any batch still in flight, so nothing outlives the stream.
-    func drain() {
+    package func drain() {
         queue.sync {}
     }
 }

@@ -6,11 +6,18 @@ import Logging
 ///
 /// Retries connection failures, timeouts, resets, `429` (honouring `Retry-After`) and `5xx`;
 /// `401`/`403` fail at once as ``SyncError/Code/authentication``; any other status fails at once.
-struct UpstreamFetcher {
+package struct UpstreamFetcher {
     let http: CurlHTTPClient
     let retryPolicy: RetryPolicy
     let logger: Logger
     let isCancelled: () -> Bool
+
+    package init(http: CurlHTTPClient, retryPolicy: RetryPolicy, logger: Logger, isCancelled: @escaping () -> Bool) {
+        self.http = http
+        self.retryPolicy = retryPolicy
+        self.logger = logger
+        self.isCancelled = isCancelled
+    }
 
     /// Performs `request` until it succeeds with a 2xx, or fails for good.
     func perform(_ request: HTTPRequest) throws(SyncError) -> HTTPResponse {

@@ -2,6 +2,7 @@ import DemoUpstreamKit
 import Foundation
 import Postgres
 @testable import SupervisorCore
+import Support
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 @testable import SupervisorCore
+import Support
 import Testing
 import TestSupport
 

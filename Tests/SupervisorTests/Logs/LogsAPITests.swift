@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 @testable import SupervisorCore
+import Support
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 @testable import SupervisorCore
+import Support
 import Testing
 import TestSupport
 
@@ -99,7 +100,7 @@ struct LogsCLITests {
             // Not the 50-line tail: the first event is the one right after the resumed one.
             #expect(entry.sequence == sequences.last)
             reader.close()
-            #expect(await (try status) == 200)
+            #expect(await status == 200)
         }
     }
 

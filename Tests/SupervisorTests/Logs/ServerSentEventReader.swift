@@ -1,12 +1,10 @@
 import Foundation
+import Support
 
 /// A minimal HTTP/1.1 client for `text/event-stream` over loopback: sends one GET and delivers
 /// each event as it arrives. Blocking; run it off the cooperative pool.
 final class ServerSentEventReader: @unchecked Sendable {
-    struct Event: Sendable {
-        var name: String
-        var data: String
-    }
+    typealias Event = ServerSentEventParser.Event
 
     private let socket: Int32
 
@@ -40,7 +38,7 @@ final class ServerSentEventReader: @unchecked Sendable {
         var status = 0
         var headersDone = false
         var body: [UInt8] = []
-        var text = ""
+        var parser = ServerSentEventParser()
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
             let count = recv(socket, &buffer, buffer.count, 0)
@@ -61,18 +59,10 @@ final class ServerSentEventReader: @unchecked Sendable {
                 body += raw[(lineEnd + 2)..<(lineEnd + 2 + size)]
                 raw.removeFirst(lineEnd + 2 + size + 2)
             }
-            text += String(decoding: body, as: UTF8.self)
-            body.removeAll()
-            while let range = text.range(of: "\n\n") {
-                let block = text[..<range.lowerBound]
-                text.removeSubrange(..<range.upperBound)
-                var event = Event(name: "message", data: "")
-                for line in block.split(separator: "\n") {
-                    if line.hasPrefix("event: ") { event.name = String(line.dropFirst(7)) }
-                    if line.hasPrefix("data: ") { event.data += String(line.dropFirst(6)) }
-                }
-                if !event.data.isEmpty, !onEvent(event) { return status }
+            for event in parser.feed(body) where !event.data.isEmpty {
+                if !onEvent(event) { return status }
             }
+            body.removeAll()
         }
     }
 

@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 @testable import SupervisorCore
+import Support
 import Testing
 import TestSupport
 
@@ -11,18 +12,11 @@ struct ServerSentEvent {
     var data: [String: Any]
 
     static func parse(_ text: String) -> [ServerSentEvent] {
-        text.components(separatedBy: "\n\n").compactMap { block in
-            var id: Int?
-            var name = "message"
-            var data = ""
-            for line in block.split(separator: "\n") {
-                if line.hasPrefix("id: ") { id = Int(line.dropFirst(4)) }
-                if line.hasPrefix("event: ") { name = String(line.dropFirst(7)) }
-                if line.hasPrefix("data: ") { data += line.dropFirst(6) }
-            }
-            guard let id else { return nil }
-            let object = (try? JSONSerialization.jsonObject(with: Data(data.utf8))) as? [String: Any] ?? [:]
-            return ServerSentEvent(id: id, name: name, data: object)
+        var parser = ServerSentEventParser()
+        return parser.feed(Array(text.utf8)).compactMap { event in
+            guard let id = event.id.flatMap({ Int($0) }) else { return nil }
+            let object = (try? JSONSerialization.jsonObject(with: Data(event.data.utf8))) as? [String: Any] ?? [:]
+            return ServerSentEvent(id: id, name: event.name, data: object)
         }
     }
 }

@@ -1,5 +1,6 @@
 import DemoUpstreamKit
 import Foundation
+import Support
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 @testable import SupervisorCore
 import Foundation
+import Support
 import Testing
 import TestSupport
 

@@ -2,38 +2,37 @@ import Foundation
 
 /// Replaces known secret values (a tenant's passwords, keys and tokens) with `***`.
 ///
-/// Values shorter than ``minimumLength`` are left alone: masking every `1` or `ab` in a log
-/// would hide more than it protects. Percent-encoded forms are masked too, since secrets
-/// often appear inside URLs.
-struct SecretMasker: Sendable {
-    static let minimumLength = 4
-    static let replacement = "***"
+/// Both processes mask with it: the worker before a log record leaves it, the supervisor before a
+/// line is stored, written or sent. Values shorter than ``minimumLength`` are left alone: masking
+/// every `1` or `ab` in a log would hide more than it protects. Percent-encoded forms are masked
+/// too, since secrets often appear inside URLs: with every character but letters and digits encoded,
+/// and with only those a URL's user-info may not hold bare (the form a connection URL carries).
+public struct SecretMasker: Sendable {
+    /// The shortest value masked.
+    public static let minimumLength = 4
+    /// What every secret is replaced with.
+    public static let replacement = "***"
     private let secrets: [String]
 
-    init(secrets: some Sequence<String>) {
+    public init(secrets: some Sequence<String>) {
         var all = Set<String>()
         for secret in secrets where secret.count >= Self.minimumLength {
             all.insert(secret)
-            if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != secret {
-                all.insert(encoded)
+            for allowed in [CharacterSet.alphanumerics, .urlPasswordAllowed] {
+                if let encoded = secret.addingPercentEncoding(withAllowedCharacters: allowed), encoded != secret {
+                    all.insert(encoded)
+                }
             }
         }
         // Longest first, so a secret containing another is masked whole.
         self.secrets = all.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
     }
 
-    /// The secret values of a tenant's settings, plus the password of `databaseURL` if any.
-    init(tenant: TenantConfiguration, databaseURL: String? = nil) {
-        var values = tenant.effectiveSecretSettings.compactMap { tenant.settings[$0] }
-        if let databaseURL, let password = URLComponents(string: databaseURL)?.password {
-            values.append(password)
-        }
-        self.init(secrets: values)
-    }
+    /// Whether there is nothing to mask.
+    public var isEmpty: Bool { secrets.isEmpty }
 
-    var isEmpty: Bool { secrets.isEmpty }
-
-    func mask(_ text: String) -> String {
+    /// `text` with every occurrence of every secret replaced by ``replacement``.
+    public func mask(_ text: String) -> String {
         var result = text
         for secret in secrets where Self.contains(result, secret) {
             result = result.replacingOccurrences(of: secret, with: Self.replacement)

@@ -6,17 +6,18 @@ import Musl
 import Darwin
 #endif
 
-/// A value behind a plain `pthread_mutex_t`, for state touched on every stored log line.
+/// A value behind a plain `pthread_mutex_t`, for small state touched very often from many threads
+/// (the supervisor's log store takes it for every stored line).
 ///
 /// `Synchronization.Mutex` on Linux is a priority-inheriting futex: every contended lock and
 /// unlock is a system call. With eight workers' reader threads storing lines at full speed that
 /// cost more than storing the lines; glibc's ordinary mutex stays in user space when the holder
 /// is quick, as it is here.
-final class LockedValue<Value>: @unchecked Sendable {
+public final class LockedValue<Value>: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    init(_ value: Value) {
+    public init(_ value: Value) {
         self.value = value
         mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -35,7 +36,8 @@ final class LockedValue<Value>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
+    /// Runs `body` with the value while holding the lock; keep it short, it blocks other threads.
+    public func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body(&value)

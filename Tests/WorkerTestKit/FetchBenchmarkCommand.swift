@@ -2,12 +2,12 @@ import Foundation
 import IPC
 import SyncEngine
 
-/// `tenantsync-worker fetch-benchmark --base-url URL --consumer-key K --consumer-secret S [--pages N]
+/// `tenantsync-worker-testkit fetch-benchmark --base-url URL --consumer-key K --consumer-secret S [--pages N]
 /// [--per-page N] [--concurrency N]`: fetches and parses booking pages with no database and prints
 /// one JSON line, `{"bookings":N,"lines":N,"seconds":S,"bookings_per_second":R}`.
 enum FetchBenchmarkCommand {
     static let usage = """
-        usage: tenantsync-worker fetch-benchmark --base-url URL --consumer-key KEY --consumer-secret SECRET \\
+        usage: tenantsync-worker-testkit fetch-benchmark --base-url URL --consumer-key KEY --consumer-secret SECRET \\
                [--pages 200] [--per-page 100] [--concurrency 4]
         Fetches and parses MotoPress booking pages as a sync does, without a database, and prints one
         JSON line with the bookings read, the reservation lines built and the seconds taken.

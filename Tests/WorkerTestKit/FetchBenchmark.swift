@@ -1,28 +1,30 @@
 import CurlHTTP
 import Foundation
 import Logging
+import SyncEngine
 
 /// Measures the worker's upstream side alone: fetching and parsing booking pages into reservation
 /// lines exactly as a sync does, with no database.
 ///
-/// `tenantsync-worker fetch-benchmark` runs it for the benchmark harness.
-public struct FetchBenchmark: Sendable {
+/// `tenantsync-worker-testkit fetch-benchmark` runs it for the benchmark harness (scenario P11). It
+/// uses the engine's `package` types, the very code a sync runs.
+struct FetchBenchmark: Sendable {
     /// The MotoPress site, without `/wp-json`.
-    public var baseURL: String
-    public var consumerKey: String
-    public var consumerSecret: String
-    public var pages: Int
-    public var perPage: Int
-    public var concurrency: Int
+    var baseURL: String
+    var consumerKey: String
+    var consumerSecret: String
+    var pages: Int
+    var perPage: Int
+    var concurrency: Int
 
     /// What one run read, and how long it took.
-    public struct Outcome: Sendable {
-        public var bookings: Int
-        public var lines: Int
-        public var seconds: Double
+    struct Outcome: Sendable {
+        var bookings: Int
+        var lines: Int
+        var seconds: Double
     }
 
-    public init(baseURL: String, consumerKey: String, consumerSecret: String, pages: Int, perPage: Int = 100, concurrency: Int = 4) {
+    init(baseURL: String, consumerKey: String, consumerSecret: String, pages: Int, perPage: Int = 100, concurrency: Int = 4) {
         self.baseURL = baseURL
         self.consumerKey = consumerKey
         self.consumerSecret = consumerSecret
@@ -32,7 +34,7 @@ public struct FetchBenchmark: Sendable {
     }
 
     /// Fetches pages 1 through `pages` of bookings (fewer if the site has fewer) and splits them into lines.
-    public func run() throws(SyncError) -> Outcome {
+    func run() throws(SyncError) -> Outcome {
         var logger = Logger(label: "tenantsync.fetch-benchmark")
         logger.logLevel = .warning
         let pager = WordPressPager(

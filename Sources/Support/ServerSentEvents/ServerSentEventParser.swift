@@ -1,28 +1,40 @@
 /// Turns a `text/event-stream` body, fed in chunks of any size, into events (the WHATWG
 /// Server-Sent Events format: `field: value` lines, a blank line ends an event, `:` starts a comment).
-struct ServerSentEventParser {
-    struct Event: Equatable {
-        var name = "message"
-        var data = ""
-        var id: String?
+///
+/// The `tenantsync logs -f` client and the tests read the API's event streams with it.
+public struct ServerSentEventParser: Sendable {
+    /// One dispatched event.
+    public struct Event: Equatable, Sendable {
+        /// The `event:` field; `message` when the event has none.
+        public var name: String
+        /// The `data:` lines, joined with newlines.
+        public var data: String
+        /// The stream's last event id when the event was dispatched (ids carry over to later events).
+        public var id: String?
+
+        public init(name: String = "message", data: String = "", id: String? = nil) {
+            self.name = name
+            self.data = data
+            self.id = id
+        }
     }
 
     /// The last `id` the stream set; sent back as `Last-Event-ID` on a reconnect.
-    private(set) var lastEventID: String?
+    public private(set) var lastEventID: String?
     /// The reconnection delay the stream asked for with `retry:`, in milliseconds.
-    private(set) var retryMilliseconds: Int?
+    public private(set) var retryMilliseconds: Int?
 
     private var line: [UInt8] = []
     private var current = Event()
     private var hasData = false
     private var skipLineFeed = false
 
-    init(lastEventID: String? = nil) {
+    public init(lastEventID: String? = nil) {
         self.lastEventID = lastEventID
     }
 
     /// The events that `chunk` completes.
-    mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Event] {
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Event] {
         var events: [Event] = []
         for byte in chunk {
             if skipLineFeed {
@@ -38,6 +50,11 @@ struct ServerSentEventParser {
             }
         }
         return events
+    }
+
+    /// The events that `bytes` complete.
+    public mutating func feed(_ bytes: [UInt8]) -> [Event] {
+        bytes.withUnsafeBytes { feed($0) }
     }
 
     private mutating func endLine() -> Event? {
