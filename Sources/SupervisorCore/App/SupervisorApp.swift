@@ -82,7 +82,7 @@ public final class SupervisorApp: Sendable {
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database)
         ).build()
         let app = Application(
-            router: router,
+            router: InternalErrorBoundary(router, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
