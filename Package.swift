@@ -68,6 +68,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The OpenAPI document, served as it is.
+            resources: [.copy("Observability/openapi.json")],
             swiftSettings: swiftSettings
         ),
 

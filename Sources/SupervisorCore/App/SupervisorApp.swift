@@ -13,6 +13,8 @@ import ServiceLifecycle
 public final class SupervisorApp: Sendable {
     private let group: ServiceGroup
     private let database: PostgresClient
+    /// Every route the HTTP API serves, as `GET /api/tenants/{tenant}`: the OpenAPI document must list each.
+    let routes: [String]
 
     /// Applies migrations and wires every part; nothing runs until ``run()``.
     ///
@@ -81,6 +83,8 @@ public final class SupervisorApp: Sendable {
         let router = APIRouter(
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database)
         ).build()
+        OpenAPIController(logger: logger).addRoutes(to: router)
+        routes = router.routes.map(\.description)
         let app = Application(
             router: InternalErrorBoundary(router, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
