@@ -85,6 +85,7 @@ public final class SupervisorApp: Sendable {
         ).build()
         OpenAPIController(logger: logger).addRoutes(to: router)
         routes = router.routes.map(\.description)
+        let systemd = SystemdNotifyService(environment: processEnvironment, logger: logger)
         let app = Application(
             router: InternalErrorBoundary(router, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
@@ -92,6 +93,7 @@ public final class SupervisorApp: Sendable {
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("API listening", metadata: ["http.address": "\(configuration.host):\(port)"])
                 await onListening(port)
+                systemd.ready(status: "API listening on \(configuration.host):\(port)")
             },
             logger: logger
         )
@@ -111,6 +113,7 @@ public final class SupervisorApp: Sendable {
                     .init(service: fleet),
                     .init(service: app),
                     .init(service: logStore),
+                    .init(service: systemd), // last: the first to hear of shutdown, so STOPPING=1 comes at once
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

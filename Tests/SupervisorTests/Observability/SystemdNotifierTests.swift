@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import SupervisorCore
+
+@Suite("systemd notifications: sd_notify datagrams on NOTIFY_SOCKET")
+struct SystemdNotifierTests {
+    @Test("a message reaches a socket file as one datagram of newline-separated fields")
+    func socketFile() async throws {
+        try await withScratchDirectory { directory in
+            let listener = try NotifySocketListener(path: directory.appendingPathComponent("notify").path)
+            let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
+            #expect(notifier.address == .path(listener.environmentValue))
+            try notifier.notify(["READY=1", "STATUS=API listening"])
+            #expect(try await listener.receive(timeout: .seconds(5)) == "READY=1\nSTATUS=API listening")
+        }
+    }
+
+    @Test("an address starting with @ is in the abstract namespace")
+    func abstractNamespace() async throws {
+        let listener = try NotifySocketListener(path: nil)
+        #expect(listener.environmentValue.hasPrefix("@"))
+        let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
+        #expect(notifier.address == .abstract(String(listener.environmentValue.dropFirst())))
+        try notifier.notify(["WATCHDOG=1"])
+        #expect(try await listener.receive(timeout: .seconds(5)) == "WATCHDOG=1")
+    }
+
+    @Test("no NOTIFY_SOCKET means no notifier; a relative address is refused; nobody listening is a send error")
+    func addresses() throws {
+        #expect(try SystemdNotifier(environment: [:]) == nil)
+        #expect(try SystemdNotifier(environment: ["NOTIFY_SOCKET": ""]) == nil)
+        #expect(throws: SystemdNotifyError.self) { try SystemdNotifier(environment: ["NOTIFY_SOCKET": "run/notify"]) }
+        let nobody = SystemdNotifier(address: .path("/nonexistent-\(UUID().uuidString)/notify"))
+        let error = #expect(throws: SystemdNotifyError.self) { try nobody.notify(["READY=1"]) }
+        #expect(error?.code == .sendFailed)
+        let tooLong = SystemdNotifier(address: .path("/" + String(repeating: "x", count: 200)))
+        #expect((#expect(throws: SystemdNotifyError.self) { try tooLong.notify(["READY=1"]) })?.code == .invalidAddress)
+    }
+
+    @Test("the watchdog pings at half WATCHDOG_USEC, only when WATCHDOG_PID is unset or this process")
+    func watchdogInterval() {
+        let pid: Int32 = 4242
+        #expect(SystemdNotifyService.watchdogInterval(environment: ["WATCHDOG_USEC": "30000000"], pid: pid) == .seconds(15))
+        #expect(SystemdNotifyService.watchdogInterval(environment: ["WATCHDOG_USEC": "500000", "WATCHDOG_PID": "4242"], pid: pid) == .milliseconds(250))
+        #expect(SystemdNotifyService.watchdogInterval(environment: ["WATCHDOG_USEC": "500000", "WATCHDOG_PID": "1"], pid: pid) == nil)
+        #expect(SystemdNotifyService.watchdogInterval(environment: ["WATCHDOG_USEC": "0"], pid: pid) == nil)
+        #expect(SystemdNotifyService.watchdogInterval(environment: ["WATCHDOG_USEC": "soon"], pid: pid) == nil)
+        #expect(SystemdNotifyService.watchdogInterval(environment: [:], pid: pid) == nil)
+    }
+}
