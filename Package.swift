@@ -68,8 +68,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            // The OpenAPI document, served as it is.
-            resources: [.copy("Observability/openapi.json")],
+            // The OpenAPI document and the dashboard's files, served as they are.
+            resources: [.copy("Observability/openapi.json"), .copy("Dashboard/Assets")],
             swiftSettings: swiftSettings
         ),
 

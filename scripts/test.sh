@@ -24,4 +24,8 @@ if [ $# -eq 0 ] && [ -z "${TENANTSYNC_SKIP_E2E:-}" ]; then
   log "OpenAPI conformance: scripts/conformance.sh"
   bash scripts/conformance.sh
   log "conformance took $((SECONDS - started)) s"
+  started=$SECONDS
+  log "the dashboard in a browser: scripts/browser-test.sh"
+  bash scripts/browser-test.sh
+  log "browser test took $((SECONDS - started)) s"
 fi

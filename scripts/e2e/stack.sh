@@ -73,7 +73,8 @@ start_demo_upstream() {
 }
 
 # Writes $1/tenantsync.json: one MotoPress tenant per demo site, the API key from $TENANTSYNC_API_KEY,
-# callbacks to $2 (a URL, may be empty), signed with a fixed test secret.
+# callbacks to $2 (a URL, may be empty), signed with a fixed test secret. E2E_TENANT_SETTINGS adds
+# connector settings to every tenant (`"per_page": 10`).
 write_supervisor_config() {
   local dir="$1" callback="$2" database_url="$3"
   {
@@ -91,8 +92,8 @@ write_supervisor_config() {
       base="${motopress#motopress=}"; base="${base%/wp-json/mphb/v1}"
       [ $first -eq 1 ] || printf ',\n'
       first=0
-      printf '    {"id": "%s", "connector": "motopress", "settings": {"base_url": "%s", "consumer_key": "%s", "consumer_secret": "%s"}}' \
-        "$name" "$base" "${key#consumer_key=}" "${secret#consumer_secret=}"
+      printf '    {"id": "%s", "connector": "motopress", "settings": {"base_url": "%s", "consumer_key": "%s", "consumer_secret": "%s"%s}}' \
+        "$name" "$base" "${key#consumer_key=}" "${secret#consumer_secret=}" "${E2E_TENANT_SETTINGS:+, $E2E_TENANT_SETTINGS}"
     done < <(grep '^site ' "$dir/demo-upstream.out")
     printf '\n  ]\n}\n'
   } >"$dir/tenantsync.json"

@@ -84,6 +84,7 @@ public final class SupervisorApp: Sendable {
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database)
         ).build()
         OpenAPIController(logger: logger).addRoutes(to: router)
+        DashboardController(logger: logger).addRoutes(to: router)
         routes = router.routes.map(\.description)
         let systemd = SystemdNotifyService(environment: processEnvironment, logger: logger)
         let app = Application(
