@@ -79,7 +79,7 @@ grep -q '^event: log' "$work/follow.body" || die "GET /api/logs?follow=true sent
 log "schemathesis: ${CONFORMANCE_EXAMPLES:-20} examples per operation"
 cd "$work" # schemathesis keeps a cache in its working directory
 started=$SECONDS
-SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts/e2e" \
+SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts/e2e" HYPOTHESIS_STORAGE_DIRECTORY="$work/.hypothesis" \
   "$E2E_VENV/bin/schemathesis" --no-color --config-file "$REPO_ROOT/scripts/e2e/schemathesis.toml" run "$document" \
   --url "$E2E_URL" \
   --header "X-API-KEY: $TENANTSYNC_API_KEY" \
