@@ -94,7 +94,7 @@ public final class SupervisorApp: Sendable {
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("API listening", metadata: ["http.address": "\(configuration.host):\(port)"])
                 await onListening(port)
-                systemd.ready(status: "API listening on \(configuration.host):\(port)")
+                await systemd.ready(status: "API listening on \(configuration.host):\(port)")
             },
             logger: logger
         )

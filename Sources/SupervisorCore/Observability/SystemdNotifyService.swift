@@ -41,8 +41,8 @@ public final class SystemdNotifyService: Service, Sendable {
     }
 
     /// Tells systemd the supervisor is ready; call once the API listens.
-    public func ready(status: String) {
-        send(["READY=1", "STATUS=\(status)"])
+    public func ready(status: String) async {
+        await deliver(["READY=1", "STATUS=\(status)"])
     }
 
     public func run() async throws {
@@ -56,21 +56,35 @@ public final class SystemdNotifyService: Service, Sendable {
             try? await cancelWhenGracefulShutdown {
                 while true {
                     try await Task.sleep(for: watchdogInterval)
-                    self.send(["WATCHDOG=1"])
+                    // A ping that finds the queue full is dropped: the next one follows.
+                    await self.deliver(["WATCHDOG=1"], patience: .zero)
                 }
             }
         } else {
             try? await gracefulShutdown()
         }
-        send(["STOPPING=1", "STATUS=stopping workers"])
+        await deliver(["STOPPING=1", "STATUS=stopping workers"])
     }
 
-    private func send(_ fields: [String]) {
+    /// Sends `fields`, trying again for up to `patience` while the service manager's queue is full
+    /// (`EAGAIN`): `READY=1` and `STOPPING=1` must not be lost, and the sends never block a thread.
+    func deliver(_ fields: [String], patience: Duration = .seconds(5)) async {
         guard let notifier else { return }
-        do {
-            try notifier.notify(fields)
-        } catch {
-            logger.warning("systemd notification not sent", metadata: ["systemd.message": "\(fields[0])", "error": "\(error)"])
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                try notifier.notify(fields)
+                return
+            } catch where error.code == .sendFailed && error.errno == EAGAIN && ContinuousClock.now < deadline {
+                do {
+                    try await Task.sleep(for: .milliseconds(20))
+                } catch {
+                    return
+                }
+            } catch {
+                logger.warning("systemd notification not sent", metadata: ["systemd.message": "\(fields[0])", "error": "\(error)"])
+                return
+            }
         }
     }
 }

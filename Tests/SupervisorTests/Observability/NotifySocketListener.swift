@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import TestSupport
 
 #if canImport(Glibc)
@@ -9,14 +11,20 @@ import Musl
 
 /// A unix datagram socket standing in for systemd's notification socket in tests.
 ///
-/// Bound to a file path or an abstract name; ``environmentValue`` is what goes in `NOTIFY_SOCKET`.
+/// Bound to a file path or an abstract name; ``environmentValue`` is what goes in `NOTIFY_SOCKET`. Once
+/// reading (from the start, unless told otherwise), a thread of its own takes every datagram as it
+/// arrives, as systemd does, into ``messages``. Call ``close()`` when done.
 final class NotifySocketListener: Sendable {
     let environmentValue: String
+    /// Every datagram's text, in order of arrival.
+    let messages = AsyncInbox<String>()
     private let descriptor: Int32
     private let path: String?
+    private let state = Mutex<(reading: Bool, stopping: Bool)>((false, false))
+    private let readerDone = DispatchSemaphore(value: 0)
 
     /// Binds to `path`, or to a fresh abstract name when `path` is `nil`.
-    init(path: String?) throws {
+    init(path: String?, reading: Bool = true) throws {
         let type: Int32
         #if canImport(Glibc)
         type = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
@@ -44,40 +52,48 @@ final class NotifySocketListener: Sendable {
         }
         guard bound == 0 else {
             let error = errno
-            close(descriptor)
+            Glibc.close(descriptor)
             throw TestSupportError("bind \(environmentValue): errno \(error)")
         }
+        if reading { startReading() }
     }
 
-    deinit {
-        close(descriptor)
+    /// Starts the thread that takes datagrams as they arrive.
+    func startReading() {
+        guard state.withLock({ state in
+            defer { state.reading = true }
+            return !state.reading
+        }) else { return }
+        let descriptor = descriptor
+        Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !state.withLock({ $0.stopping }) {
+                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, 50) > 0 else { continue }
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count >= 0 { messages.push(String(decoding: buffer[..<count], as: UTF8.self)) }
+            }
+            readerDone.signal()
+        }.start()
+    }
+
+    /// Stops the reader and closes the socket.
+    func close() {
+        let wasReading = state.withLock { state in
+            state.stopping = true
+            return state.reading
+        }
+        if wasReading { readerDone.wait() }
+        Glibc.close(descriptor)
         if let path { unlink(path) }
     }
 
-    /// The next datagram's text, or `nil` if none arrives within `timeout`. Waits on its own thread.
-    func receive(timeout: Duration) async throws -> String? {
-        let descriptor = descriptor
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
-        return try await offPool {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, milliseconds)
-            guard ready > 0 else {
-                if ready < 0 { throw TestSupportError("poll: errno \(errno)") }
-                return nil
-            }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            guard count >= 0 else { throw TestSupportError("recv: errno \(errno)") }
-            return String(decoding: buffer[..<count], as: UTF8.self)
-        }
-    }
-
-    /// Datagrams until one contains `field` (as a whole line); fails at the deadline.
+    /// Messages until one holds `field` as a whole line; fails at the deadline, listing what came instead.
     func waitFor(_ field: String, timeout: Duration) async throws -> (message: String, before: [String]) {
         let deadline = ContinuousClock.now + timeout
         var before: [String] = []
         while ContinuousClock.now < deadline {
-            guard let message = try await receive(timeout: deadline - ContinuousClock.now) else { break }
+            guard let message = try? await messages.next(timeout: deadline - ContinuousClock.now) else { break }
             if message.split(separator: "\n").contains(Substring(field)) { return (message, before) }
             before.append(message)
         }

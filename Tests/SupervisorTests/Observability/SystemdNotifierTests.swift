@@ -10,21 +10,23 @@ struct SystemdNotifierTests {
     func socketFile() async throws {
         try await withScratchDirectory { directory in
             let listener = try NotifySocketListener(path: directory.appendingPathComponent("notify").path)
+            defer { listener.close() }
             let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
             #expect(notifier.address == .path(listener.environmentValue))
             try notifier.notify(["READY=1", "STATUS=API listening"])
-            #expect(try await listener.receive(timeout: .seconds(5)) == "READY=1\nSTATUS=API listening")
+            #expect(try await listener.messages.next(timeout: .seconds(5)) == "READY=1\nSTATUS=API listening")
         }
     }
 
     @Test("an address starting with @ is in the abstract namespace")
     func abstractNamespace() async throws {
         let listener = try NotifySocketListener(path: nil)
+        defer { listener.close() }
         #expect(listener.environmentValue.hasPrefix("@"))
         let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
         #expect(notifier.address == .abstract(String(listener.environmentValue.dropFirst())))
         try notifier.notify(["WATCHDOG=1"])
-        #expect(try await listener.receive(timeout: .seconds(5)) == "WATCHDOG=1")
+        #expect(try await listener.messages.next(timeout: .seconds(5)) == "WATCHDOG=1")
     }
 
     @Test("no NOTIFY_SOCKET means no notifier; a relative address is refused; nobody listening is a send error")
@@ -37,6 +39,36 @@ struct SystemdNotifierTests {
         #expect(error?.code == .sendFailed)
         let tooLong = SystemdNotifier(address: .path("/" + String(repeating: "x", count: 200)))
         #expect((#expect(throws: SystemdNotifyError.self) { try tooLong.notify(["READY=1"]) })?.code == .invalidAddress)
+    }
+
+    @Test("READY=1 and STOPPING=1 wait for room in a full queue; a watchdog ping does not")
+    func fullQueue() async throws {
+        let listener = try NotifySocketListener(path: nil, reading: false)
+        defer { listener.close() }
+        let notifier = SystemdNotifier(address: .abstract(String(listener.environmentValue.dropFirst())))
+        // Fill the queue as a busy service manager would leave it.
+        var queued = 0
+        while queued < 100_000 {
+            do {
+                try notifier.notify(["WATCHDOG=1"])
+                queued += 1
+            } catch {
+                #expect(error.code == .sendFailed && error.errno == EAGAIN)
+                break
+            }
+        }
+        #expect(queued > 0 && queued < 100_000)
+        let service = SystemdNotifyService(environment: ["NOTIFY_SOCKET": listener.environmentValue], logger: SupervisorTestHarness.quietLogger())
+        await service.deliver(["WATCHDOG=1"], patience: .zero) // dropped at once: the queue is full
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The send's first try meets the full queue (the reader thread takes far longer to start and
+            // drain it); without retries STOPPING=1 would be lost.
+            group.addTask { await service.deliver(["STOPPING=1"]) }
+            listener.startReading()
+            let stopping = try await listener.waitFor("STOPPING=1", timeout: .seconds(5))
+            #expect(stopping.before.count == queued, "every queued ping, then STOPPING=1, and not the dropped ping")
+            try await group.waitForAll()
+        }
     }
 
     @Test("the watchdog pings at half WATCHDOG_USEC, only when WATCHDOG_PID is unset or this process")

@@ -54,6 +54,7 @@ struct SystemdServiceTests {
                 environment["TENANTSYNC_DATABASE_URL"] = databaseURL
                 let apiKey = try #require(environment["TENANTSYNC_API_KEY"])
                 let listener = try NotifySocketListener(path: scratch.appendingPathComponent("notify").path)
+                defer { listener.close() }
                 environment["NOTIFY_SOCKET"] = listener.environmentValue
                 environment["WATCHDOG_USEC"] = "400000"
                 environment["PATH"] = ProcessInfo.processInfo.environment["PATH"]
