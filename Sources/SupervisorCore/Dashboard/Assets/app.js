@@ -349,6 +349,9 @@ function followRun(runId) {
     let lastId = 0;
     try {
       for (let attempt = 0; attempt < 5 && !controller.signal.aborted; attempt++) {
+        // A stream that ended before `completed` (a run executed by another supervisor, a dropped
+        // connection) is asked again after a pause, from the last event seen.
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
         const response = await fetch("/api/runs/" + encodeURIComponent(runId) + "/events", {
           headers: headers({ Accept: "text/event-stream", "Last-Event-ID": String(lastId) }),
           signal: controller.signal, cache: "no-store",
