@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Synchronization
 import TestSupport
@@ -21,7 +20,6 @@ final class NotifySocketListener: Sendable {
     private let descriptor: Int32
     private let path: String?
     private let state = Mutex<(reading: Bool, stopping: Bool)>((false, false))
-    private let readerDone = DispatchSemaphore(value: 0)
 
     /// Binds to `path`, or to a fresh abstract name when `path` is `nil`.
     init(path: String?, reading: Bool = true) throws {
@@ -64,7 +62,6 @@ final class NotifySocketListener: Sendable {
             defer { state.reading = true }
             return !state.reading
         }) else { return }
-        let descriptor = descriptor
         Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 4096)
             while !state.withLock({ $0.stopping }) {
@@ -73,17 +70,21 @@ final class NotifySocketListener: Sendable {
                 let count = recv(descriptor, &buffer, buffer.count, 0)
                 if count >= 0 { messages.push(String(decoding: buffer[..<count], as: UTF8.self)) }
             }
-            readerDone.signal()
+            // The reader owns the socket once started: closing it here never races a poll.
+            release()
         }.start()
     }
 
-    /// Stops the reader and closes the socket.
+    /// Stops the reader (which then closes the socket) or closes the socket at once; never blocks.
     func close() {
         let wasReading = state.withLock { state in
             state.stopping = true
             return state.reading
         }
-        if wasReading { readerDone.wait() }
+        if !wasReading { release() }
+    }
+
+    private func release() {
         Glibc.close(descriptor)
         if let path { unlink(path) }
     }

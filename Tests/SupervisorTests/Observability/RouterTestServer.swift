@@ -23,7 +23,7 @@ func withRouterServer<T: Sendable>(
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await app.runService(gracefulShutdownSignals: []) }
         defer { group.cancelAll() }
-        guard let port = try await ports.next(timeout: .seconds(30)) else { throw TestSupportError("test server did not listen") }
+        guard let port = try await ports.next(timeout: .seconds(120)) else { throw TestSupportError("test server did not listen") }
         return try await body(APIClient(port: port, apiKey: nil))
     }
 }

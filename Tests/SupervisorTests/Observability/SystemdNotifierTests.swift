@@ -14,7 +14,7 @@ struct SystemdNotifierTests {
             let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
             #expect(notifier.address == .path(listener.environmentValue))
             try notifier.notify(["READY=1", "STATUS=API listening"])
-            #expect(try await listener.messages.next(timeout: .seconds(5)) == "READY=1\nSTATUS=API listening")
+            #expect(try await listener.messages.next(timeout: .seconds(60)) == "READY=1\nSTATUS=API listening")
         }
     }
 
@@ -26,7 +26,7 @@ struct SystemdNotifierTests {
         let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
         #expect(notifier.address == .abstract(String(listener.environmentValue.dropFirst())))
         try notifier.notify(["WATCHDOG=1"])
-        #expect(try await listener.messages.next(timeout: .seconds(5)) == "WATCHDOG=1")
+        #expect(try await listener.messages.next(timeout: .seconds(60)) == "WATCHDOG=1")
     }
 
     @Test("no NOTIFY_SOCKET means no notifier; a relative address is refused; nobody listening is a send error")
@@ -65,7 +65,7 @@ struct SystemdNotifierTests {
             // drain it); without retries STOPPING=1 would be lost.
             group.addTask { await service.deliver(["STOPPING=1"]) }
             listener.startReading()
-            let stopping = try await listener.waitFor("STOPPING=1", timeout: .seconds(5))
+            let stopping = try await listener.waitFor("STOPPING=1", timeout: .seconds(60))
             #expect(stopping.before.count == queued, "every queued ping, then STOPPING=1, and not the dropped ping")
             try await group.waitForAll()
         }
