@@ -12,11 +12,13 @@ import Musl
 ///
 /// Bound to a file path or an abstract name; ``environmentValue`` is what goes in `NOTIFY_SOCKET`. Once
 /// reading (from the start, unless told otherwise), a thread of its own takes every datagram as it
-/// arrives, as systemd does, into ``messages``. Call ``close()`` when done.
+/// arrives, as systemd does, and keeps it. Call ``close()`` when done.
 final class NotifySocketListener: Sendable {
     let environmentValue: String
     /// Every datagram's text, in order of arrival.
-    let messages = AsyncInbox<String>()
+    private let received = Mutex<[String]>([])
+    /// How many of ``received`` ``waitFor(_:timeout:)`` has handed out.
+    private let consumed = Mutex(0)
     private let descriptor: Int32
     private let path: String?
     private let state = Mutex<(reading: Bool, stopping: Bool)>((false, false))
@@ -68,7 +70,10 @@ final class NotifySocketListener: Sendable {
                 var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
                 guard poll(&poller, 1, 50) > 0 else { continue }
                 let count = recv(descriptor, &buffer, buffer.count, 0)
-                if count >= 0 { messages.push(String(decoding: buffer[..<count], as: UTF8.self)) }
+                if count >= 0 {
+                    let message = String(decoding: buffer[..<count], as: UTF8.self)
+                    received.withLock { $0.append(message) }
+                }
             }
             // The reader owns the socket once started: closing it here never races a poll.
             release()
@@ -89,15 +94,26 @@ final class NotifySocketListener: Sendable {
         if let path { unlink(path) }
     }
 
-    /// Messages until one holds `field` as a whole line; fails at the deadline, listing what came instead.
+    /// The messages not handed out yet, up to and including the first that holds `field` as a whole line,
+    /// waiting for it until the deadline; fails listing what came instead. Re-checks every 20 ms: the
+    /// messages come from the reader thread, and a check costs nothing.
     func waitFor(_ field: String, timeout: Duration) async throws -> (message: String, before: [String]) {
         let deadline = ContinuousClock.now + timeout
-        var before: [String] = []
-        while ContinuousClock.now < deadline {
-            guard let message = try? await messages.next(timeout: deadline - ContinuousClock.now) else { break }
-            if message.split(separator: "\n").contains(Substring(field)) { return (message, before) }
-            before.append(message)
+        while true {
+            let found: (message: String, before: [String])? = consumed.withLock { consumed in
+                let messages = received.withLock { Array($0[consumed...]) }
+                guard let index = messages.firstIndex(where: { $0.split(separator: "\n").contains(Substring(field)) }) else {
+                    return nil
+                }
+                consumed += index + 1
+                return (messages[index], Array(messages[..<index]))
+            }
+            if let found { return found }
+            guard ContinuousClock.now < deadline else {
+                let pending = consumed.withLock { consumed in received.withLock { Array($0[consumed...]) } }
+                throw TestSupportError("no \(field) on \(environmentValue) within \(timeout); got \(pending)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestSupportError("no \(field) on \(environmentValue) within \(timeout); got \(before)")
     }
 }

@@ -14,7 +14,8 @@ struct SystemdNotifierTests {
             let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
             #expect(notifier.address == .path(listener.environmentValue))
             try notifier.notify(["READY=1", "STATUS=API listening"])
-            #expect(try await listener.messages.next(timeout: .seconds(60)) == "READY=1\nSTATUS=API listening")
+            let ready = try await listener.waitFor("READY=1", timeout: .seconds(60))
+            #expect(ready.message == "READY=1\nSTATUS=API listening" && ready.before.isEmpty)
         }
     }
 
@@ -26,7 +27,7 @@ struct SystemdNotifierTests {
         let notifier = try #require(try SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.environmentValue]))
         #expect(notifier.address == .abstract(String(listener.environmentValue.dropFirst())))
         try notifier.notify(["WATCHDOG=1"])
-        #expect(try await listener.messages.next(timeout: .seconds(60)) == "WATCHDOG=1")
+        #expect(try await listener.waitFor("WATCHDOG=1", timeout: .seconds(60)).message == "WATCHDOG=1")
     }
 
     @Test("no NOTIFY_SOCKET means no notifier; a relative address is refused; nobody listening is a send error")
