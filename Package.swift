@@ -75,6 +75,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // The OpenAPI document and the dashboard's files, served as they are.
+            resources: [.copy("Observability/openapi.json"), .copy("Dashboard/Assets")],
             swiftSettings: swiftSettings
         ),
 

@@ -15,3 +15,17 @@ log "building (debug, with tests)"
 swift build --build-tests
 log "running tests"
 swift test --skip-build "$@"
+
+# The end-to-end checks run against real supervisors when the whole suite is asked for (no arguments);
+# they share one throwaway Python environment. TENANTSYNC_SKIP_E2E=1 leaves them out.
+if [ $# -eq 0 ] && [ -z "${TENANTSYNC_SKIP_E2E:-}" ]; then
+  export TENANTSYNC_E2E_VENV="$scratch/venv"
+  started=$SECONDS
+  log "OpenAPI conformance: scripts/conformance.sh"
+  bash scripts/conformance.sh
+  log "conformance took $((SECONDS - started)) s"
+  started=$SECONDS
+  log "the dashboard in a browser: scripts/browser-test.sh"
+  bash scripts/browser-test.sh
+  log "browser test took $((SECONDS - started)) s"
+fi

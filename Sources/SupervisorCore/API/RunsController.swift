@@ -73,6 +73,9 @@ struct RunsController {
             limit = value
         }
         var tenant = query["tenant"].map(String.init)
+        if let tenant, !TenantConfiguration.isValidID(tenant) {
+            throw APIError.badRequest("tenant \"\(tenant)\" is not a tenant id: letters, digits, -, _ and . (at most 64)")
+        }
         if let scoped = principal.tenant {
             if let tenant, tenant != scoped { throw APIError.forbidden("this API key may not use tenant \(tenant)") }
             tenant = scoped

@@ -13,6 +13,8 @@ import ServiceLifecycle
 public final class SupervisorApp: Sendable {
     private let group: ServiceGroup
     private let database: PostgresClient
+    /// Every route the HTTP API serves, as `GET /api/tenants/{tenant}`: the OpenAPI document must list each.
+    let routes: [String]
 
     /// Applies migrations and wires every part; nothing runs until ``run()``.
     ///
@@ -81,13 +83,18 @@ public final class SupervisorApp: Sendable {
         let router = APIRouter(
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database)
         ).build()
+        OpenAPIController(logger: logger).addRoutes(to: router)
+        DashboardController(logger: logger).addRoutes(to: router)
+        routes = router.routes.map(\.description)
+        let systemd = SystemdNotifyService(environment: processEnvironment, logger: logger)
         let app = Application(
-            router: router,
+            router: InternalErrorBoundary(router, logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.info("API listening", metadata: ["http.address": "\(configuration.host):\(port)"])
                 await onListening(port)
+                await systemd.ready(status: "API listening on \(configuration.host):\(port)")
             },
             logger: logger
         )
@@ -107,6 +114,7 @@ public final class SupervisorApp: Sendable {
                     .init(service: fleet),
                     .init(service: app),
                     .init(service: logStore),
+                    .init(service: systemd), // last: the first to hear of shutdown, so STOPPING=1 comes at once
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
