@@ -235,10 +235,10 @@ actor TenantWorkerController {
         return fatal.code == .credentialsRejected ? "credentials rejected: \(message)" : "\(fatal.code.rawValue): \(message)"
     }
 
+    /// The worker's environment: the allow-listed part of the supervisor's (no secret, no database
+    /// URL: the worker gets its configuration over the pipe), plus the extras tests ask for.
     private func workerEnvironment() -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        // Workers get their configuration over the pipe, never from the environment.
-        environment.removeValue(forKey: "TENANTSYNC_DATABASE_URL")
+        var environment = WorkerEnvironmentAllowList.filter(ProcessInfo.processInfo.environment)
         environment.merge(self.environment.extraEnvironment) { _, new in new }
         return environment
     }
