@@ -27,4 +27,9 @@ enum WorkerFault: String, Sendable {
     /// them for `TENANTSYNC_WORKER_FLOOD_SECONDS` (default 10), then one `log-flood done N lines`
     /// message, then behaves: the log path's throughput and loss, counted by line number.
     case logFlood = "log-flood"
+    /// Once `ready` is out, writes `TENANTSYNC_WORKER_BAD_LINES` (default 100) stdout lines that are not
+    /// protocol messages (not JSON, an unknown `type`, a message missing its fields), then behaves.
+    case badLines = "bad-lines"
+    /// Answers `hello` with a `ready` that claims protocol version 99.
+    case wrongProtocol = "wrong-protocol"
 }

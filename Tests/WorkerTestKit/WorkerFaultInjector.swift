@@ -11,6 +11,7 @@ final class WorkerFaultInjector: Sendable {
     private let markerPath: String?
     private let hello: [UInt8]?
     private let floodSeconds: Double
+    private let badLineCount: Int
     private let armed = Atomic<Bool>(false)
     private let outputDone = DispatchSemaphore(value: 0)
 
@@ -26,16 +27,18 @@ final class WorkerFaultInjector: Sendable {
             tenantID: environment["TENANTSYNC_WORKER_FAULT_TENANT"],
             markerPath: environment["TENANTSYNC_WORKER_FAULT_ONCE"],
             hello: environment["TENANTSYNC_WORKER_HELLO"].flatMap { $0.isEmpty ? nil : Array($0.utf8) },
-            floodSeconds: environment["TENANTSYNC_WORKER_FLOOD_SECONDS"].flatMap(Double.init) ?? 10
+            floodSeconds: environment["TENANTSYNC_WORKER_FLOOD_SECONDS"].flatMap(Double.init) ?? 10,
+            badLineCount: environment["TENANTSYNC_WORKER_BAD_LINES"].flatMap(Int.init) ?? 100
         )
     }
 
-    private init(fault: WorkerFault, tenantID: String?, markerPath: String?, hello: [UInt8]?, floodSeconds: Double) {
+    private init(fault: WorkerFault, tenantID: String?, markerPath: String?, hello: [UInt8]?, floodSeconds: Double, badLineCount: Int) {
         self.fault = fault
         self.tenantID = tenantID
         self.markerPath = markerPath
         self.hello = hello
         self.floodSeconds = floodSeconds
+        self.badLineCount = badLineCount
     }
 
     /// Puts the injector between the real stdin/stdout and the runtime; returns the runtime's ends.
@@ -83,6 +86,16 @@ final class WorkerFaultInjector: Sendable {
                         toSupervisor.write(line + [0x0A])
                         let seconds = floodSeconds
                         Thread { Self.flood(toSupervisor, seconds: seconds) }.start()
+                        return
+                    }
+                    if fault == .badLines, case .ready = message {
+                        toSupervisor.write(line + [0x0A])
+                        Self.writeBadLines(badLineCount, to: toSupervisor)
+                        return
+                    }
+                    if fault == .wrongProtocol, case .ready(var ready) = message {
+                        ready.protocolVersion = 99
+                        toSupervisor.write(codec.encodeLine(WorkerMessage.ready(ready)))
                         return
                     }
                     if fault == .crashOnSync, case .progress = message {
@@ -133,8 +146,16 @@ final class WorkerFaultInjector: Sendable {
                 }
             }
             thread.start()
-        case .none, .logFlood, .crashOnSync, .hangOnSync, .noHeartbeat:
+        case .none, .logFlood, .crashOnSync, .hangOnSync, .noHeartbeat, .badLines, .wrongProtocol:
             break
+        }
+    }
+
+    /// Writes `count` lines the supervisor cannot take as messages, of three kinds in turn.
+    private static func writeBadLines(_ count: Int, to output: LineWriter) {
+        let kinds = ["this is not json", #"{"type":"no_such_message"}"#, #"{"type":"progress","run_id":"r"}"#]
+        for index in 0..<max(count, 0) {
+            guard output.write(Array(kinds[index % kinds.count].utf8) + [0x0A]) else { return }
         }
     }
 

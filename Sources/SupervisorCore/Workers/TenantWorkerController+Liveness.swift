@@ -6,6 +6,7 @@ extension TenantWorkerController {
     func monitor() async {
         while !shuttingDown {
             try? await Task.sleep(for: liveness.checkInterval)
+            flushBadLines(at: .now)
             await checkLiveness(at: .now)
         }
     }

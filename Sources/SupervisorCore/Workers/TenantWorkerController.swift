@@ -27,6 +27,8 @@ actor TenantWorkerController {
     /// What the current worker said before exiting for good; it will take no more syncs.
     private(set) var lastFatal: Fatal?
     private(set) var badLines = 0
+    /// Turns bad lines into at most one line of the tenant's log a second.
+    var badLineThrottle = BadLineThrottle()
     var currentRunID: String? {
         get { runIDBox.withLock { $0 } }
         set { runIDBox.withLock { $0 = newValue } }
@@ -157,7 +159,7 @@ actor TenantWorkerController {
             handle(message)
         case .badLine(let error):
             badLines += 1
-            logger.error("bad line from worker", metadata: ["worker.pid": "\(worker.pid)", "error": "\(error)"])
+            if let line = badLineThrottle.record("\(error)", at: .now) { logBadLine(line, pid: worker.pid) }
         case .exited(let exit):
             handleExit(exit, of: worker)
         }
@@ -165,6 +167,11 @@ actor TenantWorkerController {
 
     private func handle(_ message: WorkerMessage) {
         switch message {
+        case .ready(let ready) where ready.protocolVersion != ProtocolVersion.current:
+            // Nothing it would say could be trusted to mean what this supervisor reads: stop it for good.
+            let cause = "protocol mismatch: worker \(ready.pid) (version \(ready.version)) speaks protocol \(ready.protocolVersion), this supervisor speaks \(ProtocolVersion.current)"
+            logger.error("worker refused", metadata: ["worker.pid": "\(ready.pid)", "worker.cause": "\(cause)"])
+            if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
         case .ready(let ready):
             streams = ready.streams
             readySince = .now

@@ -19,6 +19,9 @@ public struct WorkerLifecycle: Sendable {
         case kill(cause: String)
         /// Liveness failed (silent, stuck, over its memory limit): kill it and restart with backoff.
         case unhealthy(cause: String)
+        /// The worker said something no restart can fix (a `ready` in another protocol version): kill
+        /// it and leave it `errored` until an operator starts it.
+        case refused(cause: String)
         /// The worker answered `ready`.
         case ready(at: Instant)
         /// A sync was handed to the worker.
@@ -66,7 +69,8 @@ public struct WorkerLifecycle: Sendable {
 
     private var crashTimes: [Instant] = []
     private var startAfterExit = false
-    private var killedBecause: String?
+    /// Why the worker being killed was killed by the supervisor, and whether that is for good.
+    private var killedBecause: (cause: String, permanent: Bool)?
     private let random: @Sendable () -> Double
 
     /// - Parameter random: jitter source returning values in `0..<1`; tests pass a constant.
@@ -85,7 +89,9 @@ public struct WorkerLifecycle: Sendable {
         case .start(let cause, let at):
             switch state {
             case .stopped, .errored, .backoff:
-                if state == .errored { forgetCrashes() }
+                // A start after a stop (or of an errored worker) is a fresh start: crashes before it
+                // no longer count, so one failure cannot put the tenant straight back in `errored`.
+                if state != .backoff { forgetCrashes() }
                 return begin(at: at, cause: cause, counted: false)
             case .stopping:
                 startAfterExit = true
@@ -140,7 +146,14 @@ public struct WorkerLifecycle: Sendable {
 
         case .unhealthy(let cause):
             guard [.starting, .ready, .syncing].contains(state) else { return .none }
-            killedBecause = cause
+            killedBecause = (cause, permanent: false)
+            move(to: .stopping, cause)
+            return .kill
+
+        case .refused(let cause):
+            guard [.starting, .ready, .syncing].contains(state) else { return .none }
+            startAfterExit = false
+            killedBecause = (cause, permanent: true)
             move(to: .stopping, cause)
             return .kill
 
@@ -166,15 +179,19 @@ public struct WorkerLifecycle: Sendable {
         case .exited(let exit, let at, let reason):
             switch state {
             case .stopping:
-                if let reason = killedBecause {
+                if let killed = killedBecause {
                     killedBecause = nil
-                    return crashed(at: at, cause: "\(reason); worker \(exit)", permanent: false)
+                    if killed.permanent {
+                        return crashed(at: at, cause: killed.cause, permanent: true, detail: "worker \(exit)")
+                    }
+                    return crashed(at: at, cause: "\(killed.cause); worker \(exit)", permanent: false)
                 }
                 if startAfterExit {
                     startAfterExit = false
                     return begin(at: at, cause: "restarting after worker \(exit)", counted: true)
                 }
-                move(to: .stopped, "worker \(exit)")
+                // Why it was stopped stays first: "lease lost: database unreachable", not only a signal.
+                move(to: .stopped, "\(cause); worker \(exit)")
                 return .none
             case .starting, .ready, .syncing:
                 let during = state == .syncing ? " during a sync" : ""
