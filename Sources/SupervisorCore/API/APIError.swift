@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// An error that reaches an HTTP client: a status, a stable code and a clear message.
@@ -21,7 +22,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case runFinished = "run_finished"
             case runNotLive = "run_not_live"
             case tenantRemote = "tenant_remote"
+            case payloadTooLarge = "payload_too_large"
             case internalError = "internal_error"
+            case notReady = "not_ready"
         }
 
         private let value: Value
@@ -48,8 +51,12 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         public static let runNotLive = Code(value: .runNotLive)
         /// Controlling a tenant whose worker another supervisor holds.
         public static let tenantRemote = Code(value: .tenantRemote)
+        /// A request body over ``APIRequestBody/limit``.
+        public static let payloadTooLarge = Code(value: .payloadTooLarge)
         /// Anything unexpected; the log has the details.
         public static let internalError = Code(value: .internalError)
+        /// `GET /ready`: the supervisor cannot do its work now (database, migrations, leases).
+        public static let notReady = Code(value: .notReady)
 
         /// Every code, for documentation and tests.
         public static var all: [Code] { Value.allCases.map { Code(value: $0) } }
@@ -65,7 +72,9 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .forbidden: .forbidden
             case .notFound: .notFound
             case .tenantDisabled, .noTenants, .runFinished, .runNotLive, .tenantRemote: .conflict
+            case .payloadTooLarge: .contentTooLarge
             case .internalError: .internalServerError
+            case .notReady: .serviceUnavailable
             }
         }
     }
@@ -91,16 +100,35 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         struct Detail: Encodable {
             var code: String
             var message: String
+            /// The request's id, also in the supervisor's log line for a 5xx.
+            var requestID: String?
+
+            enum CodingKeys: String, CodingKey {
+                case code, message
+                case requestID = "request_id"
+            }
         }
         var error: Detail
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = (try? APIJSON.encoder.encode(Body(error: .init(code: code.description, message: message)))) ?? Data()
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        response(requestID: Self.requestID(of: context))
+    }
+
+    /// The error as its JSON response, naming `requestID` (also sent as `X-Request-ID`).
+    func response(requestID: String?) -> Response {
+        let body = Body(error: .init(code: code.description, message: message, requestID: requestID))
+        let data = (try? APIJSON.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"internal error"}}"#.utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let requestID { headers[Self.requestIDHeader] = requestID }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `X-Request-ID`: the id of the request an error answers.
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
+
+    /// The id Hummingbird gave the request (its logger's `hb.request.id`).
+    static func requestID(of context: some RequestContext) -> String? {
+        context.logger[metadataKey: "hb.request.id"].map { "\($0)" }
     }
 }

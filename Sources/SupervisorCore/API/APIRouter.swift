@@ -4,16 +4,22 @@ import Logging
 
 /// The supervisor's HTTP API: sync requests, runs, tenants, logs and health, one controller each.
 ///
-/// Every `/api` route sits behind ``APIKeyMiddleware``; `/health` is open.
+/// Every `/api` route sits behind ``APIKeyMiddleware``; `/health` and `/ready` are open. Every error,
+/// of any route or of none, is the documented JSON body (``APIErrorMiddleware``).
 struct APIRouter {
     let fleet: WorkerFleet
     let coordinator: RunCoordinator
     let authenticator: APIKeyAuthenticator
     let deliveries: WebhookDeliveryStore
+    let database: DatabaseProbe
+    let leases: LeaseManager?
+    let logger: Logger
 
     func build() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        router.get("/health") { _, _ in APIAnswers.Health() }
+        // First, so it wraps every route and the answer for unknown ones.
+        router.add(middleware: APIErrorMiddleware(logger: logger))
+        HealthController(database: database, leases: leases).addRoutes(to: router)
         let api = router.group("/api").add(middleware: APIKeyMiddleware(authenticator: authenticator))
         SyncController(fleet: fleet, coordinator: coordinator, authenticator: authenticator).addRoutes(to: api)
         TenantsController(fleet: fleet, authenticator: authenticator).addRoutes(to: api)

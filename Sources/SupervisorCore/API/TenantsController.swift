@@ -63,11 +63,8 @@ struct TenantsController {
     @Sendable func put(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
         try requireGlobalKey(request)
         let tenantID = try context.parameters.require("tenant")
-        var tenant: TenantConfiguration
-        do {
-            tenant = try await request.decode(as: TenantConfiguration.self, context: context)
-        } catch {
-            throw APIError.badRequest("tenant \(tenantID): body is not a valid tenant configuration: \(ConfigurationError.describe(error))")
+        var tenant = try await APIRequestBody.decode(TenantConfiguration.self, from: request) { error in
+            "tenant \(tenantID): body is not a valid tenant configuration: \(ConfigurationError.describe(error))"
         }
         guard tenant.id == tenantID else {
             throw APIError.badRequest("tenant id in the body (\(tenant.id)) differs from the one in the path (\(tenantID))")
@@ -86,11 +83,8 @@ struct TenantsController {
 
     @Sendable func reload(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
         try requireGlobalKey(request)
-        let body: ReloadRequest
-        do {
-            body = try await request.decode(as: ReloadRequest.self, context: context)
-        } catch {
-            throw APIError.badRequest("body must be {\"tenants\": [...]}: \(ConfigurationError.describe(error))")
+        let body = try await APIRequestBody.decode(ReloadRequest.self, from: request) { error in
+            "body must be {\"tenants\": [...]}: \(ConfigurationError.describe(error))"
         }
         try validate(body.tenants)
         return await fleet.reconcile(body.tenants)

@@ -36,6 +36,7 @@ public final class SupervisorApp: Sendable {
         let host = ProcessInfo.processInfo.hostName
         let ownerID = configuration.supervisorID ?? "\(host):\(getpid())"
         let leaseTable = LeaseTable(ownerID: ownerID)
+        let databaseProbe = DatabaseProbe(databaseURL: configuration.databaseURL)
         let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: configuration.tenants, databaseURL: configuration.databaseURL, logger: logger)
         let environment = WorkerEnvironment(
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
@@ -81,7 +82,8 @@ public final class SupervisorApp: Sendable {
             configuration: webhooks, logger: logger
         )
         let router = APIRouter(
-            fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database)
+            fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database),
+            database: databaseProbe, leases: leases, logger: logger
         ).build()
         OpenAPIController(logger: logger).addRoutes(to: router)
         DashboardController(logger: logger).addRoutes(to: router)
@@ -89,6 +91,8 @@ public final class SupervisorApp: Sendable {
         let systemd = SystemdNotifyService(environment: processEnvironment, logger: logger)
         let app = Application(
             router: InternalErrorBoundary(router, logger: logger),
+            // Slow clients (headers or body trickling in, idle kept-alive connections) are cut after the timeout.
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.httpIdleTimeout * 1000)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tenantsync"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port

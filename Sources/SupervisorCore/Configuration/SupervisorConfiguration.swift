@@ -38,6 +38,9 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var logs = LogSettings()
     /// How long tenant leases last and how often they are renewed, when several supervisors share the database.
     public var leases = LeaseSettings()
+    /// Seconds an HTTP client gets to send a request's headers, and between two parts of its body,
+    /// and that an idle kept-alive connection stays open. Answers being written are never cut.
+    public var httpIdleTimeout: Double = 30
 
     public init(
         databaseURL: String,
@@ -75,6 +78,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case dataDirectory = "data_directory"
         case logs
         case leases
+        case httpIdleTimeout = "http_idle_timeout"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,6 +99,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory)
         logs = try container.decodeIfPresent(LogSettings.self, forKey: .logs) ?? LogSettings()
         leases = try container.decodeIfPresent(LeaseSettings.self, forKey: .leases) ?? LeaseSettings()
+        httpIdleTimeout = try container.decodeIfPresent(Double.self, forKey: .httpIdleTimeout) ?? 30
     }
 
     /// Reads and validates a configuration file; environment variables override the file.
@@ -124,6 +129,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         guard !databaseURL.isEmpty else { throw ConfigurationError("database_url is missing (or set TENANTSYNC_DATABASE_URL)") }
         guard (0...65535).contains(port) else { throw ConfigurationError("port \(port) is out of range") }
         guard concurrency >= 1 else { throw ConfigurationError("concurrency must be at least 1") }
+        guard httpIdleTimeout > 0 else { throw ConfigurationError("http_idle_timeout must be more than 0 seconds") }
         try supervision?.validate(context: "configuration")
         try logs.validate()
         try leases.validate()

@@ -16,7 +16,7 @@ import Synchronization
 /// The manager has its own database connection, so renewals never queue behind run bookkeeping.
 final class LeaseManager: Service, Sendable {
     let table: LeaseTable
-    private let settings: LeaseSettings
+    let settings: LeaseSettings
     private let store: LeaseStore
     private let database: PostgresClient
     private let fleet: WorkerFleet
@@ -30,7 +30,9 @@ final class LeaseManager: Service, Sendable {
     private let handBackSink: AsyncStream<String>.Continuation
     private let stopping = Mutex(false)
     /// When the last renewal started.
-    private let lastBeat = Mutex<ContinuousClock.Instant?>(nil)
+    let lastBeat = Mutex<ContinuousClock.Instant?>(nil)
+    /// Why the last heartbeat failed (`database unreachable`), until one succeeds again.
+    let heartbeatFailure = Mutex<String?>(nil)
 
     /// - Parameter defaultHost: the host name when the supervisor id is the default `host:pid`; rows of
     ///   dead processes of that host are cleared at start.
@@ -83,7 +85,9 @@ final class LeaseManager: Service, Sendable {
                 for await _ in self.wakeups {
                     do {
                         try await self.tick()
+                        self.heartbeatFailure.withLock { $0 = nil }
                     } catch {
+                        self.heartbeatFailure.withLock { $0 = Self.describe(error) }
                         self.logger.warning("lease heartbeat failed; held tenants stop before their leases could end", metadata: ["error": "\(error)"])
                     }
                 }
@@ -116,8 +120,11 @@ final class LeaseManager: Service, Sendable {
             let expiring = table.expiring(before: .now + margin)
             if !expiring.isEmpty {
                 let lost = table.drop(expiring)
-                logger.error("leases not renewed in time; stopping their workers", metadata: ["lease.tenants": "\(lost.sorted().joined(separator: ","))"])
-                await fleet.leasesLost(lost)
+                let cause = "lease lost: " + (heartbeatFailure.withLock { $0 } ?? "not renewed in time")
+                logger.error("leases not renewed in time; stopping their workers", metadata: [
+                    "lease.tenants": "\(lost.sorted().joined(separator: ","))", "worker.cause": "\(cause)",
+                ])
+                await fleet.leasesLost(lost, cause: cause)
             }
             try? await Task.sleep(for: period)
         }
@@ -150,7 +157,7 @@ final class LeaseManager: Service, Sendable {
             if !lost.isEmpty {
                 table.drop(lost)
                 logger.error("leases lost to another supervisor; stopping their workers", metadata: ["lease.tenants": "\(lost.sorted().joined(separator: ","))"])
-                await fleet.leasesLost(Array(lost))
+                await fleet.leasesLost(Array(lost), cause: "lease lost: taken by another supervisor")
             }
         }
         table.setOwners(beat.owners)

@@ -13,12 +13,13 @@ extension WorkerFleet {
         for tenantID in tenantIDs { await controller(for: tenantID)?.leaseAcquired() }
     }
 
-    /// Kills the workers of tenants whose leases are gone or about to end (fencing), all at once.
-    func leasesLost(_ tenantIDs: [String]) async {
+    /// Kills the workers of tenants whose leases are gone or about to end (fencing), all at once;
+    /// `cause` is what their status shows.
+    func leasesLost(_ tenantIDs: [String], cause: String) async {
         await withTaskGroup(of: Void.self) { group in
             for tenantID in tenantIDs {
                 guard let controller = controller(for: tenantID) else { continue }
-                group.addTask { await controller.leaseLost() }
+                group.addTask { await controller.leaseLost(cause: cause) }
             }
         }
     }

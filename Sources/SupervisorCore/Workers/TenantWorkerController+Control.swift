@@ -67,10 +67,11 @@ extension TenantWorkerController {
         await perform(apply(.start(cause: "lease acquired", at: .now)))
     }
 
-    /// SIGKILLs the worker now: the lease is gone or about to end unrenewed.
-    func leaseLost() async {
+    /// SIGKILLs the worker now: the lease is gone or about to end unrenewed. `cause` says why
+    /// (`lease lost: database unreachable`), and stays the tenant's `state_cause` once it has stopped.
+    func leaseLost(cause: String) async {
         let worker = process
-        await perform(apply(.kill(cause: "lease lost")))
+        await perform(apply(.kill(cause: cause)))
         if let worker { await waitForExit(of: worker, timeout: .seconds(5)) }
     }
 
