@@ -34,7 +34,7 @@ public final class SupervisorApp: Sendable {
         }
 
         let host = ProcessInfo.processInfo.hostName
-        let ownerID = configuration.supervisorID ?? "\(host):\(getpid())"
+        let ownerID = configuration.supervisorID ?? LocalSupervisorID.make(host: host, pid: getpid())
         let leaseTable = LeaseTable(ownerID: ownerID)
         let databaseProbe = DatabaseProbe(databaseURL: configuration.databaseURL)
         let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: configuration.tenants, databaseURL: configuration.databaseURL, logger: logger)
@@ -66,7 +66,7 @@ public final class SupervisorApp: Sendable {
             pollInterval: configuration.leases.pollInterval,
             logger: logger
         )
-        try await coordinator.recoverAbandonedRuns()
+        try await coordinator.recoverAbandonedRuns(defaultHost: configuration.supervisorID == nil ? host : nil)
         let processEnvironment = ProcessInfo.processInfo.environment
         let authenticator = try APIKeyAuthenticator(configuration.apiKeys, environment: processEnvironment)
         if authenticator.isEmpty {

@@ -99,10 +99,7 @@ struct LeaseStore: Sendable {
                 UNION SELECT supervisor_id FROM supervisor_members WHERE starts_with(supervisor_id, $1)
                 """, [.text(prefix)]).rows.map { try $0.decode(String.self, "owner_id") }
         }
-        let dead = candidates.filter { candidate in
-            guard candidate != ownerID, let pid = Int32(candidate.dropFirst(prefix.count)), pid > 0 else { return false }
-            return kill(pid, 0) != 0 && errno == ESRCH
-        }
+        let dead = candidates.filter { LocalSupervisorID.isDead($0, host: host, own: ownerID) }
         guard !dead.isEmpty else { return [] }
         try await database.withConnection { connection in
             try connection.withTransaction { connection in

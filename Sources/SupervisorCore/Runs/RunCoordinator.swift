@@ -106,11 +106,15 @@ public final class RunCoordinator: Service, Sendable {
         return snapshot
     }
 
-    /// Marks runs a previous supervisor left unfinished as interrupted (queuing their callbacks).
+    /// Marks runs a previous supervisor left unfinished as interrupted (queuing their callbacks): runs of
+    /// this supervisor's id and, with the default `host:pid` id (`defaultHost` set), runs of dead
+    /// supervisors of this host, which a restart with the default id cannot recognise by its own id.
     ///
     /// Called before the API accepts requests, so it can never catch a run this supervisor just queued.
-    func recoverAbandonedRuns() async throws {
-        let interrupted = try await store.interruptAbandonedRuns(outbox: outbox)
+    func recoverAbandonedRuns(defaultHost: String? = nil) async throws {
+        var deadOwners: [String] = []
+        if let defaultHost { deadOwners = try await store.deadLocalRunOwners(host: defaultHost) }
+        let interrupted = try await store.interruptAbandonedRuns(outbox: outbox, deadOwners: deadOwners)
         guard !interrupted.isEmpty else { return }
         logger.warning("marked runs of a previous supervisor as interrupted", metadata: [
             "run.ids": "\(interrupted.map(\.runID).joined(separator: ","))",

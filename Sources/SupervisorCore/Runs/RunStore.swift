@@ -107,22 +107,25 @@ struct RunStore: Sendable {
         }
     }
 
-    /// Marks runs a dead supervisor left queued or running as interrupted; returns their ids.
-    func interruptAbandonedRuns(outbox: some RunEndOutbox) async throws -> [AbandonedRun] {
-        try await database.withConnection { [ownerID] connection in
+    /// Marks runs a dead supervisor left queued or running as interrupted: this supervisor's own id's
+    /// (a restart with a fixed `supervisor_id`) and those of `deadOwners` (dead predecessors on this host
+    /// with the default `host:pid` id). Returns them with their unfinished tenants.
+    func interruptAbandonedRuns(outbox: some RunEndOutbox, deadOwners: [String] = []) async throws -> [AbandonedRun] {
+        let owners = [ownerID] + deadOwners
+        return try await database.withConnection { connection in
             try connection.withTransaction { connection in
                 let unfinished = try connection.query("""
                     UPDATE sync_run_tenants t SET status = 'interrupted', error = 'supervisor stopped before the tenant finished', finished_at = now()
                     FROM sync_runs r
                     WHERE r.id = t.run_id AND t.status IN ('queued', 'running')
-                      AND r.status IN ('queued', 'running') AND (r.owner_id = $1 OR r.owner_id IS NULL)
+                      AND r.status IN ('queued', 'running') AND (r.owner_id = ANY($1::text[]) OR r.owner_id IS NULL)
                     RETURNING t.run_id, t.tenant_id, r.scope, r.options::text AS options
-                    """, [.text(ownerID)]).rows
+                    """, [.textArray(owners)]).rows
                 let ids = try connection.query("""
                     UPDATE sync_runs SET status = 'interrupted', error = 'supervisor stopped before the run finished', finished_at = now()
-                    WHERE status IN ('queued', 'running') AND (owner_id = $1 OR owner_id IS NULL)
+                    WHERE status IN ('queued', 'running') AND (owner_id = ANY($1::text[]) OR owner_id IS NULL)
                     RETURNING id
-                    """, [.text(ownerID)]).rows.map { try $0.decode(String.self, "id") }
+                    """, [.textArray(owners)]).rows.map { try $0.decode(String.self, "id") }
                 // Interrupted runs ended too: their callbacks go out like any other.
                 for runID in ids {
                     if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
