@@ -16,15 +16,62 @@ public struct RunResult: Codable, Sendable, Equatable {
     public var streams: [StreamResult]
     /// Why the run failed, naming the stream; `nil` on success.
     public var error: String?
+    /// What kind of failure ``error`` is, when the worker knows; the supervisor retries a sync whose
+    /// database went away (``ErrorKind/database``) like one whose worker crashed.
+    public var errorKind: ErrorKind?
     /// Wall time of the run in milliseconds.
     public var durationMilliseconds: Int
 
-    public init(runID: String, status: Status, streams: [StreamResult], error: String?, durationMilliseconds: Int) {
+    public init(runID: String, status: Status, streams: [StreamResult], error: String?, errorKind: ErrorKind? = nil, durationMilliseconds: Int) {
         self.runID = runID
         self.status = status
         self.streams = streams
         self.error = error
+        self.errorKind = errorKind
         self.durationMilliseconds = durationMilliseconds
+    }
+
+    /// The kind of failure that ended a failed run: a closed set.
+    public struct ErrorKind: Codable, Sendable, Hashable, CustomStringConvertible {
+        private enum Value: String {
+            case database
+            case upstream
+            case authentication
+            case configuration
+            case badPayload = "bad_payload"
+        }
+
+        private let value: Value
+
+        /// A database statement failed, or the database could not be reached.
+        public static let database = ErrorKind(value: .database)
+        /// The upstream failed or could not be reached.
+        public static let upstream = ErrorKind(value: .upstream)
+        /// The upstream refused the tenant's credentials.
+        public static let authentication = ErrorKind(value: .authentication)
+        /// The tenant's configuration is unusable.
+        public static let configuration = ErrorKind(value: .configuration)
+        /// The upstream answered something that could not be parsed.
+        public static let badPayload = ErrorKind(value: .badPayload)
+
+        public var description: String { value.rawValue }
+
+        public init(from decoder: any Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let value = Value(rawValue: text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown error kind \(text)"))
+            }
+            self.value = value
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(value.rawValue)
+        }
+
+        private init(value: Value) {
+            self.value = value
+        }
     }
 
     /// The sum of every stream's counts.
@@ -37,6 +84,7 @@ public struct RunResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case runID = "run_id"
         case status, streams, error
+        case errorKind = "error_kind"
         case durationMilliseconds = "duration_ms"
     }
 }

@@ -48,7 +48,8 @@ public final class SupervisorApp: Sendable {
             supervision: configuration.supervision,
             logStore: logStore,
             configurationPath: configuration.sourcePath,
-            leases: leaseTable
+            leases: leaseTable,
+            databaseReachable: { await databaseProbe.isReachable() }
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
         let leases = LeaseManager(

@@ -69,12 +69,9 @@ extension RunCoordinator {
         }
         guard status != nil else { return }
         logger.info("ran a tenant queued by another supervisor")
-        do {
-            if try await store.endRunIfLast(row.runID, outbox: outbox) {
-                logger.info("ended a run of another supervisor: its last tenant finished here")
-            }
-        } catch {
-            logger.error("cannot end the run", metadata: ["error": "\(error)"])
+        let (store, outbox) = (self.store, self.outbox)
+        if await untilStored("the end of another supervisor's run", logger: logger, { try await store.endRunIfLast(row.runID, outbox: outbox) }) == true {
+            logger.info("ended a run of another supervisor: its last tenant finished here")
         }
     }
 }

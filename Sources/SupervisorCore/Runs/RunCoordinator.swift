@@ -176,13 +176,13 @@ public final class RunCoordinator: Service, Sendable {
         let outcome = RunOutcome(tenants: statuses, cancelled: wasCancelled)
         let status = outcome.status
         var final = RunEndedEvent(runID: request.runID, status: status, error: outcome.error, results: nil)
-        do {
-            if let snapshot = try await store.finishRun(request.runID, outcome: outcome, outbox: outbox) {
-                final.results = RunResults(snapshot.tenants.flatMap(\.streams))
-                final.durationSeconds = snapshot.durationSeconds
-            }
-        } catch {
-            logger.error("cannot record run end", metadata: ["error": "\(error)"])
+        let (store, outbox) = (self.store, self.outbox)
+        let stored = await untilStored("the run's end", logger: logger) {
+            try await store.finishRun(request.runID, outcome: outcome, outbox: outbox)
+        }
+        if let snapshot = stored ?? nil {
+            final.results = RunResults(snapshot.tenants.flatMap(\.streams))
+            final.durationSeconds = snapshot.durationSeconds
         }
         live.forget(request.runID)
         events.append(request.runID, name: "completed", data: final, final: true)
@@ -246,10 +246,9 @@ public final class RunCoordinator: Service, Sendable {
         let result = report.result
         // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
         let status = RunOutcome.tenantStatus(of: result, runCancelled: cancelled.contains(runID))
-        do {
+        let store = self.store
+        _ = await untilStored("the tenant's result", logger: logger) {
             try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result, attempts: report.attempts)
-        } catch {
-            logger.error("cannot record tenant result", metadata: ["error": "\(error)"])
         }
         if let error = result.error, status != .succeeded {
             events.append(runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))

@@ -48,7 +48,8 @@ struct RunStore: Sendable {
     }
 
     /// Stores a tenant's final result: status, per-stream results and totals, and the attempts it took
-    /// here (the claim counted the first).
+    /// here (the claim counted the first). Only a row not ended yet changes, so a retry of a write whose
+    /// answer was lost changes nothing.
     func finishTenant(_ runID: String, tenantID: String, status: TenantRunStatus, result: RunResult, attempts: Int = 1) async throws {
         let streamsJSON = String(decoding: try APIJSON.encoder.encode(result.streams), as: UTF8.self)
         let totals = result.totals
@@ -56,7 +57,7 @@ struct RunStore: Sendable {
             _ = try connection.query("""
                 UPDATE sync_run_tenants SET status = $3, streams = $4::jsonb, fetched = $5, created = $6, updated = $7,
                     unchanged = $8, rejected = $9, error = $10, finished_at = now(), attempts = attempts + $11
-                WHERE run_id = $1 AND tenant_id = $2
+                WHERE run_id = $1 AND tenant_id = $2 AND finished_at IS NULL
                 """, [
                     .text(runID), .text(tenantID), .text(status.rawValue), .text(streamsJSON), .int(totals.fetched), .int(totals.created),
                     .int(totals.updated), .int(totals.unchanged), .int(totals.rejected), result.error.map { .text($0) } ?? .null,

@@ -96,8 +96,8 @@ struct SyncHandOff: Sendable, Equatable {
         case giveUp(retries: Int)
     }
 
-    /// The worker died during the sync it had: retried while `allowedRetries` allow and the
-    /// supervisor is not shutting down, else given up.
+    /// The worker died during the sync it had, or the sync lost its database (a retry can fix both):
+    /// retried while `allowedRetries` allow and the supervisor is not shutting down, else given up.
     mutating func workerCrashed(allowedRetries: Int, shuttingDown: Bool) -> AfterCrash {
         guard let command = active else { return .giveUp(retries: 0) }
         let retries = self.retries

@@ -75,6 +75,19 @@ extension TenantWorkerController {
                 let error = retries == 0 ? message : "\(message) (after \(retries) retry)"
                 if handedOver { attempts.abandon(because: error, order: streams) }
                 return attempts.result(runID: command.runID, status: .failed, error: error)
+            case .lostDatabase(let result):
+                attempts.end(with: result)
+                let error = result.error ?? "the database went away"
+                switch handOff.workerCrashed(allowedRetries: lifecycle.policy.syncRetries, shuttingDown: shuttingDown) {
+                case .giveUp(let retries):
+                    let suffix = retries == 0 ? "" : " (after \(retries) retries)"
+                    return attempts.result(runID: command.runID, status: .failed, error: error + suffix)
+                case .retry(let retry):
+                    logger.warning("the sync lost its database; retrying once it answers", metadata: [
+                        "sync.run_id": "\(command.runID)", "sync.retry": "\(retry)", "error": "\(error)",
+                    ])
+                    await waitForDatabase(until: .now + readyTimeout)
+                }
             case .crashed(let message):
                 switch handOff.workerCrashed(allowedRetries: lifecycle.policy.syncRetries, shuttingDown: shuttingDown) {
                 case .giveUp(let retries):

@@ -49,6 +49,9 @@ actor TenantWorkerController {
         case finished(RunResult)
         /// The worker died during the sync and will be restarted; the sync may be retried.
         case crashed(String)
+        /// The worker's sync failed because its database went away (the worker itself is fine); the
+        /// sync may be retried like after a crash, once the database answers again.
+        case lostDatabase(RunResult)
         /// The sync cannot run (worker stopped, errored, not ready in time, shutting down).
         case failed(String)
     }
@@ -189,7 +192,9 @@ actor TenantWorkerController {
             // Stored on the thread that reads the worker's stdout (see `runOnce`), never through here.
             break
         case .result(let result):
-            guard let run = pendingRun, handOff.resultArrived(runID: result.runID) else {
+            // A sync that lost its database stays in the hand-off's hands: it may be retried.
+            let lostDatabase = result.status == .failed && result.errorKind == .database
+            guard let run = pendingRun, lostDatabase ? handOff.runInWorker == result.runID : handOff.resultArrived(runID: result.runID) else {
                 logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(result.runID)"])
                 return
             }
@@ -202,7 +207,7 @@ actor TenantWorkerController {
                 counts: result.totals, error: result.error
             )
             _ = apply(.syncFinished(runID: result.runID, status: result.status.rawValue))
-            run.continuation.resume(returning: .finished(result))
+            run.continuation.resume(returning: lostDatabase ? .lostDatabase(result) : .finished(result))
         case .heartbeat:
             break
         }

@@ -1,4 +1,5 @@
 import CurlHTTP
+import IPC
 import Postgres
 
 /// Why a stream or a run failed.
@@ -31,6 +32,18 @@ public struct SyncError: Error, CustomStringConvertible, Sendable {
 
         /// The code's name, as logs show it.
         public var description: String { value.rawValue }
+
+        /// The kind a run's result reports for a run that failed with this code; `nil` for a cancel.
+        public var resultKind: RunResult.ErrorKind? {
+            switch value {
+            case .configuration: .configuration
+            case .authentication: .authentication
+            case .upstream: .upstream
+            case .badPayload: .badPayload
+            case .database: .database
+            case .cancelled: nil
+            }
+        }
     }
 
     public var code: Code

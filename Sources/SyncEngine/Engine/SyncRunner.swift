@@ -26,6 +26,7 @@ public struct SyncRunner {
         var results: [StreamResult] = []
         var failedOrSkipped: [String: String] = [:]  // stream → why it produced nothing usable
         var runError: String?
+        var runErrorKind: RunResult.ErrorKind?
         var cancelled = false
         var cancelReason = "run cancelled"
 
@@ -57,7 +58,10 @@ public struct SyncRunner {
                 // What its committed batches stored stays stored: the result says so.
                 results.append(StreamResult(stream: stream.name, status: .failed, counts: context.committedCounts(stream: stream.name), error: error.message))
                 failedOrSkipped[stream.name] = error.message
-                runError = runError ?? "stream \(stream.name) failed: \(error.message)"
+                if runError == nil {
+                    runError = "stream \(stream.name) failed: \(error.message)"
+                    runErrorKind = error.code.resultKind
+                }
                 context.logger.error("stream failed", metadata: ["sync.stream": "\(stream.name)", "error": "\(error.message)"])
             }
         }
@@ -70,6 +74,7 @@ public struct SyncRunner {
             status: status,
             streams: results,
             error: cancelled ? cancelReason : runError,
+            errorKind: cancelled ? nil : runErrorKind,
             durationMilliseconds: milliseconds
         )
     }

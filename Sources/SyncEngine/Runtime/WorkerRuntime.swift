@@ -210,7 +210,9 @@ public final class WorkerRuntime: Sendable {
             database = try connections.connection(url: session.tenant.databaseURL, tenantID: session.tenant.id)
         } catch {
             logger.error("database unavailable", metadata: ["error": "\(error)"])
-            return RunResult(runID: command.runID, status: .failed, streams: [], error: "database unavailable: \(error)", durationMilliseconds: 0)
+            return RunResult(
+                runID: command.runID, status: .failed, streams: [], error: "database unavailable: \(error)", errorKind: .database, durationMilliseconds: 0
+            )
         }
         let runner = SyncRunner(connector: connector)
         let steps = runner.connector.streams.count
