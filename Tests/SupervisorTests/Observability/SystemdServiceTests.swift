@@ -65,7 +65,7 @@ struct SystemdServiceTests {
                 supervisor.arguments = arguments
                 supervisor.environment = environment
                 supervisor.currentDirectoryURL = scratch
-                FileManager.default.createFile(atPath: scratch.appendingPathComponent("stderr.log").path, contents: nil)
+                #expect(FileManager.default.createFile(atPath: scratch.appendingPathComponent("stderr.log").path, contents: nil))
                 supervisor.standardError = try FileHandle(forWritingTo: scratch.appendingPathComponent("stderr.log"))
                 let exits = AsyncInbox<Int32>()
                 supervisor.terminationHandler = { exits.push($0.terminationStatus) }
