@@ -23,7 +23,7 @@ struct DefaultSupervisorIDTests {
                 defer { first.cleanUp() }
                 let runID = try #require(try await first.api.request("POST", "/api/sync").json["run_id"] as? String)
                 _ = try await first.api.waitForTenant(site.name, "syncing reservations") {
-                    ($0["progress"] as? [String: Any])?["stream"] as? String == "reservations"
+                    $0.progress?.stream == "reservations"
                 }
                 kill(first.process.processIdentifier, SIGKILL)
                 _ = try await first.exits.next(timeout: .seconds(30))
@@ -31,9 +31,9 @@ struct DefaultSupervisorIDTests {
                 let second = try await ServeProcess.start(configuration: configuration)
                 defer { second.cleanUp() }
                 let run = try await second.api.waitForRun(runID, timeout: .seconds(30))
-                #expect(run["status"] as? String == "interrupted")
-                let tenant = try #require((run["tenants"] as? [[String: Any]])?.first)
-                #expect(tenant["status"] as? String == "interrupted")
+                #expect(run.status == .interrupted)
+                let tenant = try #require(run.tenants.first)
+                #expect(tenant.status == .interrupted)
                 let runs = try await second.api.request("GET", "/api/runs").json["runs"] as? [[String: Any]] ?? []
                 #expect(runs.contains { $0["trigger"] as? String == "requeue:\(runID)" })
                 kill(second.process.processIdentifier, SIGTERM)

@@ -1,6 +1,7 @@
 import DemoUpstreamKit
 import Foundation
 @testable import SupervisorCore
+import Support
 import Testing
 import TestSupport
 
@@ -56,9 +57,9 @@ struct OutageVisibilityTests {
 
                     // The leases cannot be renewed: the worker is fenced, and its status says why.
                     let fenced = try await api.waitForTenant(site.name, "stopped by the fence", timeout: .seconds(20)) {
-                        $0["state"] as? String == "stopped" && $0["pid"] == nil
+                        $0.state == .stopped && $0.pid == nil
                     }
-                    let cause = try #require(fenced["state_cause"] as? String)
+                    let cause = fenced.stateCause
                     #expect(cause.hasPrefix("lease lost: database unreachable"), "\(cause)")
                     let leasesDown = try await api.with(apiKey: nil).request("GET", "/ready")
                     #expect((Self.error(leasesDown)["message"] as? String)?.contains("leases not renewing") == true, "\(leasesDown.response.bodyText)")

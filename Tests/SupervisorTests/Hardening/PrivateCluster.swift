@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import TestSupport
 
 /// A PostgreSQL cluster of one test's own, started like the test command's (scripts/lib.sh): trust

@@ -2,6 +2,7 @@ import CurlHTTP
 import DemoUpstreamKit
 import Foundation
 import SupervisorCore
+import Support
 import Testing
 import TestSupport
 

@@ -2,6 +2,7 @@ import DemoUpstreamKit
 import Foundation
 import Postgres
 import SupervisorCore
+import Support
 import Testing
 import TestSupport
 
@@ -35,7 +36,7 @@ struct RunsAlwaysEndTests {
                     _ = try await eventually("every tenant syncing reservations") { () -> Bool? in
                         let tenants = try await api.tenants()
                         let onReservations = sites.filter { site in
-                            (tenants[site.name]?["progress"] as? [String: Any])?["stream"] as? String == "reservations"
+                            tenants[site.name]?.progress?.stream == "reservations"
                         }
                         return onReservations.count == sites.count ? true : nil
                     }
@@ -45,9 +46,9 @@ struct RunsAlwaysEndTests {
                     _ = try await eventually(timeout: .seconds(30), "every worker's sync to fail on the stopped database") { () -> Bool? in
                         let tenants = try await api.tenants()
                         let failed = sites.filter { site in
-                            let last = tenants[site.name]?["last_sync"] as? [String: Any]
+                            let last = tenants[site.name]?.lastSync
                             // blip-a's full run follows at once where nothing waits for the database.
-                            return [syncAll, full].contains(last?["run_id"] as? String ?? "") && last?["status"] as? String == "failed"
+                            return [syncAll, full].contains(last?.runID ?? "") && last?.status == "failed"
                         }
                         return failed.count == sites.count ? true : nil
                     }
@@ -55,13 +56,12 @@ struct RunsAlwaysEndTests {
 
                     for runID in [syncAll, full] {
                         let run = try await api.waitForRun(runID, timeout: .seconds(120))
-                        let tenants = run["tenants"] as? [[String: Any]] ?? []
-                        #expect(run["status"] as? String == "succeeded", "\(runID): \(tenants.map { "\($0["tenant"] ?? $0["tenant_id"] ?? "") \($0["status"] ?? "") \($0["error"] ?? "")" })")
+                        #expect(run.status == .succeeded, "\(runID): \(run.tenants.map { "\($0.tenantID) \($0.status.rawValue) \($0.error ?? "")" })")
                     }
                     // The sync-all's tenants lost their database once each: retried, two attempts.
                     let run = try await api.waitForRun(syncAll)
-                    for tenant in run["tenants"] as? [[String: Any]] ?? [] {
-                        #expect(tenant["attempts"] as? Int == 2)
+                    for tenant in run.tenants {
+                        #expect(tenant.attempts == 2)
                     }
                 }
                 #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE status IN ('queued', 'running') OR finished_at IS NULL") == 0)

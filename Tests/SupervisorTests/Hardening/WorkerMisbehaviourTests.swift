@@ -25,7 +25,7 @@ struct WorkerMisbehaviourTests {
                     faults["TENANTSYNC_WORKER_BAD_LINES"] = "\(total)"
                     try await SupervisionHarness.withSupervisor(configuration, workerEnvironment: faults) { api in
                         let started = ContinuousClock.now
-                        _ = try await api.waitForTenant(site.name, "to count every bad line") { $0["bad_lines"] as? Int == total }
+                        _ = try await api.waitForTenant(site.name, "to count every bad line") { $0.badLines == total }
                         let reports = try await eventually("the bad lines to be accounted for in the tenant's log") { () -> [String]? in
                             let reports = try await Self.logMessages(api, tenant: site.name, grep: "bad line from worker")
                             return Self.accounted(reports) == total ? reports : nil
@@ -36,7 +36,7 @@ struct WorkerMisbehaviourTests {
                         #expect(reports.contains { $0.contains("malformed") || $0.contains("unknown_type") })
                         #expect(reports.contains { $0.contains("more bad lines not logged since the last one") })
                         // The worker is still served: garbage is not a crash.
-                        #expect(try await api.tenants()[site.name]?["state"] as? String == "ready")
+                        #expect(try await api.tenants()[site.name]?.state == .ready)
                     }
                 }
             }
@@ -60,17 +60,17 @@ struct WorkerMisbehaviourTests {
                     let configuration = SupervisionHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
                     let faults = SupervisionHarness.fault("wrong-protocol", tenant: site.name, once: false, directory: directory)
                     try await SupervisionHarness.withSupervisor(configuration, workerEnvironment: faults) { api in
-                        let errored = try await api.waitForTenant(site.name, "errored") { $0["state"] as? String == "errored" }
-                        let cause = try #require(errored["state_cause"] as? String)
+                        let errored = try await api.waitForTenant(site.name, "errored") { $0.state == .errored }
+                        let cause = errored.stateCause
                         #expect(cause.hasPrefix("protocol mismatch: "), "\(cause)")
                         #expect(cause.contains("speaks protocol 99"))
-                        #expect(errored["pid"] == nil)
-                        #expect(errored["restarts"] as? Int == 0)
+                        #expect(errored.pid == nil)
+                        #expect(errored.restarts == 0)
                         // A sync does not reach it.
                         let runID = try #require(try await api.request("POST", "/api/tenants/\(site.name)/sync").json["run_id"] as? String)
                         let run = try await api.waitForRun(runID)
-                        #expect(run["status"] as? String == "failed")
-                        #expect(try await api.tenants()[site.name]?["restarts"] as? Int == 0)
+                        #expect(run.status == .failed)
+                        #expect(try await api.tenants()[site.name]?.restarts == 0)
                     }
                 }
             }
@@ -87,7 +87,7 @@ struct WorkerMisbehaviourTests {
                     let configuration = SupervisionHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url, supervision: settings)
                     let faults = SupervisionHarness.fault("exit-at-start", tenant: site.name, once: false, directory: directory)
                     try await SupervisionHarness.withSupervisor(configuration, workerEnvironment: faults) { api in
-                        _ = try await api.waitForTenant(site.name, "errored") { $0["state"] as? String == "errored" }
+                        _ = try await api.waitForTenant(site.name, "errored") { $0.state == .errored }
                         #expect(try await api.request("POST", "/api/tenants/\(site.name)/stop").status == 200)
                         #expect(try await api.request("POST", "/api/tenants/\(site.name)/start").status == 200)
                         // Two crashes after the start are allowed again: it errs once more only after the second.
