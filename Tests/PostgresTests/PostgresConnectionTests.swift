@@ -162,7 +162,7 @@ struct PostgresConnectionTests {
 /// With a timeout, `pg_terminate_backend` (PostgreSQL 14 and later) itself waits for the backend's
 /// process to be gone, returning `false` with a warning if the deadline passes first.
 func terminateBackend(_ pid: Int32, using admin: PostgresConnection) throws {
-    let terminated = try admin.query("SELECT pg_terminate_backend($1, 10000)", [.int(Int(pid))])
+    let terminated = try admin.query("SELECT pg_terminate_backend($1::integer, 10000::bigint)", [.int(Int(pid))])
     if terminated.rows.first?[0] != "t" {
         Issue.record("backend \(pid) did not exit within 10 s")
     }

@@ -66,7 +66,8 @@ struct WorkerEnvironmentTests {
             .deletingLastPathComponent().deletingLastPathComponent()
         let pattern = try NSRegularExpression(pattern: #"environment\["([A-Z0-9_]+)"\]"#)
         var read: Set<String> = []
-        for folder in ["Sources/TenantWorker", "Sources/SyncEngine"] {
+        // The worker test kit is a worker too: tests start it under the supervisor.
+        for folder in ["Sources/TenantWorker", "Sources/SyncEngine", "Tests/WorkerTestKit"] {
             let directory = root.appendingPathComponent(folder)
             let files = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)?
                 .compactMap { $0 as? URL }.filter { $0.pathExtension == "swift" } ?? []
