@@ -17,7 +17,8 @@ struct OutageVisibilityTests {
         try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
             try await PrivateCluster.with { cluster in
                 var configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: cluster.url)
-                configuration.leases = LeaseSettings(duration: 4, renewInterval: 1, pollInterval: 0.5)
+                // Short leases, so the fence acts within seconds, yet long enough that a loaded machine renews them in time.
+                configuration.leases = LeaseSettings(duration: 8, renewInterval: 2, pollInterval: 0.5)
                 let log = HardeningHarness.CapturedLog()
                 try await HardeningHarness.withSupervisor(configuration, log: log) { api in
                     _ = try await api.readyPID(site.name)
