@@ -10,6 +10,11 @@ actor Arrivals {
         for waiter in ready { waiter.continuation.resume() }
     }
 
+    /// Waits until `more` arrivals after this call, or `total` in all, whichever comes first.
+    func wait(forMore more: Int, atMost total: Int) async {
+        await wait(until: min(count + more, total))
+    }
+
     func wait(until target: Int) async {
         if count >= target { return }
         await withCheckedContinuation { waiters.append((target, $0)) }

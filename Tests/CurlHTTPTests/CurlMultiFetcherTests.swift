@@ -34,9 +34,10 @@ struct CurlMultiFetcherTests {
             defer { inFlight.leave() }
             let n = try context.parameters.require("n", as: Int.self)
             if n == 0 {
-                // Holds one slot until five other items were served, which needs finished transfers to free
-                // slots for items 4 and 5: so index 0 cannot complete first, and fetches really overlap.
-                await served.wait(until: 5)
+                // Holds one slot until five more items were served after it arrived, which needs finished
+                // transfers to free slots (only three others are open): so index 0 cannot complete first,
+                // and fetches really overlap, however late its own request reaches the server.
+                await served.wait(forMore: 5, atMost: 19)
             } else {
                 await served.arrive()
             }

@@ -31,7 +31,7 @@ struct InterruptedRunTests {
             let tenant = try connection.query("SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]).rows.first?["status"]
             #expect(tenant == "interrupted")
             // The pages committed before the stop are kept, whole.
-            let stored = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+            let stored = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
             #expect(stored > 0)
         }
     }

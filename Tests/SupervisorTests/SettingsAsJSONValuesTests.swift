@@ -31,8 +31,8 @@ struct SettingsAsJSONValuesTests {
                 .compactMap { $0.data["pages"] as? Int }
             #expect(reservationPages.max() == 3)
             // exclude_cancelled true reached it too.
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'") == 0)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'") == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0)
 
             // PUT with a number: accepted, and the worker restarts with its text, which the connector
             // checks (per_page 500 is out of its range, so the new worker refuses to start).

@@ -36,8 +36,8 @@ struct SyncAllTests {
                 #expect(tenant.counts.created > 120)
                 #expect(tenant.streams.map(\.stream) == ["accommodation_types", "accommodations", "rates", "reservations"])
             }
-            #expect(try TestDatabase.scalar(stack.databaseURL, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
-            #expect(try TestDatabase.scalar(stack.databaseURL, "SELECT count(DISTINCT tenant_id) FROM reservations") == 3)
+            #expect(try await TestDatabase.scalar(stack.databaseURL, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
+            #expect(try await TestDatabase.scalar(stack.databaseURL, "SELECT count(DISTINCT tenant_id) FROM reservations") == 3)
         }
     }
 

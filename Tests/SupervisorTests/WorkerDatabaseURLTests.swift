@@ -40,13 +40,13 @@ struct WorkerDatabaseURLTests {
             #expect(run.status == .succeeded)
 
             for table in ["accommodation_types", "accommodations", "reservations", "sync_checkpoints"] {
-                let rows = try TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE tenant_id = $1", [.text(site.name)])
+                let rows = try await TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE tenant_id = $1", [.text(site.name)])
                 #expect(rows > 0, "\(table)")
-                let byWorker = try TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE inserted_by = $1", [.text(String(role))])
+                let byWorker = try await TestDatabase.scalar(url, "SELECT count(*) FROM \(table) WHERE inserted_by = $1", [.text(String(role))])
                 #expect(byWorker == rows, "\(table)")
             }
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) >= 40)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND inserted_by = $2", [.text(runID), .text(owner)]) == 1)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) >= 40)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND inserted_by = $2", [.text(runID), .text(owner)]) == 1)
             // The role's password never reaches the run's record.
             let body = try await api.request("GET", "/api/runs/\(runID)")
             #expect(!String(decoding: body.response.body, as: UTF8.self).contains(password))

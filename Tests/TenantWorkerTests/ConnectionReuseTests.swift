@@ -28,17 +28,17 @@ struct ConnectionReuseTests {
                 }
 
                 try await sync("first")
-                let first = try TestDatabase.text(url, others)
+                let first = try await TestDatabase.text(url, others)
                 #expect(!first.isEmpty && !first.contains(","))
                 try await sync("second")
-                #expect(try TestDatabase.text(url, others) == first)
+                #expect(try await TestDatabase.text(url, others) == first)
 
                 // Closed by the server between runs (a restart, an idle timeout, an operator).
-                _ = try TestDatabase.text(url, "SELECT pg_terminate_backend(\(first))::text")
+                _ = try await TestDatabase.text(url, "SELECT pg_terminate_backend(\(first))::text")
                 try await sync("third")
-                let third = try TestDatabase.text(url, others)
+                let third = try await TestDatabase.text(url, others)
                 #expect(!third.isEmpty && third != first)
-                #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 20)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 20)
                 worker.closeInput()
                 _ = try await worker.waitForExit()
             }

@@ -18,8 +18,8 @@ struct EstimatesSyncTests {
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 #expect(progress.map(\.page) == Array(1...17))
                 #expect(result.streams.first?.counts.created == 1_609)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 1_609)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE upstream_created_at IS NULL OR total IS NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 1_609)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE upstream_created_at IS NULL OR total IS NULL") == 0)
 
                 let again = try await offPool { try MotoPressSyncTests.sync(spec, runID: "again") }.result
                 #expect(again.streams.first?.counts.created == 0)
@@ -39,7 +39,7 @@ struct EstimatesSyncTests {
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 #expect(progress.map(\.page) == Array(1...(count / 100 + 1)))
                 #expect(progress.last?.counts.fetched == count)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == count)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == count)
             }
         }
     }
@@ -54,7 +54,7 @@ struct EstimatesSyncTests {
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 #expect(progress.map(\.page) == [1])
                 #expect(result.streams.first?.counts == StreamCounts())
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE completed_mark IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE completed_mark IS NOT NULL") == 1)
             }
         }
     }
@@ -69,7 +69,7 @@ struct EstimatesSyncTests {
                 let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
 
                 let wrong = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url, password: "pw_not_the_password")
                 let failed = try await offPool { try MotoPressSyncTests.sync(wrong) }.result
@@ -94,14 +94,14 @@ struct EstimatesSyncTests {
                     FROM estimates
                     """).rows.first)
                 let start = try #require(bounds["a"]), end = try #require(bounds["b"])
-                let expected = try TestDatabase.scalar(url, """
+                let expected = try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM estimates WHERE (upstream_created_at AT TIME ZONE 'UTC')::date BETWEEN $1::date AND $2::date
                     """, [.text(start), .text(end)])
                 let ranged = try await offPool { try MotoPressSyncTests.sync(spec, runID: "ranged", startDate: start, endDate: end) }.result
                 #expect(ranged.status == .succeeded, "\(ranged.error ?? "")")
                 #expect(ranged.streams.first?.counts.fetched == expected)
                 #expect(expected > 0 && expected < 600)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE deleted_at IS NOT NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE deleted_at IS NOT NULL") == 0)
 
                 let bad = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url, extra: ["start_date": "01/02/2025"])
                 #expect(throws: SyncError.self) { try ConnectorRegistry.connector(for: bad) }
@@ -125,7 +125,7 @@ struct EstimatesFaultTests {
                                                  extra: ["max_attempts": "10", "retry_initial_ms": "1", "retry_max_ms": "20"])
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
                 #expect(result.streams.first?.counts.created == 450)
             }
         }
@@ -136,9 +136,9 @@ struct EstimatesFaultTests {
                 let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates") == 450)
                 // Every page carries one malformed record at its head: at least the five pages of 450.
-                #expect(try TestDatabase.scalar(url, "SELECT sum(seen_count) FROM sync_rejects WHERE stream = 'estimates' AND reason = 'record has no string \"id\"'") == result.streams.first?.counts.rejected)
+                #expect(try await TestDatabase.scalar(url, "SELECT sum(seen_count) FROM sync_rejects WHERE stream = 'estimates' AND reason = 'record has no string \"id\"'") == result.streams.first?.counts.rejected)
                 #expect((result.streams.first?.counts.rejected ?? 0) >= 5)
             }
         }

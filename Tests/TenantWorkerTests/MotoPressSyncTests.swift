@@ -51,19 +51,19 @@ struct MotoPressSyncTests {
                 #expect(steps == steps.sorted())
                 #expect(Set(progress.map(\.stream)) == ["accommodation_types", "accommodations", "rates", "reservations"])
 
-                let accommodations = try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE tenant_id = $1", [.text(site.name)])
+                let accommodations = try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE tenant_id = $1", [.text(site.name)])
                 #expect(accommodations == 30)
                 #expect(result.streams[1].counts.created == 30)
-                let bookings = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)])
+                let bookings = try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)])
                 #expect(bookings == 240)
-                let nullUnits = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL")
+                let nullUnits = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL")
                 #expect(nullUnits == 0)
-                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                let lines = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
                 let reservations = result.streams[3].counts
                 #expect(reservations.created == lines)
                 #expect(reservations.fetched == reservations.created + reservations.rejected)
                 // Every reservation's unit belongs to the same tenant.
-                let foreign = try TestDatabase.scalar(url, """
+                let foreign = try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM reservations r JOIN accommodations a ON a.id = r.accommodation_unit_id
                     WHERE a.tenant_id <> r.tenant_id
                     """)
@@ -80,7 +80,7 @@ struct MotoPressSyncTests {
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
                 let first = try await offPool { try Self.sync(spec, runID: "first") }.result
                 #expect(first.status == .succeeded)
-                let updatedAtBefore = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
+                let updatedAtBefore = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
 
                 let incremental = try await offPool { try Self.sync(spec, runID: "incremental") }.result
                 #expect(incremental.status == .succeeded)
@@ -94,7 +94,7 @@ struct MotoPressSyncTests {
                     #expect(stream.counts.updated == 0, "\(stream.stream)")
                     #expect(stream.counts.unchanged == first.streams.first { $0.stream == stream.stream }!.counts.created, "\(stream.stream)")
                 }
-                let updatedAtAfter = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
+                let updatedAtAfter = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE updated_at = created_at")
                 #expect(updatedAtAfter == updatedAtBefore)
             }
         }
@@ -137,7 +137,7 @@ struct MotoPressSyncTests {
                 #expect(result.error?.contains("accommodation_types") == true)
                 // The secret never appears in what the result reports.
                 #expect(!(result.error ?? "").contains("cs_wrong_secret_value"))
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations") == 0)
             }
         }
     }

@@ -18,10 +18,10 @@ struct ReservationFilterLogTests {
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 let today = "(now() AT TIME ZONE 'UTC')::date"
-                let total = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
-                let cancelled = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'")
-                let blocks = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status <> 'cancelled' AND is_block")
-                let window = try TestDatabase.scalar(url, """
+                let total = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                let cancelled = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'")
+                let blocks = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status <> 'cancelled' AND is_block")
+                let window = try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM reservations WHERE status <> 'cancelled' AND NOT is_block
                     AND (check_out_date < \(today) OR check_in_date > \(today) + 30)
                     """)

@@ -41,7 +41,7 @@ struct ReservationScenarioTests {
                 let bookings = try await offPool { try Self.upstreamBookings(site: site, endpoint: endpoint) }
                 let rooms = bookings.map(\.units.count)
                 #expect(rooms.contains { $0 >= 2 })
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") == rooms.reduce(0, +))
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations") == rooms.reduce(0, +))
                 let multi = try #require(bookings.first { $0.units.count >= 2 })
                 let bookingID = multi.id
                 let units = multi.units
@@ -53,9 +53,9 @@ struct ReservationScenarioTests {
                 #expect(rows.map { $0["line_number"] } == units.indices.map { String($0 + 1) })
                 #expect(rows.map { $0["external_id"] } == units.map { String($0) })
                 // Rates were synced first, so each line's rate resolves; imported blocks name no rate (0).
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM rates") > 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_id IS NULL AND NOT is_block") == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_id IS NOT NULL") > 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM rates") > 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_id IS NULL AND NOT is_block") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_id IS NOT NULL") > 0)
             }
         }
     }
@@ -70,41 +70,41 @@ struct ReservationScenarioTests {
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 let bookings = try await offPool { try Self.upstreamBookings(site: site, endpoint: endpoint) }
                 let lines = bookings.map(\.units.count).reduce(0, +)
-                let quarantined = try TestDatabase.scalar(url, """
+                let quarantined = try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'
                     AND reason LIKE 'quarantined: accommodation % is not listed by the upstream (trashed or deleted there)'
                     """)
                 #expect(quarantined >= 2)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") + quarantined == lines)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations") + quarantined == lines)
                 #expect(result.streams.last?.counts.rejected == quarantined)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
                 // The quarantined line keeps the whole record for whoever restores the unit.
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations' AND record ? 'reserved_accommodation'") == quarantined)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations' AND external_id ~ '^[0-9]+/[0-9]+$'") == quarantined)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations' AND record ? 'reserved_accommodation'") == quarantined)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations' AND external_id ~ '^[0-9]+/[0-9]+$'") == quarantined)
 
                 // Syncing everything again quarantines the same lines: their rows are updated, not added.
-                let firstSeen = try TestDatabase.scalar(url, "SELECT (extract(epoch FROM max(last_seen_at)) * 1000000)::bigint FROM sync_rejects")
+                let firstSeen = try await TestDatabase.scalar(url, "SELECT (extract(epoch FROM max(last_seen_at)) * 1000000)::bigint FROM sync_rejects")
                 for run in ["again", "and-again"] {
                     let again = try await offPool { try MotoPressSyncTests.sync(spec, runID: run, full: true) }.result
                     #expect(again.status == .succeeded, "\(again.error ?? "")")
                     #expect(again.streams.last?.counts.rejected == quarantined)
                 }
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'") == quarantined)
-                #expect(try TestDatabase.scalar(url, """
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'") == quarantined)
+                #expect(try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM sync_rejects
                     WHERE stream = 'reservations' AND seen_count = 3 AND run_id = 'and-again'
                       AND (extract(epoch FROM last_seen_at) * 1000000)::bigint > $1 AND last_seen_at > created_at
                     """, [.text(String(firstSeen))]) == quarantined)
 
                 // A line stored after all (its unit listed again) loses its quarantine row.
-                let stored = try TestDatabase.scalar(url, "SELECT min(booking_id) FROM reservations WHERE line_number = 1")
+                let stored = try await TestDatabase.scalar(url, "SELECT min(booking_id) FROM reservations WHERE line_number = 1")
                 _ = try PostgresConnection(url: url).query("""
                     INSERT INTO sync_rejects (tenant_id, stream, external_id, reason) VALUES ($1, 'reservations', $2, 'quarantined: earlier')
                     """, [.text(site.name), .text("\(stored)/1")])
                 let restored = try await offPool { try MotoPressSyncTests.sync(spec, runID: "restored", full: true) }.result
                 #expect(restored.status == .succeeded, "\(restored.error ?? "")")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE external_id = $1", [.text("\(stored)/1")]) == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'") == quarantined)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE external_id = $1", [.text("\(stored)/1")]) == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'") == quarantined)
             }
         }
     }
@@ -119,20 +119,20 @@ struct ReservationScenarioTests {
                 let statuses = try PostgresConnection(url: url).query("SELECT DISTINCT status FROM reservations ORDER BY 1").rows.compactMap { $0["status"] }
                 #expect(Set(statuses).isSubset(of: ["pending-user", "pending-payment", "pending", "abandoned", "confirmed", "cancelled"]))
                 #expect(statuses.contains("cancelled"))
-                let blocks = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE is_block")
+                let blocks = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE is_block")
                 #expect(blocks > 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE is_block AND (customer_email IS NOT NULL OR total_price <> 0)") == 0)
-                let all = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
-                let cancelled = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'")
-                let cancelledBlocks = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled' AND is_block")
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE is_block AND (customer_email IS NOT NULL OR total_price <> 0)") == 0)
+                let all = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                let cancelled = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'")
+                let cancelledBlocks = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled' AND is_block")
 
                 try await TestDatabase.withDatabase { filtered in
                     let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: filtered,
                                                      extra: ["exclude_cancelled": "true", "exclude_blocks": "true"])
                     let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                     #expect(result.status == .succeeded)
-                    #expect(try TestDatabase.scalar(filtered, "SELECT count(*) FROM reservations WHERE status = 'cancelled' OR is_block") == 0)
-                    #expect(try TestDatabase.scalar(filtered, "SELECT count(*) FROM reservations") == all - cancelled - blocks + cancelledBlocks)
+                    #expect(try await TestDatabase.scalar(filtered, "SELECT count(*) FROM reservations WHERE status = 'cancelled' OR is_block") == 0)
+                    #expect(try await TestDatabase.scalar(filtered, "SELECT count(*) FROM reservations") == all - cancelled - blocks + cancelledBlocks)
                 }
                 let bad = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["exclude_blocks": "maybe"])
                 #expect(throws: SyncError.self) { try ConnectorRegistry.connector(for: bad) }

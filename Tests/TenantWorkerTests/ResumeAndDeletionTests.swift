@@ -23,8 +23,8 @@ struct ResumeAndDeletionTests {
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: clean, extra: extra)
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded)
-                let expectedLines = try TestDatabase.scalar(clean, "SELECT count(*) FROM reservations")
-                let firstFivePages = try TestDatabase.scalar(clean, """
+                let expectedLines = try await TestDatabase.scalar(clean, "SELECT count(*) FROM reservations")
+                let firstFivePages = try await TestDatabase.scalar(clean, """
                     SELECT count(*) FROM reservations
                     WHERE booking_id IN (SELECT DISTINCT booking_id FROM reservations ORDER BY booking_id LIMIT 50)
                     """)
@@ -43,13 +43,13 @@ struct ResumeAndDeletionTests {
                         _ = try await worker.waitForExit()
                     }
 
-                    let committed = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
-                    let nextPage = try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'")
+                    let committed = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                    let nextPage = try await TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'")
                     #expect(committed == firstFivePages && committed < expectedLines)
                     #expect(nextPage == 6)
                     // The interrupted pass is the first, so it sees everything: a booking the upstream does
                     // not list, added now, is marked deleted by the resumed pass although it never saw pages 1–5.
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys WHERE stream = 'reservations'") == 5)
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys WHERE stream = 'reservations'") == 5)
                     _ = try PostgresConnection(url: url).query("""
                         INSERT INTO reservations (tenant_id, booking_id, line_number, accommodation_unit_id, data)
                         SELECT $1, -7, 1, min(id), '{}' FROM accommodations WHERE tenant_id = $1
@@ -63,10 +63,10 @@ struct ResumeAndDeletionTests {
                     let reservations = try #require(resumed.streams.first { $0.stream == "reservations" })
                     #expect(reservations.counts.created == expectedLines - committed)
                     #expect(reservations.counts.unchanged == 0)
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == expectedLines)
-                    #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT (booking_id, line_number)) FROM reservations WHERE booking_id > 0") == expectedLines)
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL AND booking_id = -7") == 1)
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE pass_next_page IS NOT NULL") == 0)
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == expectedLines)
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT (booking_id, line_number)) FROM reservations WHERE booking_id > 0") == expectedLines)
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL AND booking_id = -7") == 1)
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE pass_next_page IS NOT NULL") == 0)
                 }
             }
         }
@@ -88,14 +88,14 @@ struct ResumeAndDeletionTests {
                     })
                 }.result
                 #expect(first.status == .cancelled)
-                #expect(try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 5)
-                let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+                #expect(try await TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 5)
+                let committed = try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
                 #expect(committed == 40)
 
                 let (second, progress) = try await offPool { try MotoPressSyncTests.sync(spec, runID: "rest") }
                 #expect(second.status == .succeeded)
                 #expect(progress.filter { $0.stream == "reservations" }.map(\.page) == Array(5...10))
-                #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 100)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 100)
                 let mark = try connection.query("SELECT completed_mark IS NOT NULL AS done FROM sync_checkpoints WHERE stream = 'reservations'").rows.first?["done"]
                 #expect(mark == "t")
             }
@@ -114,11 +114,11 @@ struct ResumeAndDeletionTests {
                     """, [.text(site.name)])
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE stream = 'reservations' AND pass_next_page IS NULL AND completed_mark IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints WHERE stream = 'reservations' AND pass_next_page IS NULL AND completed_mark IS NOT NULL") == 1)
                 // The next full pass reads everything.
                 let full = try await offPool { try MotoPressSyncTests.sync(spec, runID: "full", full: true) }.result
                 #expect(full.status == .succeeded)
-                #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 30)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations") == 30)
             }
         }
     }
@@ -142,14 +142,14 @@ struct ResumeAndDeletionTests {
 
                 let incremental = try await offPool { try MotoPressSyncTests.sync(spec, runID: "incremental") }.result
                 #expect(incremental.status == .succeeded)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE external_id = 999999 AND deleted_at IS NOT NULL") == 1)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = 888888 AND deleted_at IS NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE external_id = 999999 AND deleted_at IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = 888888 AND deleted_at IS NULL") == 1)
 
                 let full = try await offPool { try MotoPressSyncTests.sync(spec, runID: "full", full: true) }.result
                 #expect(full.status == .succeeded)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = 888888 AND deleted_at IS NOT NULL") == 1)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 1)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE deleted_at IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = 888888 AND deleted_at IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE deleted_at IS NOT NULL") == 1)
             }
         }
     }
@@ -163,7 +163,7 @@ struct ResumeAndDeletionTests {
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10", "concurrency": "1"])
                 let first = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result
                 #expect(first.status == .succeeded, "\(first.error ?? "")")
-                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                let lines = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
                 // Bookings the upstream does not list: one below every upstream id (its key would sit on
                 // the first pages, which the resumed run never fetches again) and one above them all.
                 _ = try PostgresConnection(url: url).query("""
@@ -179,18 +179,18 @@ struct ResumeAndDeletionTests {
                     })
                 }.result
                 #expect(cut.status == .cancelled)
-                #expect(try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 5)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys WHERE stream = 'reservations'") == 4)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 5)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys WHERE stream = 'reservations'") == 4)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 0)
 
                 // Not full: it resumes the interrupted full pass from page 5.
                 let (resumed, progress) = try await offPool { try MotoPressSyncTests.sync(spec, runID: "rest") }
                 #expect(resumed.status == .succeeded, "\(resumed.error ?? "")")
                 #expect(progress.filter { $0.stream == "reservations" }.map(\.page) == Array(5...10))
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL AND booking_id IN (-5, 888888)") == 2)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL AND booking_id IN (-5, 888888)") == 2)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
                 // The pass's keys go with it.
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_pass_keys") == 0)
             }
         }
     }
@@ -202,7 +202,7 @@ struct ResumeAndDeletionTests {
             try await TestDatabase.withDatabase { url in
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["per_page": "10"])
                 _ = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }
-                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                let lines = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
                 _ = try PostgresConnection(url: url).query("""
                     INSERT INTO sync_checkpoints (tenant_id, stream, pass_mark, pass_full, pass_next_page, pass_run_id)
                     VALUES ($1, 'reservations', now(), true, 3, 'old')
@@ -211,7 +211,7 @@ struct ResumeAndDeletionTests {
                 let result = try await offPool { try MotoPressSyncTests.sync(spec, runID: "resumed") }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
                 // Pages 1 and 2 are unknown to it: their bookings stay.
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
             }
         }
     }

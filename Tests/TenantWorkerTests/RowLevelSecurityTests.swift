@@ -37,8 +37,8 @@ struct RowLevelSecurityTests {
                 let resultB = try await offPool { try MotoPressSyncTests.sync(specB) }.result
                 #expect(resultB.status == .succeeded, "\(resultB.error ?? "")")
             }
-            let rowsA = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(siteA.name)])
-            let rowsB = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(siteB.name)])
+            let rowsA = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(siteA.name)])
+            let rowsB = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(siteB.name)])
             #expect(rowsA > 0 && rowsB > 0)
 
             let worker = try PostgresConnection(url: workerURL)
@@ -64,8 +64,8 @@ struct RowLevelSecurityTests {
             #expect(throws: (any Error).self) {
                 try worker.query("UPDATE accommodations SET tenant_id = $1 WHERE tenant_id = $2", [.text(siteB.name), .text(siteA.name)])
             }
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE title = 'hijacked' OR external_id = 4242") == 0)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(siteB.name)]) == rowsB)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodations WHERE title = 'hijacked' OR external_id = 4242") == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE tenant_id = $1", [.text(siteB.name)]) == rowsB)
         }
     }
 }

@@ -33,9 +33,9 @@ struct RunCancelTests {
                 #expect(cut.runID == "doomed")
                 #expect(cut.status == .cancelled)
                 #expect(cut.error?.contains("cancelled by request") == true, "\(cut.error ?? "")")
-                let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+                let committed = try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
                 #expect(committed >= 30 && committed < 200)
-                #expect(try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == committed / 10 + 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == committed / 10 + 1)
 
                 // Still up: the next sync starts, resuming after the last committed page.
                 worker.send(.sync(SyncCommand(runID: "rest")))

@@ -14,8 +14,8 @@ struct UnchangedLineTests {
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
                 let first = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(first.status == .succeeded)
-                let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE source_fingerprint IS NULL") == 0)
+                let lines = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE source_fingerprint IS NULL") == 0)
 
                 // Three lines drift locally: another unit, a deletion mark, a fingerprint that no longer matches.
                 let connection = try PostgresConnection(url: url)
@@ -39,10 +39,10 @@ struct UnchangedLineTests {
                 #expect(counts.updated == 2)
                 #expect(counts.created == 0)
                 #expect(counts.unchanged == lines - 2)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data ? 'local_note'") == 1)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE source_fingerprint = 0") == 1)
-                #expect(try TestDatabase.scalar(url, """
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NOT NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data ? 'local_note'") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE source_fingerprint = 0") == 1)
+                #expect(try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM reservations r JOIN accommodations a ON a.id = r.accommodation_unit_id
                     WHERE (r.data->'reserved_accommodation'->>'accommodation')::bigint <> a.external_id
                     """) == 0)

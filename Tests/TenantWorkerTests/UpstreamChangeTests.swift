@@ -48,8 +48,8 @@ struct UpstreamChangeTests {
             #expect(requests == 1, "incremental sync made \(requests) booking requests")
             let reservations = try #require(second.streams.first { $0.stream == "reservations" })
             #expect(reservations.counts.deleted == 0)
-            #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE status = 'cancelled' AND booking_id = ANY($1::bigint[])", [.textArray(ids.prefix(25).map(String.init))]) == 25)
-            #expect(try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE deleted_at IS NULL") == 2_003)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE status = 'cancelled' AND booking_id = ANY($1::bigint[])", [.textArray(ids.prefix(25).map(String.init))]) == 25)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE deleted_at IS NULL") == 2_003)
         }
     }
 
@@ -64,23 +64,23 @@ struct UpstreamChangeTests {
 
             let incremental = try await offPool { try MotoPressSyncTests.sync(spec, runID: "incremental") }.result
             #expect(incremental.streams.first { $0.stream == "reservations" }?.counts.fetched == 0)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'late arrival'") == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'late arrival'") == 0)
 
             let full = try await offPool { try MotoPressSyncTests.sync(spec, runID: "full", full: true) }.result
             #expect(full.status == .succeeded)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'late arrival' AND booking_id = $1", [.text(String(id))]) >= 1)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'late arrival' AND booking_id = $1", [.text(String(id))]) >= 1)
 
             // `full_every` makes the next default sync a full pass once the last one is that old.
             try server.apply(.setBookingNote(id: id, note: "early arrival"), to: site.name)
             let due = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: ["full_every": "12h"])
             #expect(try await offPool { try MotoPressSyncTests.sync(due, runID: "not-yet") }.result.status == .succeeded)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'early arrival'") == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'early arrival'") == 0)
             // Half a day later (the last full pass is moved back rather than waited for), it is due.
             _ = try PostgresConnection(url: url).query("""
                 UPDATE sync_checkpoints SET full_completed_at = full_completed_at - interval '13 hours' WHERE tenant_id = $1
                 """, [.text(site.name)])
             #expect(try await offPool { try MotoPressSyncTests.sync(due, runID: "due") }.result.status == .succeeded)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'early arrival'") >= 1)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE data->>'note' = 'early arrival'") >= 1)
         }
     }
 
@@ -109,7 +109,7 @@ struct UpstreamChangeTests {
             // The pass saw the early ones before they went; the next pass will see them gone.
             let deleted = Set(try Self.bookingIDs(url, "deleted_at IS NOT NULL"))
             #expect(deleted == Set(late), "wrongly marked deleted: \(deleted.subtracting(late).sorted())")
-            #expect(result.streams.first { $0.stream == "reservations" }?.counts.deleted == (try Self.lineCount(url, of: late)))
+            #expect(result.streams.first { $0.stream == "reservations" }?.counts.deleted == (try await Self.lineCount(url, of: late)))
 
             let next = try await offPool { try MotoPressSyncTests.sync(spec, runID: "next", full: true) }.result
             #expect(next.status == .succeeded, "\(next.error ?? "")")
@@ -154,7 +154,7 @@ struct UpstreamChangeTests {
                 }
             }
             #expect(first.status == .cancelled)
-            #expect(try TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 7)
+            #expect(try await TestDatabase.scalar(url, "SELECT pass_next_page FROM sync_checkpoints WHERE stream = 'reservations'") == 7)
             // Bookings of the committed pages go: the rest of the listing shifts left by four pages.
             let gone = Array(ids[5..<45])
             for id in gone { try server.apply(.deleteBooking(id: id), to: site.name) }
@@ -177,12 +177,12 @@ struct UpstreamChangeTests {
         try await Self.withSite(site) { server, endpoint, url in
             let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
             #expect(try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result.status == .succeeded)
-            let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL")
-            let room = try TestDatabase.scalar(url, """
+            let lines = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL")
+            let room = try await TestDatabase.scalar(url, """
                 SELECT a.external_id FROM accommodations a JOIN reservations r ON r.accommodation_unit_id = a.id
                 GROUP BY a.external_id ORDER BY count(*) DESC, a.external_id LIMIT 1
                 """)
-            let onRoom = try TestDatabase.scalar(url, """
+            let onRoom = try await TestDatabase.scalar(url, """
                 SELECT count(*) FROM reservations r JOIN accommodations a ON a.id = r.accommodation_unit_id WHERE a.external_id = $1
                 """, [.text(String(room))])
             #expect(onRoom > 0)
@@ -193,8 +193,8 @@ struct UpstreamChangeTests {
             #expect(trashed.streams.first { $0.stream == "accommodations" }?.counts.deleted == 1)
             let quarantine = try Self.quarantine(url)
             #expect(quarantine.count == onRoom)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines - onRoom)
-            #expect(try TestDatabase.scalar(url, """
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines - onRoom)
+            #expect(try await TestDatabase.scalar(url, """
                 SELECT count(*) FROM reservations r JOIN accommodations a ON a.id = r.accommodation_unit_id
                 WHERE r.deleted_at IS NULL AND a.deleted_at IS NOT NULL
                 """) == 0)
@@ -203,13 +203,13 @@ struct UpstreamChangeTests {
                 let freshSpec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: fresh)
                 #expect(try await offPool { try MotoPressSyncTests.sync(freshSpec, runID: "fresh") }.result.status == .succeeded)
                 #expect(try Self.quarantine(fresh) == quarantine)
-                #expect(try TestDatabase.scalar(fresh, "SELECT count(*) FROM reservations") == lines - onRoom)
+                #expect(try await TestDatabase.scalar(fresh, "SELECT count(*) FROM reservations") == lines - onRoom)
             }
 
             try server.apply(.restoreAccommodation(id: room), to: site.name)
             let restored = try await offPool { try MotoPressSyncTests.sync(spec, runID: "restored") }.result
             #expect(restored.status == .succeeded, "\(restored.error ?? "")")
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == lines)
             #expect(try Self.quarantine(url).isEmpty)
 
             // Deleted for good, the room is confirmed gone by a lookup and its lines leave again.
@@ -226,22 +226,22 @@ struct UpstreamChangeTests {
         try await Self.withSite(site) { server, endpoint, url in
             let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
             #expect(try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result.status == .succeeded)
-            let rate = try TestDatabase.scalar(url, "SELECT min(rate_external_id) FROM reservations")
-            let onRate = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_external_id = $1", [.text(String(rate))])
+            let rate = try await TestDatabase.scalar(url, "SELECT min(rate_external_id) FROM reservations")
+            let onRate = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_external_id = $1", [.text(String(rate))])
             #expect(onRate > 0)
             try server.apply(.disableRate(id: rate), to: site.name)
 
             #expect(try await offPool { try MotoPressSyncTests.sync(spec, runID: "disabled") }.result.status == .succeeded)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_external_id = $1 AND rate_id IS NULL AND deleted_at IS NULL", [.text(String(rate))]) == onRate)
-            #expect(try TestDatabase.scalar(url, """
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE rate_external_id = $1 AND rate_id IS NULL AND deleted_at IS NULL", [.text(String(rate))]) == onRate)
+            #expect(try await TestDatabase.scalar(url, """
                 SELECT count(*) FROM sync_rejects WHERE external_id LIKE '%:rate' AND reason LIKE 'rate ' || $1 || ' is not listed by the upstream%'
                 """, [.text(String(rate))]) == onRate)
             // A fresh sync of the same site says the same.
             try await TestDatabase.withDatabase { (fresh: String) async throws in
                 let freshSpec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: fresh)
                 #expect(try await offPool { try MotoPressSyncTests.sync(freshSpec, runID: "fresh") }.result.status == .succeeded)
-                #expect(try TestDatabase.scalar(fresh, "SELECT count(*) FROM reservations WHERE rate_external_id = $1 AND rate_id IS NULL", [.text(String(rate))]) == onRate)
-                #expect(try TestDatabase.scalar(fresh, "SELECT count(*) FROM sync_rejects WHERE external_id LIKE '%:rate'") == onRate)
+                #expect(try await TestDatabase.scalar(fresh, "SELECT count(*) FROM reservations WHERE rate_external_id = $1 AND rate_id IS NULL", [.text(String(rate))]) == onRate)
+                #expect(try await TestDatabase.scalar(fresh, "SELECT count(*) FROM sync_rejects WHERE external_id LIKE '%:rate'") == onRate)
             }
         }
     }
@@ -262,7 +262,7 @@ struct UpstreamChangeTests {
             let reservations = try #require(result.streams.first { $0.stream == "reservations" })
             #expect(reservations.status == .failed)
             #expect(reservations.error?.contains("page=4") == true, "\(reservations.error ?? "")")
-            let committed = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+            let committed = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
             #expect(committed > 0)
             #expect(reservations.counts.created == committed)
             #expect(reservations.counts.fetched >= 30)
@@ -280,10 +280,10 @@ struct UpstreamChangeTests {
             let expected = bookings.filter { $0.checkInDate >= from && $0.checkInDate <= to }.map(\.reservedAccommodations.count).reduce(0, +)
             let result = try await offPool { try MotoPressSyncTests.sync(spec, startDate: from, endDate: to) }.result
             #expect(result.status == .succeeded)
-            let stored = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
-            let quarantined = try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'")
+            let stored = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+            let quarantined = try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'reservations'")
             #expect(stored + quarantined == expected)
-            #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE check_in_date < $1::date OR check_in_date > $2::date", [.text(from), .text(to)]) == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE check_in_date < $1::date OR check_in_date > $2::date", [.text(from), .text(to)]) == 0)
         }
     }
 
@@ -322,8 +322,8 @@ struct UpstreamChangeTests {
     }
 
     /// How many reservation lines the bookings `ids` have.
-    static func lineCount(_ url: String, of ids: [Int]) throws -> Int {
-        try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = ANY($1::bigint[])", [.textArray(ids.map(String.init))])
+    static func lineCount(_ url: String, of ids: [Int]) async throws -> Int {
+        try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE booking_id = ANY($1::bigint[])", [.textArray(ids.map(String.init))])
     }
 
     /// The quarantined lines: key → reason.

@@ -54,11 +54,11 @@ struct UpstreamFaultTests {
                     let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                     #expect(result.status == .succeeded, "\(result.error ?? "")")
                     for table in ["accommodation_types", "accommodations", "rates", "reservations"] {
-                        let expected = try TestDatabase.scalar(clean, "SELECT count(*) FROM \(table)")
-                        #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM \(table)") == expected, "\(table)")
+                        let expected = try await TestDatabase.scalar(clean, "SELECT count(*) FROM \(table)")
+                        #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM \(table)") == expected, "\(table)")
                     }
-                    let expectedRejects = try TestDatabase.scalar(clean, "SELECT count(*) FROM sync_rejects")
-                    #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects") == expectedRejects)
+                    let expectedRejects = try await TestDatabase.scalar(clean, "SELECT count(*) FROM sync_rejects")
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects") == expectedRejects)
                 }
             }
         }
@@ -105,8 +105,8 @@ struct UpstreamFaultTests {
                 #expect(first.error?.contains("not valid JSON") == true)
                 #expect(first.error?.contains("after 3 attempts") == true)
                 #expect(result.streams.dropFirst().allSatisfy { $0.status == .skipped })
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodation_types") == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodation_types") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_checkpoints") == 0)
                 #expect(!(first.error ?? "").contains(site.consumerSecret))
             }
         }
@@ -122,20 +122,20 @@ struct UpstreamFaultTests {
                 let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: Self.patient)
                 let result = try await offPool { try MotoPressSyncTests.sync(spec) }.result
                 #expect(result.status == .succeeded, "\(result.error ?? "")")
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM accommodations") == 30)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodations") == 30)
                 let accommodations = try #require(result.streams.first { $0.stream == "accommodations" })
                 // 30 at 20 per page: two pages, each with one malformed record at its head.
                 #expect(accommodations.counts.rejected == 2)
                 #expect(accommodations.counts.created == 30)
                 // Both are the same record without an id: one row, keyed by its hash, seen twice.
-                let rejects = try TestDatabase.scalar(url, """
+                let rejects = try await TestDatabase.scalar(url, """
                     SELECT sum(seen_count) FROM sync_rejects
                     WHERE stream = 'accommodations' AND reason = 'record has no integer "id"' AND record->>'malformed' = 'true'
                       AND external_id LIKE 'md5:%'
                     """)
                 #expect(rejects == 2)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'accommodations'") == 1)
-                let bookings = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_rejects WHERE stream = 'accommodations'") == 1)
+                let bookings = try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
                 #expect(bookings == 50)
                 // 50 bookings at 20 per page: three pages, three malformed records.
                 #expect(result.streams.first { $0.stream == "reservations" }?.counts.rejected == 3)

@@ -1,8 +1,15 @@
 import Foundation
 import Postgres
 import Schema
+import Support
 
 /// Throwaway PostgreSQL databases for integration tests, on the server named by `TENANTSYNC_TEST_DATABASE_URL`.
+///
+/// Every call into libpq here runs on a thread of its own (``offPool(name:_:)``): the tests share one
+/// process, whose cooperative pool has one thread per core, with in-process supervisors and demo
+/// upstreams. A `CREATE DATABASE` waits its turn behind the other tests' on the server, so a blocking
+/// one on the pool would stall every supervisor in the process for as long, and their liveness checks
+/// and idle timers would see workers that are fine as stuck.
 public enum TestDatabase {
     /// The admin URL of the test server; the test command (`make test`) starts one and sets it.
     public static func adminURL() throws -> String {
@@ -16,39 +23,46 @@ public enum TestDatabase {
     public static func withDatabase<T>(migrated: Bool = true, _ body: (String) async throws -> T) async throws -> T {
         let admin = try adminURL()
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        let connection = try PostgresConnection(url: admin)
-        try connection.execute("CREATE DATABASE \(name)")
         let url = replaceDatabase(in: admin, with: String(name))
+        let drop: @Sendable () async -> Void = {
+            _ = try? await offPool(name: "test-db") { () throws -> Void in
+                try PostgresConnection(url: admin).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            }
+        }
         do {
-            if migrated {
-                let migrator = try PostgresConnection(url: url)
-                try Migrator().migrate(migrator)
+            try await offPool(name: "test-db") { () throws -> Void in
+                try PostgresConnection(url: admin).execute("CREATE DATABASE \(name)")
+                if migrated { try Migrator().migrate(try PostgresConnection(url: url)) }
             }
             let result = try await body(url)
-            try? connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            await drop()
             return result
         } catch {
-            try? connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            await drop()
             throw error
         }
     }
 
     /// Runs one query on `url` and returns its first column of the first row as an integer.
-    public static func scalar(_ url: String, _ sql: String, _ parameters: [PostgresValue] = []) throws -> Int {
-        let connection = try PostgresConnection(url: url)
-        guard let row = try connection.query(sql, parameters).rows.first, let text = row[0], let value = Int(text) else {
-            throw TestSupportError("query returned no integer: \(sql)")
+    public static func scalar(_ url: String, _ sql: String, _ parameters: [PostgresValue] = []) async throws -> Int {
+        try await offPool(name: "test-db") { () throws -> Int in
+            let connection = try PostgresConnection(url: url)
+            guard let row = try connection.query(sql, parameters).rows.first, let text = row[0], let value = Int(text) else {
+                throw TestSupportError("query returned no integer: \(sql)")
+            }
+            return value
         }
-        return value
     }
 
     /// Runs one query on `url` and returns its first column of the first row as text (`""` for NULL).
-    public static func text(_ url: String, _ sql: String, _ parameters: [PostgresValue] = []) throws -> String {
-        let connection = try PostgresConnection(url: url)
-        guard let row = try connection.query(sql, parameters).rows.first else {
-            throw TestSupportError("query returned no row: \(sql)")
+    public static func text(_ url: String, _ sql: String, _ parameters: [PostgresValue] = []) async throws -> String {
+        try await offPool(name: "test-db") { () throws -> String in
+            let connection = try PostgresConnection(url: url)
+            guard let row = try connection.query(sql, parameters).rows.first else {
+                throw TestSupportError("query returned no row: \(sql)")
+            }
+            return row[0] ?? ""
         }
-        return row[0] ?? ""
     }
 
     /// `url` with its database name replaced.

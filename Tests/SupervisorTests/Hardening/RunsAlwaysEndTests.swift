@@ -69,13 +69,13 @@ struct RunsAlwaysEndTests {
                     let blipA = (allRun.tenants + fullRun.tenants).filter { $0.tenantID == "blip-a" }.map(\.attempts).sorted()
                     #expect(blipA == [1, 2], "blip-a's attempts in its two runs: \(blipA)")
                 }
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE status IN ('queued', 'running') OR finished_at IS NULL") == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE status IN ('queued', 'running') OR finished_at IS NULL") == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs") == 2)
-                #expect(try TestDatabase.scalar(url, """
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE status IN ('queued', 'running') OR finished_at IS NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE status IN ('queued', 'running') OR finished_at IS NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs") == 2)
+                #expect(try await TestDatabase.scalar(url, """
                     SELECT count(*) FROM sync_runs r WHERE (SELECT count(*) FROM webhook_deliveries d WHERE d.run_id = r.id) <> 1
                     """) == 0)
-                #expect(try TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE accommodation_unit_id IS NULL") == 0)
                 #expect(log.all.contains { $0.contains("retrying once it answers") })
             }
         }

@@ -46,9 +46,9 @@ struct CrossSupervisorRunTests {
             for tenantID in SeveralSupervisors.siteNames {
                 #expect(runners[tenantID] == (heldByB.contains(tenantID) ? "sup-b/1" : "sup-a/1"))
             }
-            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT tenant_id) FROM reservations") == 6)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT tenant_id) FROM reservations") == 6)
             // One callback row per run end would be in the outbox; the run ended exactly once.
-            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND finished_at IS NOT NULL", [.text(runID)]) == 1)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs WHERE id = $1 AND finished_at IS NOT NULL", [.text(runID)]) == 1)
 
             // One tenant held by B, synced through A.
             let remote = try #require(heldByB.sorted().first)
@@ -56,7 +56,7 @@ struct CrossSupervisorRunTests {
             #expect(single.status == 202)
             let singleRun = try await a.api.waitForRun(try single.decode(SyncAccepted.self).runID, timeout: .seconds(60))
             #expect(singleRun.status == .succeeded)
-            let singleRunner = try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(singleRun.runID)])
+            let singleRunner = try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(singleRun.runID)])
             #expect(singleRunner == 1)
         }
     }
@@ -77,12 +77,12 @@ struct CrossSupervisorRunTests {
 
             let runID = try await a.api.decode(SyncAccepted.self, "POST", "/api/sync").runID
             _ = try await eventually("A to be running its own tenants") { () -> Bool? in
-                try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'running'", [.text(runID)]) > 0 ? true : nil
+                try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'running'", [.text(runID)]) > 0 ? true : nil
             }
             kill(a.process.processIdentifier, SIGKILL)
             _ = try await a.exits.next(timeout: .seconds(10))
             // On a loaded machine A may have finished a tenant before it died; B leaves those alone.
-            let finishedByA = try await SeveralSupervisors.scalar(url, """
+            let finishedByA = try await TestDatabase.scalar(url, """
                 SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-a' AND status = 'succeeded'
                 """, [.text(runID)])
 
@@ -96,11 +96,11 @@ struct CrossSupervisorRunTests {
             }
             // Whatever was split between A's run and B's rerun, every tenant ends with all its bookings.
             for site in sites {
-                #expect(try await SeveralSupervisors.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) == 30)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) == 30)
             }
             // B ran every tenant A had not finished, and ended the run once, with one callback.
-            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(runID)]) == 6 - finishedByA)
-            #expect(try await SeveralSupervisors.scalar(url, "SELECT count(*) FROM webhook_deliveries WHERE run_id = $1", [.text(runID)]) == 1)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(runID)]) == 6 - finishedByA)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM webhook_deliveries WHERE run_id = $1", [.text(runID)]) == 1)
         }
     }
 }

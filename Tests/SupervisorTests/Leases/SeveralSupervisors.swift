@@ -25,11 +25,6 @@ enum SeveralSupervisors {
         return ready
     }
 
-    /// ``TestDatabase/scalar(_:_:_:)`` off the cooperative pool.
-    static func scalar(_ url: String, _ sql: String, _ parameters: [PostgresValue] = []) async throws -> Int {
-        try await offPool { try TestDatabase.scalar(url, sql, parameters) }
-    }
-
     /// Lease owners as stored, tenant id → owner.
     static func leaseOwners(_ url: String) async throws -> [String: String] {
         try await offPool {

@@ -50,7 +50,7 @@ struct BusyTenantTests {
             let firstTenant = try #require(firstRun.tenants.first)
             let sameTenant = try #require(sameRun.tenants.first)
             #expect(sameTenant.counts == firstTenant.counts)
-            let lines = try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
+            let lines = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")
             #expect(firstTenant.stream("reservations")?.counts.created == lines)
 
             // The full sync ran by itself after the first: it read everything again and found
@@ -84,7 +84,7 @@ struct BusyTenantTests {
             #expect(waiting != first)
             // Once the waiting run's tenant row is claimed, the request is with the worker controller.
             _ = try await eventually("the waiting run's tenant row claimed") {
-                try TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND status = 'running'", [.text(waiting)]) == 1 ? true : nil
+                try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND status = 'running'", [.text(waiting)]) == 1 ? true : nil
             }
             #expect(try await api.request("POST", "/api/runs/\(waiting)/cancel").status == 202)
             let cancelled = try await api.waitForRun(waiting, timeout: .seconds(10))

@@ -116,7 +116,7 @@ struct RunsTests {
             let (api, url) = (stack.api, stack.databaseURL)
             let runID = try await api.decode(SyncAccepted.self, "POST", "/api/sync").runID
             _ = try await eventually("reservations being committed") {
-                try TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0 ? true : nil
+                try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0 ? true : nil
             }
             #expect(try await api.request("POST", "/api/runs/\(runID)/cancel").status == 202)
             let run = try await api.waitForRun(runID)
@@ -124,7 +124,7 @@ struct RunsTests {
             let tenant = try #require(run.tenants.first)
             #expect(tenant.status == .cancelled)
             #expect(tenant.error?.contains("cancelled by request") == true)
-            let committed = try TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
+            let committed = try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations")
             #expect(committed > 0 && committed < 300)
         }
     }

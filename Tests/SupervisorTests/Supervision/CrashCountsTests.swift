@@ -21,10 +21,10 @@ struct CrashCountsTests {
             let tenant = try #require(run.tenants.first)
             #expect(tenant.attempts == 2)
             // Rows the crashed attempt committed were created then; the retry found them unchanged.
-            let types = try TestDatabase.scalar(url, "SELECT count(*) FROM accommodation_types")
+            let types = try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodation_types")
             #expect(types > 0)
             #expect(tenant.stream("accommodation_types")?.counts.created == types)
-            #expect(tenant.stream("reservations")?.counts.created == (try TestDatabase.scalar(url, "SELECT count(*) FROM reservations")))
+            #expect(tenant.stream("reservations")?.counts.created == (try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations")))
             let counts = tenant.counts
             #expect(counts.created == tenant.streams.map(\.counts.created).reduce(0, +))
             #expect(tenant.streams.allSatisfy { $0.status == .succeeded })
@@ -52,7 +52,7 @@ struct CrashCountsTests {
                 let tenant = try #require(run.tenants.first)
                 #expect(tenant.attempts == 1)
                 #expect(tenant.error?.contains("killed by signal 9 during the run") == true)
-                let committed = try TestDatabase.scalar(url, "SELECT count(*) FROM accommodation_types")
+                let committed = try await TestDatabase.scalar(url, "SELECT count(*) FROM accommodation_types")
                 #expect(committed > 0)
                 #expect(tenant.counts.created == committed)
                 let types = tenant.stream("accommodation_types")

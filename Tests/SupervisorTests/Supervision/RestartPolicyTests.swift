@@ -77,7 +77,7 @@ struct RestartPolicyTests {
             #expect(calm.pid == calmPID)
             #expect(calm.restarts == 0)
             #expect(!processExists(crashPID))
-            #expect(try TestDatabase.scalar(stack.databaseURL, "SELECT count(DISTINCT tenant_id) FROM reservations") == 2)
+            #expect(try await TestDatabase.scalar(stack.databaseURL, "SELECT count(DISTINCT tenant_id) FROM reservations") == 2)
         }
     }
 
