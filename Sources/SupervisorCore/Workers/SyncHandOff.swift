@@ -4,7 +4,7 @@ import IPC
 /// whether the worker has it, whether a new request joins it or waits, and whether a sync whose
 /// worker died is retried.
 ///
-/// ``TenantWorkerController`` feeds it what happens and does what it answers; the continuations of
+/// ``TenantSyncQueue`` feeds it what happens and does what it answers; the continuations of
 /// waiting callers stay in the actor. An event that makes no sense in the current state (a result
 /// for a run the worker was not given) is answered as such, so the caller can log it.
 struct SyncHandOff: Sendable, Equatable {

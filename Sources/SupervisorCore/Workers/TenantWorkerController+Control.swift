@@ -8,8 +8,8 @@ extension TenantWorkerController {
     /// The sync's result still arrives (status `cancelled`); the worker stays up. A run that joined
     /// another's sync does not stop it: only the run the worker is syncing can be cancelled. A request
     /// of `runID` still waiting for its turn wakes up and finds its run cancelled (see ``sync(_:cancelReason:onProgress:)``).
-    func cancelRun(_ runID: String, reason: String) -> Bool {
-        wakeWaiters()
+    func cancelRun(_ runID: String, reason: String) async -> Bool {
+        await syncQueue.wakeWaiting()
         guard currentRunID == runID, let process else { return false }
         logger.info("asking the worker to cancel its sync", metadata: ["sync.run_id": "\(runID)"])
         return process.send(.cancel(CancelRun(runID: runID, reason: reason)))
@@ -50,6 +50,7 @@ extension TenantWorkerController {
         markShuttingDown()
         await perform(apply(.stop(cause: "supervisor shutting down")))
         wakeWaiters()
+        await syncQueue.wakeWaiting()
     }
 }
 

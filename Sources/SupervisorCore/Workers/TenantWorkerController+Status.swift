@@ -9,14 +9,14 @@ extension TenantWorkerController {
             enabled: tenant.enabled,
             state: TenantState(lifecycle.state),
             stateCause: lifecycle.cause,
-            pid: process?.pid,
+            pid: session?.pid,
             restarts: lifecycle.restarts,
             streams: streams,
-            uptimeSeconds: process == nil ? nil : lifecycle.startedAt.map { Self.seconds(ContinuousClock.now - $0) },
-            cpuPercent: process == nil ? nil : cpuPercent,
-            rssBytes: process == nil ? nil : sample?.residentBytes,
+            uptimeSeconds: session == nil ? nil : lifecycle.startedAt.map { (ContinuousClock.now - $0).seconds },
+            cpuPercent: session?.cpuPercent,
+            rssBytes: session?.sample?.residentBytes,
             currentRunID: currentRunID,
-            progress: latestProgress,
+            progress: session?.latestProgress,
             lastSync: lastSync,
             lastExit: lastExit?.description,
             lastError: lifecycle.lastError,
@@ -33,9 +33,5 @@ extension TenantWorkerController {
             status.droppedLogLines = counters.droppedByFollowers + counters.droppedFromFiles
         }
         return status
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -20,12 +20,11 @@ actor TenantWorkerController {
     private(set) var liveness: LivenessPolicy
     private(set) var supervising = false
     private(set) var shuttingDown = false
-    private(set) var process: WorkerProcess?
-    private var readySince: ContinuousClock.Instant?
+    /// The worker process while one lives, with what it said and how healthy it is.
+    var session: WorkerSession?
+    var process: WorkerProcess? { session?.process }
     private(set) var streams: [String] = []
     private(set) var lastExit: WorkerExit?
-    /// What the current worker said before exiting for good; it will take no more syncs.
-    private(set) var lastFatal: Fatal?
     private(set) var badLines = 0
     /// Turns bad lines into at most one line of the tenant's log a second.
     var badLineThrottle = BadLineThrottle()
@@ -35,36 +34,10 @@ actor TenantWorkerController {
     }
     /// ``currentRunID``, readable from the thread that reads the worker's stderr.
     private let runIDBox = LockedValue<String?>(nil)
-    private(set) var latestProgress: SyncProgress?
     private(set) var lastSync: TenantStatus.LastSync?
-    /// When the worker last said anything: heartbeats and every other message.
-    var lastHeardAt: ContinuousClock.Instant?
-    /// When the sync in hand last made progress (or started).
-    var lastProgressAt: ContinuousClock.Instant?
-    var sample: ProcessSample?
-    var cpuPercent: Double?
 
-    /// How a sync handed to the worker ended.
-    enum SyncOutcome: Sendable {
-        case finished(RunResult)
-        /// The worker died during the sync and will be restarted; the sync may be retried.
-        case crashed(String)
-        /// The worker's sync failed because its database went away (the worker itself is fine); the
-        /// sync may be retried like after a crash, once the database answers again.
-        case lostDatabase(RunResult)
-        /// The sync cannot run (worker stopped, errored, not ready in time, shutting down).
-        case failed(String)
-    }
-
-    // Sync hand-off, used by `TenantWorkerController+Sync.swift`.
-    /// Which sync the tenant runs and where it is; decides joins, waits and retries.
-    var handOff = SyncHandOff()
-    /// Whoever waits for the sync in the worker's hands: its `result` (or the worker's exit).
-    var pendingRun: (continuation: CheckedContinuation<SyncOutcome, Never>, onProgress: @Sendable (SyncProgress) -> Void)?
-    /// Requests that joined the active sync.
-    var joiners: [CheckedContinuation<TenantSyncReport, Never>] = []
-    /// The attempts of the active sync, with what each committed.
-    var attempts = SyncAttempts()
+    /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
+    let syncQueue: TenantSyncQueue
     private var stateWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
@@ -73,6 +46,7 @@ actor TenantWorkerController {
         var logger = logger
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         self.logger = logger
+        self.syncQueue = TenantSyncQueue(tenant: tenant, logger: logger, logStore: environment.logStore)
         let settings = Self.settings(tenant, environment)
         self.lifecycle = WorkerLifecycle(policy: settings.restartPolicy)
         self.liveness = settings.livenessPolicy
@@ -115,35 +89,20 @@ actor TenantWorkerController {
 
     /// Spawns one worker and follows it until it exits.
     private func runOnce() async {
+        let launcher = WorkerLauncher(tenant: tenant, environment: environment, logger: logger)
         let worker: WorkerProcess
         do {
-            let readers = Self.logReaders(tenant: tenant, logStore: environment.logStore, logger: logger, runID: runIDBox)
-            worker = try await WorkerProcess.spawn(
-                executable: environment.executable, environment: workerEnvironment(), logs: readers.logs, stderrLines: readers.stderr
-            )
+            worker = try await launcher.spawn(runID: runIDBox)
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
             await perform(apply(.spawnFailed(error: "\(environment.executable): \(error)", at: .now)))
             return
         }
-        process = worker
-        lastFatal = nil
-        lastHeardAt = .now
-        lastProgressAt = nil
-        sample = nil
-        cpuPercent = nil
+        session = WorkerSession(process: worker, at: .now)
         logger.info("worker spawned", metadata: ["worker.pid": "\(worker.pid)"])
         environment.logStore.supervisorEvent(tenant: tenant, pid: worker.pid, message: "worker spawned (pid \(worker.pid))")
         if lifecycle.state == .starting, !shuttingDown {
-            let spec = TenantSpec(
-                id: tenant.id,
-                connector: tenant.connector,
-                databaseURL: environment.workerDatabaseURL ?? environment.databaseURL,
-                settings: tenant.settings,
-                secretSettings: tenant.effectiveSecretSettings,
-                heartbeatInterval: environment.heartbeatInterval
-            )
-            worker.send(.hello(Hello(tenantID: tenant.id, tenant: spec)))
+            worker.send(launcher.hello())
         } else {
             // Stopped or killed while it was being spawned.
             worker.closeInput()
@@ -151,20 +110,20 @@ actor TenantWorkerController {
         }
 
         for await event in worker.events {
-            handle(event, from: worker)
+            handle(event, from: worker, launcher: launcher)
         }
     }
 
-    private func handle(_ event: WorkerEvent, from worker: WorkerProcess) {
+    private func handle(_ event: WorkerEvent, from worker: WorkerProcess, launcher: WorkerLauncher) {
         switch event {
         case .message(let message):
-            lastHeardAt = .now
+            session?.heard(at: .now)
             handle(message)
         case .badLine(let error):
             badLines += 1
             if let line = badLineThrottle.record("\(error)", at: .now) { logBadLine(line, pid: worker.pid) }
         case .exited(let exit):
-            handleExit(exit, of: worker)
+            handleExit(exit, of: worker, launcher: launcher)
         }
     }
 
@@ -177,31 +136,23 @@ actor TenantWorkerController {
             if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
         case .ready(let ready):
             streams = ready.streams
-            readySince = .now
             _ = apply(.ready(at: .now), detail: "worker \(ready.pid) ready (version \(ready.version))")
         case .fatal(let fatal):
-            lastFatal = fatal
+            session?.reported(fatal)
             logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
         case .progress(let progress):
-            guard let pendingRun, handOff.runInWorker == progress.runID else { return }
-            lastProgressAt = .now
-            latestProgress = progress
-            attempts.record(progress)
-            pendingRun.onProgress(progress)
+            session?.progressed(progress, at: .now)?.onProgress(progress)
         case .log:
             // Stored on the thread that reads the worker's stdout (see `runOnce`), never through here.
             break
         case .result(let result):
-            // A sync that lost its database stays in the hand-off's hands: it may be retried.
+            // A sync that lost its database may be retried (see ``TenantSyncQueue``).
             let lostDatabase = result.status == .failed && result.errorKind == .database
-            guard let run = pendingRun, lostDatabase ? handOff.runInWorker == result.runID : handOff.resultArrived(runID: result.runID) else {
+            guard let run = session?.finish(with: result) else {
                 logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(result.runID)"])
                 return
             }
-            pendingRun = nil
             currentRunID = nil
-            latestProgress = nil
-            lastProgressAt = nil
             lastSync = TenantStatus.LastSync(
                 runID: result.runID, status: result.status.rawValue, finishedAt: Date().formatted(.iso8601),
                 counts: result.totals, error: result.error
@@ -213,24 +164,18 @@ actor TenantWorkerController {
         }
     }
 
-    private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess) {
-        process = nil
-        readySince = nil
+    private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess, launcher: WorkerLauncher) {
+        var ended = session
+        session = nil
         lastExit = exit
-        lastHeardAt = nil
-        lastProgressAt = nil
-        sample = nil
-        cpuPercent = nil
-        let action = apply(.exited(exit, at: .now, reason: lastFatal.map(fatalReason)))
+        let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
         if lifecycle.state == .stopped {
             logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
         } else {
             logger.warning("worker exited unexpectedly", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
         }
-        if let run = pendingRun {
-            pendingRun = nil
+        if let run = ended?.takeSyncInHand() {
             currentRunID = nil
-            latestProgress = nil
             let message = "worker \(worker.pid) \(exit) during the run"
             let willRestart = !shuttingDown && [.backoff, .starting].contains(lifecycle.state)
             run.continuation.resume(returning: willRestart ? .crashed(message) : .failed(message))
@@ -238,21 +183,6 @@ actor TenantWorkerController {
         if case .giveUp = action {
             logger.error("worker errored; not restarting until started", metadata: ["worker.cause": "\(lifecycle.cause)"])
         }
-    }
-
-    /// A worker's `fatal` as the cause an operator reads in `state_cause`, secrets masked.
-    private func fatalReason(_ fatal: Fatal) -> String {
-        let masker = SecretMasker(tenant: tenant, databaseURL: environment.workerDatabaseURL ?? environment.databaseURL)
-        let message = masker.mask(fatal.message)
-        return fatal.code == .credentialsRejected ? "credentials rejected: \(message)" : "\(fatal.code.rawValue): \(message)"
-    }
-
-    /// The worker's environment: the allow-listed part of the supervisor's (no secret, no database
-    /// URL: the worker gets its configuration over the pipe), plus the extras tests ask for.
-    private func workerEnvironment() -> [String: String] {
-        var environment = WorkerEnvironmentAllowList.filter(ProcessInfo.processInfo.environment)
-        environment.merge(self.environment.extraEnvironment) { _, new in new }
-        return environment
     }
 
     // MARK: Lifecycle plumbing

@@ -1,0 +1,86 @@
+import Foundation
+import IPC
+import Logging
+import Support
+
+/// Starts a tenant's worker process: its environment, where its logs go, and the `hello` that
+/// gives it the tenant.
+///
+/// The worker gets its configuration (secret settings and database URL included) over its stdin
+/// only, never in argv or the environment, which it gets allow-listed (see ``WorkerEnvironmentAllowList``).
+struct WorkerLauncher: Sendable {
+    let tenant: TenantConfiguration
+    let environment: WorkerEnvironment
+    let logger: Logger
+
+    /// Spawns the worker; its `log` records and stderr lines go to the tenant's log (stderr lines
+    /// tagged with the run `runID` holds when they are read).
+    func spawn(runID: LockedValue<String?>) async throws -> WorkerProcess {
+        let readers = Self.logReaders(tenant: tenant, logStore: environment.logStore, logger: logger, runID: runID)
+        return try await WorkerProcess.spawn(
+            executable: environment.executable, environment: workerEnvironment(), logs: readers.logs, stderrLines: readers.stderr
+        )
+    }
+
+    /// The `hello` that hands the worker its tenant.
+    func hello() -> SupervisorMessage {
+        let spec = TenantSpec(
+            id: tenant.id,
+            connector: tenant.connector,
+            databaseURL: databaseURL,
+            settings: tenant.settings,
+            secretSettings: tenant.effectiveSecretSettings,
+            heartbeatInterval: environment.heartbeatInterval
+        )
+        return .hello(Hello(tenantID: tenant.id, tenant: spec))
+    }
+
+    /// A worker's `fatal` as the cause an operator reads in `state_cause`, secrets masked.
+    func reason(for fatal: Fatal) -> String {
+        let message = SecretMasker(tenant: tenant, databaseURL: databaseURL).mask(fatal.message)
+        return fatal.code == .credentialsRejected ? "credentials rejected: \(message)" : "\(fatal.code.rawValue): \(message)"
+    }
+
+    private var databaseURL: String {
+        environment.workerDatabaseURL ?? environment.databaseURL
+    }
+
+    /// The worker's environment: the allow-listed part of the supervisor's (no secret, no database
+    /// URL), plus the extras tests ask for.
+    private func workerEnvironment() -> [String: String] {
+        var variables = WorkerEnvironmentAllowList.filter(ProcessInfo.processInfo.environment)
+        variables.merge(environment.extraEnvironment) { _, new in new }
+        return variables
+    }
+
+    /// Where a worker's `log` records and stderr lines go, called on the threads that read its pipes.
+    ///
+    /// Both wait for the disk writer when it is far behind (see ``TenantLogStore``), which slows the
+    /// reading of that worker's pipe only. `runID` is read for each stderr line, so a line written
+    /// during a sync carries the run.
+    static func logReaders(
+        tenant: TenantConfiguration, logStore: TenantLogStore, logger: Logger, runID: LockedValue<String?>
+    ) -> (logs: @Sendable (LogRecord, Int32) -> Void, stderr: @Sendable (String, Int32) -> Void) {
+        (
+            logs: { record, pid in
+                logStore.append(tenant: tenant, pid: pid, record: record, waitForDisk: true)
+                echo(record, logger: logger)
+            },
+            stderr: { line, pid in
+                logger.info("\(line)", metadata: ["worker.pid": "\(pid)", "log.source": "stderr"])
+                logStore.appendStderr(tenant: tenant, pid: pid, line: line, runID: runID.withLock { $0 }, waitForDisk: true)
+            }
+        )
+    }
+
+    /// Every record is in the tenant's log; the supervisor's own output repeats only warnings and
+    /// errors, so a chatty tenant cannot drown it (or slow it down).
+    static func echo(_ record: LogRecord, logger: Logger) {
+        let level = Logger.Level(rawValue: record.level) ?? .info
+        guard level >= .warning else { return }
+        var metadata: Logger.Metadata = record.fields.mapValues { .string($0) }
+        if let runID = record.runID { metadata["sync.run_id"] = "\(runID)" }
+        if let stream = record.stream { metadata["sync.stream"] = "\(stream)" }
+        logger.log(level: level, "\(record.message)", metadata: metadata)
+    }
+}
