@@ -16,6 +16,7 @@ extension TenantWorkerController {
         guard let process, [.starting, .ready, .syncing].contains(lifecycle.state) else { return }
         if let fresh = ProcessSample.read(pid: process.pid, at: now) {
             if let sample { cpuPercent = fresh.cpuPercent(since: sample) }
+            environment.metrics?.recordCPU(fresh, since: sample, tenant: tenant.id)
             sample = fresh
         }
         let cause: String?
