@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tenantsync")
+        // Hummingbird's request metrics go through swift-metrics' process-wide factory; this one hands
+        // them to the supervisor's own registry.
+        TaskLocalMetricsFactory.bootstrap()
         var configuration: SupervisorConfiguration
         do {
             configuration = try SupervisorConfiguration.load(path: config)

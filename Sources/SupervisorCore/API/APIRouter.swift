@@ -5,7 +5,8 @@ import Logging
 /// The supervisor's HTTP API: sync requests, runs, tenants, logs and health, one controller each.
 ///
 /// Every `/api` route sits behind ``APIKeyMiddleware``; `/health` and `/ready` are open. Every error,
-/// of any route or of none, is the documented JSON body (``APIErrorMiddleware``).
+/// of any route or of none, is the documented JSON body (``APIErrorMiddleware``). Hummingbird's
+/// `MetricsMiddleware` counts every request for `GET /metrics`.
 struct APIRouter {
     let fleet: WorkerFleet
     let coordinator: RunCoordinator
@@ -17,7 +18,9 @@ struct APIRouter {
 
     func build() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        // First, so it wraps every route and the answer for unknown ones.
+        // Outermost, so it counts every answer, errors included, by route pattern (`Unknown` for no route).
+        router.add(middleware: MetricsMiddleware())
+        // Next, so it wraps every route and the answer for unknown ones.
         router.add(middleware: APIErrorMiddleware(logger: logger))
         HealthController(database: database, leases: leases).addRoutes(to: router)
         let api = router.group("/api").add(middleware: APIKeyMiddleware(authenticator: authenticator))

@@ -13,19 +13,25 @@ import ServiceLifecycle
 public final class SupervisorApp: Sendable {
     private let group: ServiceGroup
     private let database: PostgresClient
+    /// This supervisor's metrics, served by `GET /metrics`.
+    public let metrics: SupervisorMetrics
     /// Every route the HTTP API serves, as `GET /api/tenants/{tenant}`: the OpenAPI document must list each.
     let routes: [String]
 
     /// Applies migrations and wires every part; nothing runs until ``run()``.
     ///
-    /// - Parameter onListening: called with the bound port once the API accepts connections.
+    /// - Parameters:
+    ///   - metrics: where this supervisor records its metrics; a registry of its own by default.
+    ///   - onListening: called with the bound port once the API accepts connections.
     public init(
         configuration: SupervisorConfiguration,
         logger: Logger,
         workerEnvironment: [String: String] = [:],
+        metrics: SupervisorMetrics = SupervisorMetrics(),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         try configuration.validate()
+        self.metrics = metrics
         let database = PostgresClient(url: configuration.databaseURL, maximumConnections: 4)
         self.database = database
         let applied = try await database.withConnection { try Migrator().migrate($0) }
@@ -49,7 +55,8 @@ public final class SupervisorApp: Sendable {
             logStore: logStore,
             configurationPath: configuration.sourcePath,
             leases: leaseTable,
-            databaseReachable: { await databaseProbe.isReachable() }
+            databaseReachable: { await databaseProbe.isReachable() },
+            metrics: metrics
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
         let leases = LeaseManager(
@@ -65,6 +72,7 @@ public final class SupervisorApp: Sendable {
             outbox: WebhookOutbox(configuration: configuration) { fleet.controller(for: $0)?.tenant.connector },
             leases: leaseTable,
             pollInterval: configuration.leases.pollInterval,
+            metrics: metrics,
             logger: logger
         )
         try await coordinator.recoverAbandonedRuns(defaultHost: configuration.supervisorID == nil ? host : nil)
@@ -80,13 +88,19 @@ public final class SupervisorApp: Sendable {
         }
         let deliverer = WebhookDeliverer(
             database: database, signer: try secret.map { secret throws(ConfigurationError) in try WebhookSigner(secret: secret) },
-            configuration: webhooks, logger: logger
+            configuration: webhooks, metrics: metrics, logger: logger
         )
         let router = APIRouter(
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database),
             database: databaseProbe, leases: leases, logger: logger
         ).build()
         OpenAPIController(logger: logger).addRoutes(to: router)
+        MetricsController(
+            metrics: metrics,
+            gauges: ScrapeTimeGauges(metrics: metrics, fleet: fleet, leases: leaseTable, database: database, logger: logger),
+            authenticator: authenticator,
+            requiresAPIKey: configuration.metrics.requiresAPIKey(listeningOn: configuration.host)
+        ).addRoutes(to: router)
         DashboardController(logger: logger).addRoutes(to: router)
         routes = router.routes.map(\.description)
         let systemd = SystemdNotifyService(environment: processEnvironment, logger: logger)
@@ -128,9 +142,14 @@ public final class SupervisorApp: Sendable {
     }
 
     /// Runs until SIGTERM/SIGINT or ``shutdown()``, then stops every worker before returning.
+    ///
+    /// Every task of the supervisor runs with ``TaskLocalMetricsFactory/current`` set to its metrics, so
+    /// Hummingbird's request metrics land in this supervisor's registry.
     public func run() async throws {
         defer { database.shutdown() }
-        try await group.run()
+        try await TaskLocalMetricsFactory.$current.withValue(metrics.factory) {
+            try await group.run()
+        }
     }
 
     /// Starts a graceful shutdown, as SIGTERM would.

@@ -41,6 +41,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// Seconds an HTTP client gets to send a request's headers, and between two parts of its body,
     /// and that an idle kept-alive connection stays open. Answers being written are never cut.
     public var httpIdleTimeout: Double = 30
+    /// Who may read `GET /metrics` (see ``MetricsSettings``).
+    public var metrics = MetricsSettings()
 
     public init(
         databaseURL: String,
@@ -79,6 +81,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case logs
         case leases
         case httpIdleTimeout = "http_idle_timeout"
+        case metrics
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +103,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         logs = try container.decodeIfPresent(LogSettings.self, forKey: .logs) ?? LogSettings()
         leases = try container.decodeIfPresent(LeaseSettings.self, forKey: .leases) ?? LeaseSettings()
         httpIdleTimeout = try container.decodeIfPresent(Double.self, forKey: .httpIdleTimeout) ?? 30
+        metrics = try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics) ?? MetricsSettings()
     }
 
     /// Reads and validates a configuration file; environment variables override the file.

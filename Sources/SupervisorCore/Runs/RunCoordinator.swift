@@ -29,17 +29,23 @@ public final class RunCoordinator: Service, Sendable {
     /// Seconds between looks for queued rows of held tenants, and for the end of tenants run elsewhere.
     let pollInterval: Double
     let stopping = Mutex(false)
+    /// Where runs, tenant syncs and the queue are counted; `nil` counts nothing.
+    let metrics: SupervisorMetrics?
 
     struct RunRequest: Sendable {
         var runID: String
         var tenantIDs: [String]
         var options: SyncOptions
+        /// What started the run (`api`, `requeue:<run id>`), for the run's metrics.
+        var trigger: String
     }
 
     init(
         store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: any RunEndOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
-        logger: Logger
+        metrics: SupervisorMetrics? = nil, logger: Logger
     ) {
+        self.metrics = metrics
+        metrics?.prepareQueueSeries()
         self.leases = leases
         self.pollInterval = pollInterval
         self.outbox = outbox
@@ -91,7 +97,7 @@ public final class RunCoordinator: Service, Sendable {
         events.start(runID)
         cancelled.open(runID)
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
-        requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options))
+        requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options, trigger: trigger))
         return Submission(runID: runID, joined: false)
     }
 
@@ -187,6 +193,7 @@ public final class RunCoordinator: Service, Sendable {
         live.forget(request.runID)
         events.append(request.runID, name: "completed", data: final, final: true)
         cancelled.remove(request.runID)
+        metrics?.recordRunEnded(trigger: request.trigger, status: status)
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
@@ -201,7 +208,11 @@ public final class RunCoordinator: Service, Sendable {
             return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
         }
         defer { handledHere.remove(request.runID, tenantID) }
+        let queuedAt = ContinuousClock.now
+        metrics?.tenantQueued()
         let status = await permits.withPermit { () -> TenantRunStatus? in
+            metrics?.tenantStartedSyncing(waited: .now - queuedAt)
+            defer { metrics?.tenantStoppedSyncing() }
             if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
                 logger.info("tenant cancelled before it started")
                 events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
@@ -246,6 +257,9 @@ public final class RunCoordinator: Service, Sendable {
         let result = report.result
         // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
         let status = RunOutcome.tenantStatus(of: result, runCancelled: cancelled.contains(runID))
+        if fleet.controller(for: tenantID) != nil {
+            metrics?.recordTenantSync(tenant: tenantID, status: status, result: result)
+        }
         let store = self.store
         _ = await untilStored("the tenant's result", logger: logger) {
             try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result, attempts: report.attempts)

@@ -65,7 +65,7 @@ public struct TenantStatus: Codable, Sendable {
 }
 
 /// A tenant's state in status displays: its worker's state here, or `remote` when another supervisor holds it.
-public enum TenantState: String, Codable, Sendable {
+public enum TenantState: String, Codable, Sendable, CaseIterable {
     case stopped, starting, ready, syncing, stopping, backoff, errored
     /// Another supervisor holds the tenant's lease and runs its worker.
     case remote

@@ -24,4 +24,6 @@ struct WorkerEnvironment: Sendable {
     /// Whether the database answers; a sync that lost its database waits for it before its retry.
     /// `nil` retries at once.
     var databaseReachable: (@Sendable () async -> Bool)? = nil
+    /// Where workers' restarts, exits and CPU use are counted; `nil` counts nothing.
+    var metrics: SupervisorMetrics? = nil
 }

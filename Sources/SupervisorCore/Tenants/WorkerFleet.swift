@@ -138,6 +138,8 @@ public final class WorkerFleet: Service, Sendable {
         }
         // A changed tenant's old worker is gone before its new one starts.
         for controller in stale { await controller.shutdown() }
+        // Only once their workers are gone, so their exits do not bring the series back.
+        for id in summary.removed { environment.metrics?.forgetTenant(id) }
         for controller in fresh { additionSink.yield(controller) }
         onTenantsChanged.withLock { $0 }()
         logger.info("tenants reloaded", metadata: [

@@ -19,8 +19,11 @@ final class WebhookDeliverer: Service, Sendable {
     private let timeout: Double
     private let pollInterval: Double
     private let logger: Logger
+    /// Where attempts and final deliveries are counted; `nil` counts nothing.
+    private let metrics: SupervisorMetrics?
 
-    init(database: PostgresClient, signer: WebhookSigner?, configuration: WebhookConfiguration, logger: Logger) {
+    init(database: PostgresClient, signer: WebhookSigner?, configuration: WebhookConfiguration, metrics: SupervisorMetrics? = nil, logger: Logger) {
+        self.metrics = metrics
         self.database = database
         self.signer = signer
         self.schedule = configuration.retrySchedule.isEmpty ? [0] : configuration.retrySchedule
@@ -89,6 +92,7 @@ final class WebhookDeliverer: Service, Sendable {
         logger[metadataKey: "webhook.attempt"] = "\(claimed.attempt)"
         if claimed.disabled {
             try await update(claimed.id, status: "disabled", statusCode: nil, error: "endpoint disabled after 410 Gone", delay: nil, attempted: false)
+            metrics?.recordCallbackDelivery(final: "disabled")
             return
         }
         let body = Array(claimed.payload.utf8)
@@ -112,15 +116,19 @@ final class WebhookDeliverer: Service, Sendable {
             + Int((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
         switch outcome {
         case .success(let response) where response.isSuccess:
+            metrics?.recordCallbackAttempt(.success)
             try await record(claimed, statusCode: response.status, error: nil, milliseconds: milliseconds, status: "delivered", delay: nil)
             logger.info("webhook delivered", metadata: ["http.status": "\(response.status)"])
         case .success(let response) where response.status == 410:
+            metrics?.recordCallbackAttempt(.gone)
             try await record(claimed, statusCode: 410, error: "410 Gone: endpoint disabled", milliseconds: milliseconds, status: "disabled", delay: nil)
             try await disable(claimed.url)
             logger.warning("webhook endpoint answered 410 Gone and is disabled")
         case .success(let response):
+            metrics?.recordCallbackAttempt(.httpError)
             try await retryOrFail(claimed, statusCode: response.status, error: "HTTP \(response.status)", retryAfter: response.retryAfter, milliseconds: milliseconds, logger: logger)
         case .failure(let error):
+            metrics?.recordCallbackAttempt(.networkError)
             try await retryOrFail(claimed, statusCode: nil, error: error.message, retryAfter: nil, milliseconds: milliseconds, logger: logger)
         }
     }
@@ -159,6 +167,7 @@ final class WebhookDeliverer: Service, Sendable {
                           error.map { .text($0) } ?? .null, delay.map { .double($0) } ?? .null])
             }
         }
+        if status != "pending" { metrics?.recordCallbackDelivery(final: status) }
     }
 
     private func update(_ id: String, status: String, statusCode: Int?, error: String, delay: Double?, attempted: Bool) async throws {

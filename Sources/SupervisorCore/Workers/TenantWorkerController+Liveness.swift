@@ -14,7 +14,11 @@ extension TenantWorkerController {
     /// Samples CPU and memory from `/proc`, then kills a worker that is silent, stuck or too big.
     func checkLiveness(at now: ContinuousClock.Instant) async {
         guard session != nil, [.starting, .ready, .syncing].contains(lifecycle.state) else { return }
+        let previous = session?.sample
         session?.sampleResources(at: now)
+        if let fresh = session?.sample, fresh != previous {
+            environment.metrics?.recordCPU(fresh, since: previous, tenant: tenant.id)
+        }
         guard let session, let cause = session.unhealthyCause(syncing: lifecycle.state == .syncing, liveness: liveness, at: now) else {
             return
         }

@@ -168,6 +168,7 @@ actor TenantWorkerController {
         var ended = session
         session = nil
         lastExit = exit
+        environment.metrics?.recordExit(exit, tenant: tenant.id)
         let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
         if lifecycle.state == .stopped {
             logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
@@ -190,8 +191,10 @@ actor TenantWorkerController {
     /// Feeds `event` to the lifecycle, logs any state change with its cause, wakes waiters.
     func apply(_ event: WorkerLifecycle.Event, detail: String? = nil) -> WorkerLifecycle.Action {
         let before = lifecycle.state
+        let restartsBefore = lifecycle.restarts
         let action = lifecycle.event(event)
         let after = lifecycle.state
+        environment.metrics?.recordRestarts(lifecycle.restarts - restartsBefore, tenant: tenant.id)
         if before != after {
             var metadata: Logger.Metadata = ["worker.cause": "\(lifecycle.cause)", "worker.state": "\(after.rawValue)"]
             if let detail { metadata["worker.detail"] = "\(detail)" }
