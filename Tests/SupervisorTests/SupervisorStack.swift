@@ -5,22 +5,26 @@ import TestSupport
 
 /// A worker misbehaving on purpose, set through the worker's environment (see the worker's `WorkerFaultInjector`).
 struct InjectedFault: Sendable {
-    /// `crash-on-sync`, `hang-on-sync`, `exit-at-start`, `exit-permanent`, `no-heartbeat` or `leak-memory`.
+    /// `crash-on-sync`, `hang-on-sync`, `exit-at-start`, `exit-permanent`, `no-heartbeat`, `leak-memory`,
+    /// `bad-lines` or `wrong-protocol` (see the worker test kit's `WorkerFault`).
     var name: String
     /// The tenant whose workers misbehave; the others behave.
     var tenant: String
     /// Only the tenant's first worker misbehaves, and its replacements behave.
     var once: Bool
+    /// More settings of the fault, such as `TENANTSYNC_WORKER_BAD_LINES`.
+    var settings: [String: String]
 
-    init(_ name: String, tenant: String, once: Bool) {
+    init(_ name: String, tenant: String, once: Bool, settings: [String: String] = [:]) {
         self.name = name
         self.tenant = tenant
         self.once = once
+        self.settings = settings
     }
 
     /// The workers' environment; a one-time fault keeps its marker file in `directory`.
     func environment(directory: URL) -> [String: String] {
-        var environment = ["TENANTSYNC_WORKER_FAULT": name, "TENANTSYNC_WORKER_FAULT_TENANT": tenant]
+        var environment = settings.merging(["TENANTSYNC_WORKER_FAULT": name, "TENANTSYNC_WORKER_FAULT_TENANT": tenant]) { _, new in new }
         if once { environment["TENANTSYNC_WORKER_FAULT_ONCE"] = directory.appendingPathComponent("fault-\(UUID().uuidString)").path }
         return environment
     }
