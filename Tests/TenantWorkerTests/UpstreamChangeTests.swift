@@ -26,6 +26,17 @@ struct UpstreamChangeTests {
         }
     }
 
+    /// A site whose listing shifts while it is read: ``withSite(_:faults:_:)`` with the tenant read one
+    /// page at a time, and the site's booking ids in listing order.
+    static func withShiftingSite(
+        _ site: DemoSite, _ body: (DemoUpstreamServer, TenantSpec, [Int], String) async throws -> Void
+    ) async throws {
+        try await withSite(site) { server, endpoint, url in
+            let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: onePageAtATime)
+            try await body(server, spec, DemoSiteDataset(site: site).bookings.map(\.id).sorted(), url)
+        }
+    }
+
     @Test("a default sync after N changes asks for O(N / per_page) booking pages, not the whole history")
     func incrementalRequestsGrowWithChanges() async throws {
         let site = DemoSite(name: "hotel-incremental", accommodations: 20, bookings: 2_000)
@@ -87,11 +98,9 @@ struct UpstreamChangeTests {
     @Test("bookings deleted on pages already read while a full pass runs: no live booking is marked deleted")
     func deletionsDuringAFullPass() async throws {
         let site = DemoSite(name: "hotel-shift", accommodations: 12, bookings: 300)
-        try await Self.withSite(site) { server, endpoint, url in
-            let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: Self.onePageAtATime)
+        try await Self.withShiftingSite(site) { server, spec, ids, url in
             let initial = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result
             #expect(initial.status == .succeeded)
-            let ids = DemoSiteDataset(site: site).bookings.map(\.id).sorted()
             // Once page 4 of a full pass is committed, staff delete 30 bookings of pages 1–3 (ten
             // trashed, twenty deleted for good), so every later page shifts left by three pages'
             // worth, and 10 bookings of page 26, which the pass has not reached.
@@ -121,9 +130,7 @@ struct UpstreamChangeTests {
     @Test("a first pass whose listing shifts under it still stores every booking the site lists")
     func shiftedFirstPassMissesNothing() async throws {
         let site = DemoSite(name: "hotel-first-shift", accommodations: 12, bookings: 200)
-        try await Self.withSite(site) { server, endpoint, url in
-            let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: Self.onePageAtATime)
-            let ids = DemoSiteDataset(site: site).bookings.map(\.id).sorted()
+        try await Self.withShiftingSite(site) { server, spec, ids, url in
             let gone = Array(ids[10..<35])
             let (result, _) = try await offPool {
                 try MotoPressSyncTests.sync(spec, runID: "first", full: true) { update in
@@ -142,11 +149,9 @@ struct UpstreamChangeTests {
     @Test("a pass resumed after bookings vanished from its committed pages marks no live booking deleted")
     func deletionsBeforeAResumedPass() async throws {
         let site = DemoSite(name: "hotel-resume-shift", accommodations: 12, bookings: 200)
-        try await Self.withSite(site) { server, endpoint, url in
-            let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url, extra: Self.onePageAtATime)
+        try await Self.withShiftingSite(site) { server, spec, ids, url in
             let initial = try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result
             #expect(initial.status == .succeeded)
-            let ids = DemoSiteDataset(site: site).bookings.map(\.id).sorted()
             let cancellation = CancellationFlag()
             let (first, _) = try await offPool {
                 try MotoPressSyncTests.sync(spec, runID: "interrupted", full: true, cancellation: cancellation) { update in

@@ -1,4 +1,5 @@
 import Logging
+import Support
 
 /// The writes that end a tenant's part or a run (its row, its tenants' rows, its callbacks in the
 /// outbox) are retried until the database takes them: a run whose work has ended must not stay
@@ -14,7 +15,7 @@ extension RunCoordinator {
     /// Each write is idempotent (it changes only rows not ended yet), so a write that committed
     /// but whose answer was lost is harmless to repeat.
     func untilStored<T: Sendable>(_ what: String, logger: Logger, _ write: @Sendable () async throws -> T) async -> T? {
-        var delay = Duration.milliseconds(100)
+        var backoff = ExponentialBackoff(initial: .milliseconds(100), maximum: .seconds(5))
         var attempt = 0
         var giveUpAt: ContinuousClock.Instant?
         while true {
@@ -42,8 +43,7 @@ extension RunCoordinator {
                     return nil
                 }
             }
-            try? await Task.sleep(for: delay)
-            delay = min(delay * 2, .seconds(5))
+            try? await Task.sleep(for: backoff.next())
         }
     }
 }

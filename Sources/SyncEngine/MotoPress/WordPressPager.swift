@@ -91,11 +91,7 @@ package struct WordPressPager: @unchecked Sendable {
                 let page = try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: url) }
                 ids.append(contentsOf: page.records.map { String($0.externalID) })
                 if let total = page.total { totals.insert(total) }
-                let last: Bool
-                if let totalPages = page.totalPages { last = number >= totalPages }
-                else if let hasNext = page.hasNext { last = !hasNext }
-                else { last = page.records.count < Self.maximumPerPage }
-                if last || page.records.isEmpty { break }
+                if isLast(page, number: number, perPage: Self.maximumPerPage) || page.records.isEmpty { break }
                 number += 1
             }
             if totals.count <= 1 { break }
@@ -147,11 +143,12 @@ package struct WordPressPager: @unchecked Sendable {
         }
     }
 
-    /// Whether `page` (number `number`) is the last one.
-    package func isLast(_ page: Page, number: Int) -> Bool {
+    /// Whether `page` (number `number`, asked for with `perPage`, the tenant's page size unless
+    /// told otherwise) is the last one: by `X-WP-TotalPages`, else a `Link` header, else a short page.
+    package func isLast(_ page: Page, number: Int, perPage: Int? = nil) -> Bool {
         if let totalPages = page.totalPages { return number >= totalPages }
         if let hasNext = page.hasNext { return !hasNext }
-        return page.records.count + page.invalid.count < perPage
+        return page.records.count + page.invalid.count < (perPage ?? self.perPage)
     }
 
     /// `true` if a `Link` header has `rel="next"`, `false` if there are `Link` headers without it, `nil` if none.

@@ -4,21 +4,8 @@ import IPC
 import Testing
 
 @Suite("Hardening without processes: crash history, refusals, stop causes, bad-line throttling")
-struct LifecycleHardeningTests {
+struct LifecycleHardeningTests: LifecycleScenario {
     let t0 = ContinuousClock.now
-    let crash = WorkerExit(status: 1, signaled: false)
-    let sigkill = WorkerExit(status: 9, signaled: true)
-
-    func at(_ seconds: Double) -> ContinuousClock.Instant {
-        t0 + .milliseconds(Int(seconds * 1000))
-    }
-
-    func running(_ policy: RestartPolicy = RestartPolicy()) -> WorkerLifecycle {
-        var lifecycle = WorkerLifecycle(policy: policy, random: { 1 })
-        _ = lifecycle.event(.start(cause: "test", at: at(0)))
-        _ = lifecycle.event(.ready(at: at(0)))
-        return lifecycle
-    }
 
     @Test("stop then start of an errored worker clears its crash history: one more crash backs off instead of erroring")
     func stopThenStartClearsCrashes() {

@@ -4,23 +4,8 @@ import Testing
 @testable import SupervisorCore
 
 @Suite("WorkerLifecycle: restart policy and transitions, without processes")
-struct WorkerLifecycleTests {
+struct WorkerLifecycleTests: LifecycleScenario {
     let t0 = ContinuousClock.now
-    let crash = WorkerExit(status: 1, signaled: false)
-    let sigkill = WorkerExit(status: 9, signaled: true)
-
-    func at(_ seconds: Double) -> ContinuousClock.Instant {
-        t0 + .milliseconds(Int(seconds * 1000))
-    }
-
-    /// A lifecycle with jitter pinned to the top of the range, started and ready at t=0.
-    func running(_ policy: RestartPolicy = RestartPolicy()) -> WorkerLifecycle {
-        var lifecycle = WorkerLifecycle(policy: policy, random: { 1 })
-        #expect(lifecycle.event(.start(cause: "test", at: at(0))) == .spawn)
-        #expect(lifecycle.event(.ready(at: at(0))) == .none)
-        #expect(lifecycle.state == .ready)
-        return lifecycle
-    }
 
     @Test("a crash loop backs off 100 ms, 200 ms, 400 ms, … and ends errored after more than 5 crashes in 60 s")
     func crashLoop() {
