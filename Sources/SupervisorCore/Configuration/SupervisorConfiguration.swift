@@ -41,6 +41,9 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// Seconds an HTTP client gets to send a request's headers, and between two parts of its body,
     /// and that an idle kept-alive connection stays open. Answers being written are never cut.
     public var httpIdleTimeout: Double = 30
+    /// The schedule of every tenant without a `schedule` key of its own; `nil` (absent or `null`) leaves
+    /// them on demand.
+    public var defaultSchedule: TenantSchedule?
 
     public init(
         databaseURL: String,
@@ -79,6 +82,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case logs
         case leases
         case httpIdleTimeout = "http_idle_timeout"
+        case defaultSchedule = "default_schedule"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -100,6 +104,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         logs = try container.decodeIfPresent(LogSettings.self, forKey: .logs) ?? LogSettings()
         leases = try container.decodeIfPresent(LeaseSettings.self, forKey: .leases) ?? LeaseSettings()
         httpIdleTimeout = try container.decodeIfPresent(Double.self, forKey: .httpIdleTimeout) ?? 30
+        defaultSchedule = try container.decodeIfPresent(TenantSchedule.self, forKey: .defaultSchedule)
     }
 
     /// Reads and validates a configuration file; environment variables override the file.

@@ -24,4 +24,6 @@ struct WorkerEnvironment: Sendable {
     /// Whether the database answers; a sync that lost its database waits for it before its retry.
     /// `nil` retries at once.
     var databaseReachable: (@Sendable () async -> Bool)? = nil
+    /// Every tenant's schedule and when it fires next, for status displays; the fleet and the scheduler write it.
+    var schedules = ScheduleBook()
 }
