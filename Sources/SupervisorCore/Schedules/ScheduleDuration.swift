@@ -22,8 +22,8 @@ public struct ScheduleDuration: Hashable, Sendable, CustomStringConvertible {
             throw ScheduleError("duration \"\(text)\" needs a unit: s, m, h or d (as in 15m)")
         }
         let digits = trimmed.dropLast()
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int(digits), count <= 10 * 365 * 86_400 / length else {
-            throw ScheduleError("duration \"\(text)\" is not a whole number followed by s, m, h or d (as in 15m)")
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let count = Int(digits), count <= 999_999 else {
+            throw ScheduleError("duration \"\(text)\" is not a whole number (at most 6 digits) followed by s, m, h or d (as in 15m)")
         }
         seconds = count * length
     }
