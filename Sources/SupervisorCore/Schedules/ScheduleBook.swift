@@ -12,6 +12,10 @@ final class ScheduleBook: Sendable {
         /// The configured schedule of each tenant the fleet holds; `nil` for on demand.
         var configured: [String: TenantSchedule?] = [:]
         var stored: [String: ScheduleState] = [:]
+        /// Counts writes of stored states; a read from the database is recorded with the count it began at.
+        var generation: UInt64 = 0
+        /// The generation of each tenant's last write made here (pause, resume), which an older read must not undo.
+        var writtenHere: [String: UInt64] = [:]
     }
 
     private let entries = Mutex(Entries())
@@ -36,12 +40,28 @@ final class ScheduleBook: Sendable {
         entries.withLock { $0.configured[tenantID] ?? nil }
     }
 
-    /// Records stored states, as read from the database.
-    func record(_ states: [String: ScheduleState]) {
+    /// Marks the start of a read of every state from the database; pass the answer to ``record(_:readFrom:)``.
+    func beginRead() -> UInt64 {
+        entries.withLock { $0.generation }
+    }
+
+    /// Records states read from the database by a read that began at `generation`, except those of
+    /// tenants written here since (a pause answered while the read was under way stays).
+    func record(_ states: [String: ScheduleState], readFrom generation: UInt64) {
         entries.withLock { entries in
             for (tenantID, state) in states where entries.configured.keys.contains(tenantID) {
+                if let written = entries.writtenHere[tenantID], written > generation { continue }
                 entries.stored[tenantID] = state
             }
+        }
+    }
+
+    /// Records a state this supervisor just wrote (pause, resume).
+    func recordWrite(_ state: ScheduleState, of tenantID: String) {
+        entries.withLock { entries in
+            entries.generation += 1
+            entries.writtenHere[tenantID] = entries.generation
+            if entries.configured.keys.contains(tenantID) { entries.stored[tenantID] = state }
         }
     }
 

@@ -124,8 +124,9 @@ final class TenantScheduler: Service, Sendable {
     }
 
     private func refreshBook() async {
+        let generation = book.beginRead()
         do {
-            book.record(try await store.states(of: Array(book.configured.keys)))
+            book.record(try await store.states(of: Array(book.configured.keys)), readFrom: generation)
         } catch {
             logger.debug("cannot read schedules for status", metadata: ["error": "\(error)"])
         }
@@ -134,14 +135,14 @@ final class TenantScheduler: Service, Sendable {
     /// Pauses `tenantID`'s schedule in the database (for every supervisor) and in the book.
     func pause(_ tenantID: String) async throws {
         let state = try await store.pause(tenantID, configured: book.schedule(of: tenantID))
-        book.record([tenantID: state])
+        book.recordWrite(state, of: tenantID)
         logger.info("schedule paused", metadata: ["tenant.id": "\(tenantID)"])
     }
 
     /// Resumes `tenantID`'s schedule: its next fire is the first slot after now.
     func resume(_ tenantID: String) async throws {
         let state = try await store.resume(tenantID, configured: book.schedule(of: tenantID))
-        book.record([tenantID: state])
+        book.recordWrite(state, of: tenantID)
         logger.info("schedule resumed", metadata: [
             "tenant.id": "\(tenantID)", "schedule.next_fire_at": "\(state.nextFireAt.map { $0.formatted(.iso8601) } ?? "none")",
         ])

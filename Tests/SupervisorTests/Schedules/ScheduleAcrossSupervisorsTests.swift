@@ -67,8 +67,15 @@ struct ScheduleAcrossSupervisorsTests {
                 #expect(runs.count == stored)
                 #expect(runs.allSatisfy { $0.trigger == "schedule" && $0.scope == tenantID && $0.status == .succeeded })
             }
-            let statuses = try await b.api.tenants()
-            #expect(statuses.values.allSatisfy { $0.schedule == ScheduledRuns.everyTwoSeconds && $0.schedulePaused })
+            // Both supervisors show every tenant's schedule as paused: the one that paused it at once, the other
+            // once its scheduler has read the table again.
+            for api in [a.api, b.api] {
+                _ = try await eventually("every tenant paused in \(api.baseURL)'s status") { () -> Bool? in
+                    let statuses = try await api.tenants()
+                    let shown = statuses.values.filter { $0.schedule == ScheduledRuns.everyTwoSeconds && $0.schedulePaused && $0.nextSyncAt == nil }
+                    return shown.count == 6 ? true : nil
+                }
+            }
         }
     }
 }
