@@ -18,7 +18,7 @@ struct StatusCommand: ParsableCommand {
             return
         }
         let tenants = object["tenants"] as? [[String: Any]] ?? []
-        let header = ["TENANT", "STATE", "OWNER", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "LOG DROPS", "PROGRESS"]
+        let header = ["TENANT", "STATE", "OWNER", "PID", "UPTIME", "RESTARTS", "CPU", "RSS", "LAST SYNC", "NEXT SYNC", "LOG DROPS", "PROGRESS"]
         var rows: [[String]] = [header]
         for tenant in tenants {
             let progress = (tenant["progress"] as? [String: Any]).map { p in
@@ -34,6 +34,7 @@ struct StatusCommand: ParsableCommand {
                 (tenant["cpu_percent"] as? Double).map { String(format: "%.1f%%", $0) } ?? "-",
                 (tenant["rss_bytes"] as? Int).map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "-",
                 (tenant["last_sync"] as? [String: Any]).map(Self.lastSync) ?? "-",
+                Self.nextSync(tenant),
                 "\(tenant["dropped_log_lines"] ?? 0)",
                 progress,
             ])
@@ -45,6 +46,12 @@ struct StatusCommand: ParsableCommand {
     static func lastSync(_ sync: [String: Any]) -> String {
         let counts = sync["counts"] as? [String: Any] ?? [:]
         return "\(sync["status"] ?? "?") \(sync["finished_at"] ?? "") +\(counts["created"] ?? 0) ~\(counts["updated"] ?? 0) =\(counts["unchanged"] ?? 0)"
+    }
+
+    /// When the tenant's schedule fires next (`2026-01-01T10:15:00Z`), `paused`, or `-` for on demand.
+    static func nextSync(_ tenant: [String: Any]) -> String {
+        if tenant["schedule"] != nil, tenant["schedule_paused"] as? Bool == true { return "paused" }
+        return tenant["next_sync_at"] as? String ?? "-"
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -14,6 +14,7 @@ struct APIRouter {
     let deliveries: WebhookDeliveryStore
     let database: DatabaseProbe
     let leases: LeaseManager?
+    let scheduler: TenantScheduler?
     let logger: Logger
 
     func build() -> Router<APIRequestContext> {
@@ -25,7 +26,7 @@ struct APIRouter {
         HealthController(database: database, leases: leases).addRoutes(to: router)
         let api = router.group("/api").add(middleware: APIKeyMiddleware(authenticator: authenticator))
         SyncController(fleet: fleet, coordinator: coordinator, authenticator: authenticator).addRoutes(to: api)
-        TenantsController(fleet: fleet, authenticator: authenticator).addRoutes(to: api)
+        TenantsController(fleet: fleet, authenticator: authenticator, scheduler: scheduler).addRoutes(to: api)
         RunsController(coordinator: coordinator, authenticator: authenticator, deliveryStore: deliveries).addRoutes(to: api)
         LogsController(fleet: fleet, authenticator: authenticator).addRoutes(to: api)
         return router

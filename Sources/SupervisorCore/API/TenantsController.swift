@@ -2,11 +2,14 @@ import Foundation
 import Hummingbird
 
 /// `/api/tenants`: workers' status, control of one tenant's worker (`start`, `stop`, `restart`,
-/// `kill`), and tenants added, changed or removed at runtime (`PUT`/`DELETE /api/tenants/{id}`,
-/// `POST /api/tenants/reload`) without touching other tenants' workers.
+/// `kill`), pausing and resuming its schedule (`pause`, `resume`), and tenants added, changed or
+/// removed at runtime (`PUT`/`DELETE /api/tenants/{id}`, `POST /api/tenants/reload`) without touching
+/// other tenants' workers.
 struct TenantsController {
     let fleet: WorkerFleet
     let authenticator: APIKeyAuthenticator
+    /// Pauses and resumes schedules; `nil` answers those routes with 500 (an API built without one).
+    let scheduler: TenantScheduler?
 
     /// The body of `POST /api/tenants/reload`: the complete list of tenants wanted.
     struct ReloadRequest: Decodable {
@@ -18,11 +21,19 @@ struct TenantsController {
         case start, stop, restart, kill
     }
 
+    /// What a schedule verb does to the tenant's schedule.
+    enum ScheduleVerb: String, CaseIterable {
+        case pause, resume
+    }
+
     func addRoutes(to api: RouterGroup<APIRequestContext>) {
         api.get("/tenants", use: list)
         api.get("/tenants/:tenant", use: show)
         for verb in Verb.allCases {
             api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await control(verb, request, context: context) }
+        }
+        for verb in ScheduleVerb.allCases {
+            api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await schedule(verb, request, context: context) }
         }
         api.put("/tenants/:tenant", use: put)
         api.delete("/tenants/:tenant", use: delete)
@@ -58,6 +69,18 @@ struct TenantsController {
             throw APIError.conflict(.tenantRemote, "tenant \(tenantID) is held by \(owner); control its worker there")
         }
         return APIAnswers.ControlDone(action: verb.rawValue, tenant: status)
+    }
+
+    /// Pauses or resumes the tenant's schedule, stored for every supervisor; the worker is left alone.
+    @Sendable func schedule(_ verb: ScheduleVerb, _ request: Request, context: APIRequestContext) async throws -> APIAnswers.ControlDone {
+        let tenantID = try context.parameters.require("tenant")
+        guard let controller = fleet.controller(for: tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
+        guard let scheduler else { throw APIError.internalError("this supervisor has no scheduler") }
+        switch verb {
+        case .pause: try await scheduler.pause(tenantID)
+        case .resume: try await scheduler.resume(tenantID)
+        }
+        return APIAnswers.ControlDone(action: verb.rawValue, tenant: await controller.status())
     }
 
     @Sendable func put(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {

@@ -58,12 +58,11 @@ public final class SupervisorApp: Sendable {
             databaseReachable: { await databaseProbe.isReachable() },
             metrics: metrics
         )
-        let fleet = WorkerFleet(tenants: configuration.tenants, environment: environment, logger: logger)
+        let fleet = WorkerFleet(tenants: configuration.tenants, defaultSchedule: configuration.defaultSchedule, environment: environment, logger: logger)
         let leases = LeaseManager(
             table: leaseTable, settings: configuration.leases, databaseURL: configuration.databaseURL, fleet: fleet,
             defaultHost: configuration.supervisorID == nil ? host : nil, logger: logger
         )
-        fleet.onTenantsChanged.withLock { $0 = { leases.wake() } }
         let coordinator = RunCoordinator(
             store: RunStore(database: database, ownerID: ownerID),
             fleet: fleet,
@@ -75,6 +74,11 @@ public final class SupervisorApp: Sendable {
             metrics: metrics,
             logger: logger
         )
+        let scheduler = TenantScheduler(
+            store: ScheduleStore(database: database, ownerID: ownerID), book: environment.schedules, coordinator: coordinator,
+            fleet: fleet, leases: leaseTable, logger: logger
+        )
+        fleet.onTenantsChanged.withLock { $0 = { leases.wake(); scheduler.wake() } }
         try await coordinator.recoverAbandonedRuns(defaultHost: configuration.supervisorID == nil ? host : nil)
         let processEnvironment = ProcessInfo.processInfo.environment
         let authenticator = try APIKeyAuthenticator(configuration.apiKeys, environment: processEnvironment)
@@ -92,7 +96,7 @@ public final class SupervisorApp: Sendable {
         )
         let router = APIRouter(
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database),
-            database: databaseProbe, leases: leases, logger: logger
+            database: databaseProbe, leases: leases, scheduler: scheduler, logger: logger
         ).build()
         OpenAPIController(logger: logger).addRoutes(to: router)
         MetricsController(
@@ -123,6 +127,7 @@ public final class SupervisorApp: Sendable {
         // Services stop in reverse order: the API first, then the workers (which ends the runs
         // in flight), then the leases (released only once their workers are gone), then the
         // coordinator, which records how those runs ended (and their callbacks), then the webhook deliverer.
+        // The scheduler stops before the API and the workers, so no fire stores a run once they are stopping.
         group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -132,6 +137,7 @@ public final class SupervisorApp: Sendable {
                     .init(service: leases),
                     .init(service: fleet),
                     .init(service: app),
+                    .init(service: scheduler),
                     .init(service: logStore),
                     .init(service: systemd), // last: the first to hear of shutdown, so STOPPING=1 comes at once
                 ],

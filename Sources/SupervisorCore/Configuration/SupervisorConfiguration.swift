@@ -43,6 +43,9 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var httpIdleTimeout: Double = 30
     /// Who may read `GET /metrics` (see ``MetricsSettings``).
     public var metrics = MetricsSettings()
+    /// The schedule of every tenant without a `schedule` key of its own; `nil` (absent or `null`) leaves
+    /// them on demand.
+    public var defaultSchedule: TenantSchedule?
 
     public init(
         databaseURL: String,
@@ -82,6 +85,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case leases
         case httpIdleTimeout = "http_idle_timeout"
         case metrics
+        case defaultSchedule = "default_schedule"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -104,6 +108,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         leases = try container.decodeIfPresent(LeaseSettings.self, forKey: .leases) ?? LeaseSettings()
         httpIdleTimeout = try container.decodeIfPresent(Double.self, forKey: .httpIdleTimeout) ?? 30
         metrics = try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics) ?? MetricsSettings()
+        defaultSchedule = try container.decodeIfPresent(TenantSchedule.self, forKey: .defaultSchedule)
     }
 
     /// Reads and validates a configuration file; environment variables override the file.

@@ -16,6 +16,10 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
     public var supervision: SupervisionSettings?
     /// Callback webhook URLs for runs that include this tenant, besides the global ones.
     public var webhookURLs: [String] = []
+    /// When the tenant syncs unattended: its own schedule, none (`null`), or the configuration's
+    /// `default_schedule` (no `schedule` key). The fleet resolves ``ScheduleChoice/inherited`` when it
+    /// takes the tenant, so a running tenant's choice is never `inherited`.
+    public var schedule: ScheduleChoice = .inherited
 
     public init(id: String, connector: String, enabled: Bool = true, settings: [String: String], secretSettings: [String]? = nil) {
         self.id = id
@@ -39,6 +43,7 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
         case secretSettings = "secret_settings"
         case supervision
         case webhookURLs = "webhook_urls"
+        case schedule
     }
 
     public init(from decoder: any Decoder) throws {
@@ -51,6 +56,26 @@ public struct TenantConfiguration: Codable, Sendable, Equatable {
         secretSettings = try container.decodeIfPresent([String].self, forKey: .secretSettings)
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
         webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
+        if container.contains(.schedule) {
+            schedule = try container.decodeNil(forKey: .schedule) ? .onDemand : .scheduled(container.decode(TenantSchedule.self, forKey: .schedule))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(connector, forKey: .connector)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(settings, forKey: .settings)
+        try container.encodeIfPresent(secretSettings, forKey: .secretSettings)
+        try container.encodeIfPresent(supervision, forKey: .supervision)
+        try container.encode(webhookURLs, forKey: .webhookURLs)
+        // Absent, null or the schedule: the three choices survive a round trip through the file.
+        switch schedule {
+        case .inherited: break
+        case .onDemand: try container.encodeNil(forKey: .schedule)
+        case .scheduled(let schedule): try container.encode(schedule, forKey: .schedule)
+        }
     }
 
     /// Whether `id` is safe to use in file names, URLs and logs.

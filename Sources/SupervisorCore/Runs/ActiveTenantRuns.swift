@@ -20,6 +20,15 @@ final class ActiveTenantRuns: Sendable {
         }
     }
 
+    /// Claims `tenantID` for `runID` only if no run holds it; false if one does, whatever its options.
+    func claimIfIdle(_ tenantID: String, for runID: String, options: SyncOptions) -> Bool {
+        runs.withLock { runs in
+            guard runs[tenantID] == nil else { return false }
+            runs[tenantID] = (runID, options)
+            return true
+        }
+    }
+
     /// Releases `tenantID` once it finished its part of `runID`.
     func release(_ tenantID: String, from runID: String) {
         runs.withLock { runs in

@@ -16,7 +16,7 @@ public final class RunCoordinator: Service, Sendable {
     let logger: Logger
     let permits: AsyncSemaphore
     private let requests: AsyncStream<RunRequest>
-    private let requestSink: AsyncStream<RunRequest>.Continuation
+    let requestSink: AsyncStream<RunRequest>.Continuation
     let live = LiveProgress()
     let events = RunEventLog()
     let outbox: any RunEndOutbox

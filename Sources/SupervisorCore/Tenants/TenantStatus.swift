@@ -32,6 +32,13 @@ public struct TenantStatus: Codable, Sendable {
     public var badLines: Int
     /// Log lines dropped for followers that fell behind, or before the disk writer caught up.
     public var droppedLogLines: UInt64 = 0
+    /// The schedule the tenant syncs on unattended; `nil` when it syncs only on demand.
+    public var schedule: TenantSchedule?
+    /// When its schedule fires next (ISO 8601, UTC); `nil` without a schedule, while paused, or before
+    /// the supervisor has read it.
+    public var nextSyncAt: String?
+    /// Whether its schedule is paused (`POST /api/tenants/{id}/pause`), on every supervisor.
+    public var schedulePaused: Bool = false
 
     /// The outcome of a tenant's most recent sync.
     public struct LastSync: Codable, Sendable {
@@ -61,6 +68,9 @@ public struct TenantStatus: Codable, Sendable {
         case lastError = "last_error"
         case badLines = "bad_lines"
         case droppedLogLines = "dropped_log_lines"
+        case schedule
+        case nextSyncAt = "next_sync_at"
+        case schedulePaused = "schedule_paused"
     }
 }
 

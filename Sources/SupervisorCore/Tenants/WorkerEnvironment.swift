@@ -26,4 +26,6 @@ struct WorkerEnvironment: Sendable {
     var databaseReachable: (@Sendable () async -> Bool)? = nil
     /// Where workers' restarts, exits and CPU use are counted; `nil` counts nothing.
     var metrics: SupervisorMetrics? = nil
+    /// Every tenant's schedule and when it fires next, for status displays; the fleet and the scheduler write it.
+    var schedules = ScheduleBook()
 }

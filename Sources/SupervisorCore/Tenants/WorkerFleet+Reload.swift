@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// SIGHUP: re-read the configuration file's tenants and reconcile the fleet.
+/// SIGHUP: re-read the configuration file's tenants (and `default_schedule`) and reconcile the fleet.
 extension WorkerFleet {
     /// SIGHUPs as an async sequence, with the handle that stops them.
     ///
@@ -34,6 +34,7 @@ extension WorkerFleet {
             logger.error("configuration reload failed; tenants unchanged", metadata: ["error": "\(error.message)"])
             return
         }
+        defaultSchedule.withLock { $0 = configuration.defaultSchedule }
         await reconcile(configuration.tenants)
     }
 }

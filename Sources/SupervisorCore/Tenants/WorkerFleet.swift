@@ -7,11 +7,26 @@ import Synchronization
 /// `run()` supervises every tenant's controller in one task group; tenants added at runtime
 /// join that group, removed ones are stopped and leave it. On graceful shutdown it stops every
 /// worker (shutdown message, grace period, then SIGKILL) before returning.
+///
+/// Schedules are kept apart from workers: a controller's `tenant` has no schedule (``ScheduleChoice/inherited``),
+/// each tenant's resolved schedule is in ``Members/schedules`` and published to the environment's
+/// ``ScheduleBook``, so changing only a tenant's schedule leaves its worker running.
 public final class WorkerFleet: Service, Sendable {
     private struct Members: Sendable {
         var controllers: [String: TenantWorkerController] = [:]
         /// Tenant ids in configuration order.
         var order: [String] = []
+        /// Each tenant's schedule, resolved against the default (never ``ScheduleChoice/inherited``).
+        var schedules: [String: ScheduleChoice] = [:]
+
+        /// The tenants as configured, schedules included, in configuration order.
+        var configurations: [TenantConfiguration] {
+            order.compactMap { id in
+                guard var tenant = controllers[id]?.tenant else { return nil }
+                tenant.schedule = schedules[id] ?? .onDemand
+                return tenant
+            }
+        }
     }
 
     private let members = Mutex(Members())
@@ -27,17 +42,42 @@ public final class WorkerFleet: Service, Sendable {
     /// writes it back, so two at once would undo each other, and a changed tenant's old worker must
     /// be gone before its next one starts.
     private let changes = AsyncSemaphore(value: 1)
+    /// The schedule of tenants without one of their own (`default_schedule`); a SIGHUP reload replaces it.
+    let defaultSchedule: Mutex<TenantSchedule?>
 
-    init(tenants: [TenantConfiguration], environment: WorkerEnvironment, logger: Logger) {
+    init(tenants: [TenantConfiguration], defaultSchedule: TenantSchedule? = nil, environment: WorkerEnvironment, logger: Logger) {
         self.environment = environment
         self.logger = logger
+        self.defaultSchedule = Mutex(defaultSchedule)
         (additions, additionSink) = AsyncStream.makeStream(of: TenantWorkerController.self)
         members.withLock { members in
             for tenant in tenants {
-                members.controllers[tenant.id] = TenantWorkerController(tenant: tenant, environment: environment, logger: logger)
+                members.controllers[tenant.id] = TenantWorkerController(tenant: Self.withoutSchedule(tenant), environment: environment, logger: logger)
+                members.schedules[tenant.id] = tenant.schedule.resolved(default: defaultSchedule)
                 members.order.append(tenant.id)
             }
         }
+        publishSchedules()
+    }
+
+    /// The tenant as its worker sees it: without a schedule, which the worker has no use for.
+    private static func withoutSchedule(_ tenant: TenantConfiguration) -> TenantConfiguration {
+        var tenant = tenant
+        tenant.schedule = .inherited
+        return tenant
+    }
+
+    /// Writes every tenant's schedule into the environment's ``ScheduleBook``.
+    private func publishSchedules() {
+        let schedules = members.withLock { members in
+            Dictionary(uniqueKeysWithValues: members.order.map { ($0, members.schedules[$0]?.schedule) })
+        }
+        environment.schedules.configure(schedules)
+    }
+
+    /// Every tenant as configured, schedules included, in configuration order.
+    var configurations: [TenantConfiguration] {
+        members.withLock { $0.configurations }
     }
 
     /// Tenant ids in configuration order.
@@ -100,8 +140,8 @@ public final class WorkerFleet: Service, Sendable {
         public var unchanged: [String] = []
     }
 
-    /// Brings the fleet to `tenants`: new tenants get a worker, changed ones a fresh worker,
-    /// missing ones are stopped; tenants whose configuration is unchanged are not touched.
+    /// Brings the fleet to `tenants`: new tenants get a worker, changed ones a fresh worker (unless only
+    /// their schedule changed), missing ones are stopped; tenants whose configuration is unchanged are not touched.
     @discardableResult
     func reconcile(_ tenants: [TenantConfiguration]) async -> ReloadSummary {
         await changes.withPermit { await self.apply(tenants) }
@@ -113,16 +153,26 @@ public final class WorkerFleet: Service, Sendable {
         var summary = ReloadSummary()
         var stale: [TenantWorkerController] = []
         var fresh: [TenantWorkerController] = []
+        let defaultSchedule = self.defaultSchedule.withLock { $0 }
         members.withLock { members in
             let wanted = Set(tenants.map(\.id))
             for id in members.order where !wanted.contains(id) {
                 if let old = members.controllers.removeValue(forKey: id) { stale.append(old) }
+                members.schedules.removeValue(forKey: id)
                 summary.removed.append(id)
             }
-            for tenant in tenants {
+            for configured in tenants {
+                let schedule = configured.schedule.resolved(default: defaultSchedule)
+                let scheduleChanged = members.schedules.updateValue(schedule, forKey: configured.id) != schedule
+                let tenant = Self.withoutSchedule(configured)
                 if let existing = members.controllers[tenant.id] {
                     if existing.tenant == tenant {
-                        summary.unchanged.append(tenant.id)
+                        // A new schedule alone keeps the worker: the scheduler picks it up from the book.
+                        if scheduleChanged {
+                            summary.changed.append(tenant.id)
+                        } else {
+                            summary.unchanged.append(tenant.id)
+                        }
                         continue
                     }
                     stale.append(existing)
@@ -141,6 +191,7 @@ public final class WorkerFleet: Service, Sendable {
         // Only once their workers are gone, so their exits do not bring the series back.
         for id in summary.removed { environment.metrics?.forgetTenant(id) }
         for controller in fresh { additionSink.yield(controller) }
+        publishSchedules()
         onTenantsChanged.withLock { $0 }()
         logger.info("tenants reloaded", metadata: [
             "fleet.added": "\(summary.added.joined(separator: ","))", "fleet.changed": "\(summary.changed.joined(separator: ","))",
@@ -152,7 +203,7 @@ public final class WorkerFleet: Service, Sendable {
     /// Adds `tenant` or replaces its configuration, leaving every other tenant alone.
     func upsert(_ tenant: TenantConfiguration) async -> ReloadSummary {
         await changes.withPermit {
-            var tenants = self.members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
+            var tenants = self.configurations
             if let index = tenants.firstIndex(where: { $0.id == tenant.id }) {
                 tenants[index] = tenant
             } else {
@@ -165,7 +216,7 @@ public final class WorkerFleet: Service, Sendable {
     /// Removes `tenantID`, stopping its worker; `false` if there is no such tenant.
     func remove(_ tenantID: String) async -> Bool {
         await changes.withPermit {
-            let tenants = self.members.withLock { members in members.order.compactMap { members.controllers[$0] } }.map(\.tenant)
+            let tenants = self.configurations
             guard tenants.contains(where: { $0.id == tenantID }) else { return false }
             await self.apply(tenants.filter { $0.id != tenantID })
             return true

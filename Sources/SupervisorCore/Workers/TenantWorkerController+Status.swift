@@ -29,6 +29,12 @@ extension TenantWorkerController {
                 status.stateCause = "held by supervisor \(status.owner ?? "")"
             }
         }
+        let schedules = environment.schedules
+        status.schedule = schedules.schedule(of: tenant.id)
+        if let stored = schedules.state(of: tenant.id) {
+            status.schedulePaused = stored.paused
+            if status.schedule != nil, !stored.paused { status.nextSyncAt = stored.nextFireAt?.formatted(.iso8601) }
+        }
         if let counters = logStore.counters()[tenant.id] {
             status.droppedLogLines = counters.droppedByFollowers + counters.droppedFromFiles
         }

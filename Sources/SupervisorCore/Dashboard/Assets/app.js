@@ -138,6 +138,15 @@ function ago(iso) {
   return duration(seconds) + " ago";
 }
 
+// The tenant's next scheduled sync, "schedule paused", or null for a tenant synced on demand only.
+function nextSync(tenant) {
+  if (tenant.schedule_paused && tenant.schedule) return "schedule paused";
+  if (!tenant.next_sync_at) return null;
+  const seconds = (Date.parse(tenant.next_sync_at) - Date.now()) / 1000;
+  if (!isFinite(seconds)) return "next " + tenant.next_sync_at;
+  return seconds < 5 ? "next sync due now" : "next in " + duration(seconds);
+}
+
 function counts(c) {
   if (!c) return "";
   let text = "+" + c.created + " ~" + c.updated + " =" + c.unchanged;
@@ -246,11 +255,13 @@ function updateRow(row, tenant) {
   cells[5].textContent = tenant.cpu_percent === undefined || tenant.cpu_percent === null ? "–" : tenant.cpu_percent.toFixed(1) + "%";
   cells[6].textContent = bytes(tenant.rss_bytes);
   const last = tenant.last_sync;
-  fill(cells[7], last ? JSON.stringify(last) + ago(last.finished_at) : "never", () => last
+  const next = nextSync(tenant);
+  const nextLine = next ? el("small", { class: "next-sync", title: tenant.next_sync_at || "", text: next }) : null;
+  fill(cells[7], (last ? JSON.stringify(last) + ago(last.finished_at) : "never") + (next || ""), () => last
     ? [badge(last.status), " ", el("span", { class: "when", title: last.finished_at, text: ago(last.finished_at) }),
        el("small", { class: "counts", text: counts(last.counts) }),
-       last.error ? el("small", { class: "cause", title: last.error, text: last.error }) : null]
-    : el("span", { class: "muted", text: "never" }));
+       last.error ? el("small", { class: "cause", title: last.error, text: last.error }) : null, nextLine]
+    : [el("span", { class: "muted", text: "never" }), nextLine]);
   updateProgress(row, tenant);
 }
 

@@ -1,0 +1,81 @@
+import DemoUpstreamKit
+import Foundation
+import Postgres
+@testable import SupervisorCore
+import Support
+import Testing
+import TestSupport
+
+@Suite("Schedules on two supervisors: each fire starts one run, on the tenant's holder")
+struct ScheduleAcrossSupervisorsTests {
+    @Test("six tenants every 2s on two supervisors: one run per tenant per fire, run where the lease is, listed like any run")
+    func oneRunPerFire() async throws {
+        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 2, bookings: 4) }
+        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
+        try await withSupervisorStack(sites: sites, as: .process, configure: { configuration, _ in
+            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
+            configuration.defaultSchedule = ScheduledRuns.everyTwoSeconds
+        }) { stack in
+            let (a, url) = (stack.serve, stack.databaseURL)
+            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
+            defer { b.cleanUp() }
+            _ = try await SeveralSupervisors.waitForSplit(a, b)
+            // Fires counted from here, when both supervisors hold their three tenants.
+            let start = try await ScheduledRuns.databaseNow(url)
+
+            // At least three fires of every tenant, each on either supervisor.
+            try await eventually(timeout: .seconds(120), "three scheduled runs of every tenant to end") { () -> Bool? in
+                for tenantID in SeveralSupervisors.siteNames {
+                    let ended = try await TestDatabase.scalar(url, """
+                        SELECT count(*) FROM sync_runs WHERE trigger = 'schedule' AND scope = $1 AND finished_at IS NOT NULL AND scheduled_for > to_timestamp($2::float8)
+                        """, [.text(tenantID), .double(start)])
+                    if ended < 3 { return nil }
+                }
+                return true
+            }
+            // Bound the fires: pause every tenant (through either supervisor, it holds for both), then let the runs end.
+            for (index, tenantID) in SeveralSupervisors.siteNames.enumerated() {
+                let api = index.isMultiple(of: 2) ? a.api : b.api
+                let paused = try await api.decode(ControlDone.self, "POST", "/api/tenants/\(tenantID)/pause")
+                #expect(paused.tenant.schedulePaused)
+                #expect(paused.tenant.nextSyncAt == nil)
+            }
+            _ = try await eventually(timeout: .seconds(60), "every run to end") { try await ScheduledRuns.live(url) == 0 ? true : nil }
+
+            // One run per fire: no slot of a tenant has two runs, each run is one tenant's, and each ran once,
+            // on the supervisor that fired it, which held the tenant.
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) - count(DISTINCT (scope, scheduled_for)) FROM sync_runs WHERE trigger = 'schedule'") == 0)
+            #expect(try await TestDatabase.scalar(url, """
+                SELECT count(*) FROM sync_runs r JOIN sync_run_tenants t ON t.run_id = r.id
+                WHERE r.trigger = 'schedule' AND (t.tenant_id <> r.scope OR t.runner_id IS DISTINCT FROM r.owner_id OR t.attempts <> 1 OR t.status <> 'succeeded' OR r.status <> 'succeeded')
+                """) == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs r WHERE trigger = 'schedule' AND (SELECT count(*) FROM sync_run_tenants t WHERE t.run_id = r.id) <> 1") == 0)
+            #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT owner_id) FROM sync_runs WHERE trigger = 'schedule' AND scheduled_for > to_timestamp($1::float8)", [.double(start)]) == 2)
+            // Every fire either started a run or found the tenant syncing; no two of a tenant's runs overlapped.
+            #expect(try await ScheduledRuns.overlapping(url) == 0)
+            // Each schedule row names its last run, and nothing is due while paused.
+            #expect(try await TestDatabase.scalar(url, """
+                SELECT count(*) FROM tenant_schedules s
+                WHERE s.paused AND s.last_run_id = (SELECT id FROM sync_runs r WHERE r.scope = s.tenant_id AND r.trigger = 'schedule' ORDER BY scheduled_for DESC LIMIT 1)
+                """) == 6)
+
+            // Scheduled runs are ordinary runs: listed, with their trigger, by both supervisors.
+            let tenantID = SeveralSupervisors.siteNames[0]
+            let stored = try await ScheduledRuns.count(url, tenant: tenantID)
+            for api in [a.api, b.api] {
+                let runs = try await api.decode(RunList.self, "GET", "/api/runs?tenant=\(tenantID)&limit=100").runs
+                #expect(runs.count == stored)
+                #expect(runs.allSatisfy { $0.trigger == "schedule" && $0.scope == tenantID && $0.status == .succeeded })
+            }
+            // Both supervisors show every tenant's schedule as paused: the one that paused it at once, the other
+            // once its scheduler has read the table again.
+            for api in [a.api, b.api] {
+                _ = try await eventually("every tenant paused in \(api.baseURL)'s status") { () -> Bool? in
+                    let statuses = try await api.tenants()
+                    let shown = statuses.values.filter { $0.schedule == ScheduledRuns.everyTwoSeconds && $0.schedulePaused && $0.nextSyncAt == nil }
+                    return shown.count == 6 ? true : nil
+                }
+            }
+        }
+    }
+}
