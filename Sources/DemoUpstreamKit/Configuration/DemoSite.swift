@@ -58,7 +58,7 @@ public struct DemoSite: Sendable, Hashable, CustomStringConvertible {
 
     /// `cs_` and 40 hex digits drawn from a hash of the name and the seed.
     public static func defaultConsumerSecret(name: String, seed: UInt64) -> String {
-        var generator = StableHash.generator(site: name, seed: seed, stream: "consumer-secret")
+        var generator = SplitMix64.stream(site: name, seed: seed, stream: "consumer-secret")
         return "cs_" + generator.hex(40)
     }
 
@@ -69,7 +69,7 @@ public struct DemoSite: Sendable, Hashable, CustomStringConvertible {
 
     /// `pw_` and 24 hex digits drawn from a hash of the name and the seed.
     public static func defaultEstimatesPassword(name: String, seed: UInt64) -> String {
-        var generator = StableHash.generator(site: name, seed: seed, stream: "estimates-password")
+        var generator = SplitMix64.stream(site: name, seed: seed, stream: "estimates-password")
         return "pw_" + generator.hex(24)
     }
 

@@ -7,7 +7,7 @@ extension DemoSiteDataset {
     /// trashed unit is likewise forced into one booking so that some booking references it.
     static func generateBookings(site: DemoSite, catalog: inout Catalog) -> [DemoBooking] {
         let count = site.bookingCount
-        var random = StableHash.generator(site: site.name, seed: site.seed, stream: "bookings")
+        var random = SplitMix64.stream(site: site.name, seed: site.seed, stream: "bookings")
         let units = catalog.accommodations
         let typeIndexByID = Dictionary(uniqueKeysWithValues: catalog.types.enumerated().map { ($1.id, $0) })
         let offset = Int64(catalog.utcOffsetHours) * 3600

@@ -24,7 +24,7 @@ extension DemoSiteDataset {
         }
 
         static func generate(site: DemoSite) -> Catalog {
-            var random = StableHash.generator(site: site.name, seed: site.seed, stream: "catalog")
+            var random = SplitMix64.stream(site: site.name, seed: site.seed, stream: "catalog")
             var catalog = Catalog(
                 currency: random.pick(DemoVocabulary.currencies),
                 utcOffsetHours: random.pick(DemoVocabulary.utcOffsetsHours),

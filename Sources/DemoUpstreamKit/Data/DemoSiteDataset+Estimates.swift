@@ -2,7 +2,7 @@ extension DemoSiteDataset {
     /// Generates estimates in creation order over the three years before the reference time.
     static func generateEstimates(site: DemoSite) -> [DemoEstimate] {
         let count = site.estimateCount
-        var random = StableHash.generator(site: site.name, seed: site.seed, stream: "estimates")
+        var random = SplitMix64.stream(site: site.name, seed: site.seed, stream: "estimates")
         let windowStart = CivilTime.referenceSeconds - 3 * 365 * 86_400
         let step = 3 * 365 * 86_400 / Int64(max(count, 1))
         var estimates: [DemoEstimate] = []

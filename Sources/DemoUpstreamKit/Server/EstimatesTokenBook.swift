@@ -11,7 +11,7 @@ struct EstimatesTokenBook: Sendable {
     private var issueOrder: [String] = []
 
     init(siteName: String, seed: UInt64) {
-        self.random = StableHash.generator(site: siteName, seed: seed, stream: "estimates-tokens")
+        self.random = SplitMix64.stream(site: siteName, seed: seed, stream: "estimates-tokens")
     }
 
     /// Issues a new token good for `lifetime` requests.

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// When a tenant syncs without being asked: its ``ScheduleTiming`` and a jitter that spreads tenants
 /// sharing a schedule.
@@ -38,7 +39,7 @@ public struct TenantSchedule: Hashable, Sendable, CustomStringConvertible {
     /// The seconds this tenant's fires come after the schedule's slots: within `[0, jitter)`.
     public func jitterOffset(for tenantID: String) -> Int {
         guard jitter.seconds > 0 else { return 0 }
-        return Int(StableTenantHash.of(tenantID) % UInt64(jitter.seconds))
+        return Int(StableHash.fnv1a(tenantID) % UInt64(jitter.seconds))
     }
 
     /// The tenant's first fire strictly after `instant`, jitter included; `nil` if the schedule never fires.

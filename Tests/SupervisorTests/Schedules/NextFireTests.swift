@@ -63,13 +63,6 @@ struct NextFireTests {
         #expect(TenantSchedule(.every(ScheduleDuration(seconds: 900))).jitterOffset(for: "tenant-1") == 0)
     }
 
-    @Test("the offset comes from FNV-1a of the id, fixed across versions so an upgrade does not move fires")
-    func stableHash() {
-        #expect(StableTenantHash.of("") == 0xcbf2_9ce4_8422_2325)
-        #expect(StableTenantHash.of("a") == 0xaf63_dc4c_8601_ec8c)
-        #expect(StableTenantHash.of("foobar") == 0x85944171f73967e8)
-    }
-
     @Test("with jitter, an instant exactly at a tenant's fire gives its next one, and a cron schedule keeps its offset")
     func jitterEdges() throws {
         let schedule = TenantSchedule(.every(ScheduleDuration(seconds: 60)), jitter: ScheduleDuration(seconds: 30))
