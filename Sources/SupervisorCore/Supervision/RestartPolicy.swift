@@ -2,15 +2,15 @@
 ///
 /// Backoff doubles from ``initialBackoff`` to ``maximumBackoff`` with each consecutive crash and
 /// is drawn at random from the upper half of that value (jitter), so many tenants crashing
-/// together do not restart in lockstep. A worker that stayed up ``resetAfter`` resets the
-/// doubling. More than ``maximumCrashes`` crashes within ``crashWindow`` put the worker in
+/// together do not restart in lockstep. A worker that crashes after staying up ``resetAfter`` is
+/// replaced at once, and the doubling starts over from its next crash. More than ``maximumCrashes`` crashes within ``crashWindow`` put the worker in
 /// `errored`: no more restarts until an operator starts it.
 public struct RestartPolicy: Sendable, Equatable {
     /// Delay before the first restart. Default 100 ms.
     public var initialBackoff: Duration = .milliseconds(100)
     /// Upper bound of the delay. Default 30 s.
     public var maximumBackoff: Duration = .seconds(30)
-    /// Uptime after which the next crash counts as the first again. Default 60 s.
+    /// Uptime after which a crash restarts the worker at once and counts as the first again. Default 60 s.
     public var resetAfter: Duration = .seconds(60)
     /// Crashes tolerated within ``crashWindow``; one more means `errored`. Default 5.
     public var maximumCrashes: Int = 5

@@ -225,7 +225,8 @@ public struct WorkerLifecycle: Sendable {
             move(to: .errored, "\(cause)\(detail.map { "; \($0)" } ?? ""): permanent failure, not restarting until started")
             return .giveUp
         }
-        if let startedAt, at - startedAt >= policy.resetAfter {
+        let afterStableUptime = startedAt.map { at - $0 >= policy.resetAfter } ?? false
+        if afterStableUptime {
             consecutiveCrashes = 0
         }
         consecutiveCrashes += 1
@@ -235,10 +236,19 @@ public struct WorkerLifecycle: Sendable {
             move(to: .errored, "\(cause): \(crashTimes.count) crashes within \(policy.crashWindow.formatted()), not restarting")
             return .giveUp
         }
+        if afterStableUptime {
+            // One crash after a stable uptime is an accident, not a loop: the tenant gets its worker
+            // back at once, and the backoff applies from the next crash.
+            return begin(at: at, cause: "\(cause); restarted at once after \(Self.uptime(at - (startedAt ?? at))) up", counted: true)
+        }
         let delay = policy.delay(attempt: consecutiveCrashes, unit: random())
         backoffUntil = at + delay
         move(to: .backoff, "\(cause); restarting in \(delay.formatted(.units(allowed: [.seconds, .milliseconds], width: .narrow)))")
         return .scheduleRestart(after: delay)
+    }
+
+    private static func uptime(_ duration: Duration) -> String {
+        duration.formatted(.units(allowed: [.hours, .minutes, .seconds], width: .narrow))
     }
 
     private mutating func forgetCrashes() {

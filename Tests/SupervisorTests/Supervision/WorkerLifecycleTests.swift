@@ -44,7 +44,7 @@ struct WorkerLifecycleTests: LifecycleScenario {
         #expect(policy.delay(attempt: 20, unit: 0.999) <= .seconds(30))
     }
 
-    @Test("staying up for the reset interval makes the next crash count as the first")
+    @Test("a crash after staying up for the reset interval restarts at once; a second one backs off from 100 ms")
     func stableUptimeResetsBackoff() {
         var policy = RestartPolicy()
         policy.maximumCrashes = 100
@@ -61,9 +61,25 @@ struct WorkerLifecycleTests: LifecycleScenario {
         #expect(lifecycle.event(.ready(at: at(now))) == .none)
         var probe = lifecycle
         #expect(probe.event(.exited(crash, at: at(now + 59))) == .scheduleRestart(after: .milliseconds(1600)))
-        // Up for 61 s: back to 100 ms.
-        #expect(lifecycle.event(.exited(crash, at: at(now + 61))) == .scheduleRestart(after: .milliseconds(100)))
+        // Up for 61 s: replaced at once, counted as the first crash.
+        let restartsBefore = lifecycle.restarts
+        #expect(lifecycle.event(.exited(crash, at: at(now + 61))) == .spawn)
+        #expect(lifecycle.state == .starting)
+        #expect(lifecycle.cause.contains("restarted at once after 1m 1s up"), "\(lifecycle.cause)")
+        #expect(lifecycle.restarts == restartsBefore + 1)
         #expect(lifecycle.consecutiveCrashes == 1)
+        // Its replacement crashes soon after: the backoff applies, from 200 ms (the second crash).
+        #expect(lifecycle.event(.ready(at: at(now + 61.5))) == .none)
+        #expect(lifecycle.event(.exited(crash, at: at(now + 62))) == .scheduleRestart(after: .milliseconds(200)))
+    }
+
+    @Test("a crash after a stable uptime still counts toward the crash window")
+    func stableCrashCountsInTheWindow() {
+        var policy = RestartPolicy()
+        policy.maximumCrashes = 0
+        var lifecycle = running(policy)
+        #expect(lifecycle.event(.exited(crash, at: at(120))) == .giveUp)
+        #expect(lifecycle.state == .errored)
     }
 
     @Test("crashes spread wider than the window never reach errored")
