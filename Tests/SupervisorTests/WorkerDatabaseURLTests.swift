@@ -5,7 +5,7 @@ import Postgres
 import Testing
 import TestSupport
 
-@Suite("Supervisor: workers connect with worker_database_url, the supervisor with database_url")
+@Suite("Supervisor: with a shared worker identity, workers connect with worker_database_url, the supervisor with database_url")
 struct WorkerDatabaseURLTests {
     @Test("the supervisor migrates and records runs as the owner; its workers sync as the row-level-security role")
     func workersUseTheirOwnRole() async throws {
@@ -19,6 +19,7 @@ struct WorkerDatabaseURLTests {
             components.password = password
             let workerURL = try #require(components.string)
             configuration.workerDatabaseURL = workerURL
+            configuration.workerIdentity = .shared
         }) { stack in
             let (api, url) = (stack.api, stack.databaseURL)
             // The supervisor listens once it has migrated, with the owner's URL.

@@ -48,6 +48,8 @@ public final class SupervisorApp: Sendable {
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
             databaseURL: configuration.databaseURL,
             workerDatabaseURL: configuration.workerDatabaseURL,
+            credentials: configuration.workerIdentity == .tenantRole
+                ? WorkerCredentialIssuer(database: database, baseURL: configuration.workerDatabaseURL ?? configuration.databaseURL) : nil,
             heartbeatInterval: configuration.heartbeatInterval,
             shutdownGracePeriod: configuration.shutdownGracePeriod,
             extraEnvironment: workerEnvironment,

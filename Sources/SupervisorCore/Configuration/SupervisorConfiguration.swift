@@ -24,6 +24,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// Connection URL workers use instead of `database_url`: a role subject to row-level security
     /// (not the tables' owner, not `BYPASSRLS`), member of `tenantsync_worker`. `TENANTSYNC_WORKER_DATABASE_URL` overrides it.
     public var workerDatabaseURL: String?
+    /// How workers log in: a role per tenant (the default) or one shared role (see ``WorkerIdentity``).
+    public var workerIdentity: WorkerIdentity = .tenantRole
     /// The file this configuration was loaded from; SIGHUP re-reads its tenants. Not part of the file.
     public var sourcePath: String?
     /// Keys the HTTP API accepts in `X-API-KEY`; every `/api` route needs one.
@@ -78,6 +80,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case shutdownGracePeriod = "shutdown_grace_period"
         case supervision
         case workerDatabaseURL = "worker_database_url"
+        case workerIdentity = "worker_identity"
         case apiKeys = "api_keys"
         case webhooks
         case dataDirectory = "data_directory"
@@ -101,6 +104,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         tenants = try container.decodeIfPresent([TenantConfiguration].self, forKey: .tenants) ?? []
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
         workerDatabaseURL = try container.decodeIfPresent(String.self, forKey: .workerDatabaseURL)
+        workerIdentity = try container.decodeIfPresent(WorkerIdentity.self, forKey: .workerIdentity) ?? .tenantRole
         apiKeys = try container.decodeIfPresent([APIKeyConfiguration].self, forKey: .apiKeys) ?? []
         webhooks = try container.decodeIfPresent(WebhookConfiguration.self, forKey: .webhooks) ?? WebhookConfiguration()
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory)

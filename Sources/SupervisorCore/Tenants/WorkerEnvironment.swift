@@ -6,6 +6,8 @@ struct WorkerEnvironment: Sendable {
     var databaseURL: String
     /// A URL for a role subject to row-level security; workers get it instead of ``databaseURL`` when set.
     var workerDatabaseURL: String? = nil
+    /// Issues each worker a database role of its own; `nil` gives workers ``workerDatabaseURL`` (or ``databaseURL``).
+    var credentials: WorkerCredentialIssuer? = nil
     /// Seconds between heartbeats.
     var heartbeatInterval: Double
     /// Seconds a worker gets to exit after `shutdown`.

@@ -89,13 +89,15 @@ actor TenantWorkerController {
 
     /// Spawns one worker and follows it until it exits.
     private func runOnce() async {
-        let launcher = WorkerLauncher(tenant: tenant, environment: environment, logger: logger)
+        var launcher = WorkerLauncher(tenant: tenant, environment: environment, logger: logger)
         let worker: WorkerProcess
         do {
+            try await launcher.issueCredentials()
             worker = try await launcher.spawn(runID: runIDBox)
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
-            await perform(apply(.spawnFailed(error: "\(environment.executable): \(error)", at: .now)))
+            let cause = error is WorkerCredentialError ? "\(error)" : "\(environment.executable): \(error)"
+            await perform(apply(.spawnFailed(error: cause, at: .now)))
             return
         }
         session = WorkerSession(process: worker, at: .now)

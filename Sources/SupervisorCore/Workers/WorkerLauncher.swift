@@ -12,6 +12,22 @@ struct WorkerLauncher: Sendable {
     let tenant: TenantConfiguration
     let environment: WorkerEnvironment
     let logger: Logger
+    /// Where the worker connects: the shared worker URL until ``issueCredentials()`` gives it a role of its own.
+    private(set) var databaseURL: String
+
+    init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
+        self.tenant = tenant
+        self.environment = environment
+        self.logger = logger
+        self.databaseURL = environment.workerDatabaseURL ?? environment.databaseURL
+    }
+
+    /// Gives the worker its tenant's database role, with a new password, when the supervisor issues
+    /// roles (``WorkerEnvironment/credentials``).
+    mutating func issueCredentials() async throws {
+        guard let credentials = environment.credentials else { return }
+        databaseURL = try await credentials.databaseURL(for: tenant.id)
+    }
 
     /// Spawns the worker; its `log` records and stderr lines go to the tenant's log (stderr lines
     /// tagged with the run `runID` holds when they are read).
@@ -39,10 +55,6 @@ struct WorkerLauncher: Sendable {
     func reason(for fatal: Fatal) -> String {
         let message = SecretMasker(tenant: tenant, databaseURL: databaseURL).mask(fatal.message)
         return fatal.code == .credentialsRejected ? "credentials rejected: \(message)" : "\(fatal.code.rawValue): \(message)"
-    }
-
-    private var databaseURL: String {
-        environment.workerDatabaseURL ?? environment.databaseURL
     }
 
     /// The worker's environment: the allow-listed part of the supervisor's (no secret, no database
