@@ -119,6 +119,15 @@ class DashboardTest:
         status = self.api.request("GET", f"/api/tenants/{self.tenants[0]}")
         self.check(status["owner"] in first[2], f"owner {status['owner']} shown: {first}")
         self.check("MiB" in first[6] or "KiB" in first[6], f"RSS shown: {first}")
+        self.check(status.get("next_sync_at", "") != "", f"the API gives its next scheduled sync: {status.get('next_sync_at')}")
+        next_sync = page.evaluate(f"document.querySelector({js(row(self.tenants[0]) + ' .next-sync')})?.textContent || ''")
+        self.check(next_sync.startswith("next in "), f"next scheduled sync shown: {next_sync!r}")
+        self.api.request("POST", f"/api/tenants/{self.tenants[0]}/pause")
+        page.wait_for(f"(document.querySelector({js(row(self.tenants[0]) + ' .next-sync')})?.textContent || '') === 'schedule paused'",
+                      "the paused schedule shown", timeout=15)
+        self.api.request("POST", f"/api/tenants/{self.tenants[0]}/resume")
+        page.wait_for(f"(document.querySelector({js(row(self.tenants[0]) + ' .next-sync')})?.textContent || '').startsWith('next in ')",
+                      "the resumed schedule shown", timeout=15)
         self.check(page.evaluate("document.getElementById('log-tenant').options.length") == len(self.tenants), "log tenant choices")
         self.shot("01-tenants.png")
 

@@ -74,7 +74,7 @@ start_demo_upstream() {
 
 # Writes $1/tenantsync.json: one MotoPress tenant per demo site, the API key from $TENANTSYNC_API_KEY,
 # callbacks to $2 (a URL, may be empty), signed with a fixed test secret. E2E_TENANT_SETTINGS adds
-# connector settings to every tenant (`"per_page": 10`).
+# connector settings to every tenant (`"per_page": 10`); E2E_DEFAULT_SCHEDULE sets `default_schedule` (JSON).
 write_supervisor_config() {
   local dir="$1" callback="$2" database_url="$3"
   {
@@ -83,6 +83,9 @@ write_supervisor_config() {
     printf '  "heartbeat_interval": 1,\n  "shutdown_grace_period": 5,\n'
     printf '  "api_keys": [{"key_env": "TENANTSYNC_API_KEY"}],\n'
     printf '  "data_directory": "%s",\n' "$dir/data"
+    if [ -n "${E2E_DEFAULT_SCHEDULE:-}" ]; then
+      printf '  "default_schedule": %s,\n' "$E2E_DEFAULT_SCHEDULE"
+    fi
     if [ -n "$callback" ]; then
       printf '  "webhooks": {"urls": ["%s"], "secret": "whsec_dGVuYW50c3luYy1lMmUtdGVzdC1zZWNyZXQ=", "environment": "e2e", "retry_schedule": [0, 1]},\n' "$callback"
     fi
