@@ -22,17 +22,9 @@ isolate_network "$0" "$@"
 ensure_built
 ensure_e2e_venv
 
-output="${TEST_OUTPUT_DIR:-$REPO_ROOT/.test-output}/dashboard"
-rm -rf "$output"
-mkdir -p "$output"
-work="$(mktemp -d /tmp/tenantsync-dashboard.XXXXXX)"
-chmod 755 "$work"
-cleanup() {
-  stop_demo_stack
-  cp "$work"/*.log "$output/" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+prepare_e2e_folders dashboard
+output="$E2E_OUTPUT"
+work="$E2E_WORK"
 
 sites="hotel-a,hotel-b,hotel-c,hotel-d,hotel-e,hotel-f"
 callback_port="$(free_port)"

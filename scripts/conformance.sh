@@ -23,17 +23,9 @@ ensure_built
 ensure_e2e_venv
 
 document="$REPO_ROOT/Sources/SupervisorCore/Observability/openapi.json"
-output="${TEST_OUTPUT_DIR:-$REPO_ROOT/.test-output}/conformance"
-rm -rf "$output"
-mkdir -p "$output"
-work="$(mktemp -d /tmp/tenantsync-conformance.XXXXXX)"
-chmod 755 "$work"
-cleanup() {
-  stop_demo_stack
-  cp "$work"/*.log "$output/" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+prepare_e2e_folders conformance
+output="$E2E_OUTPUT"
+work="$E2E_WORK"
 
 log "validating the document as OpenAPI 3.1"
 "$E2E_VENV/bin/openapi-spec-validator" "$document"

@@ -167,3 +167,14 @@ isolate_network() {
   fi
   log "not root (or no unshare): running without a network namespace of its own"
 }
+
+# Makes a fresh output folder .test-output/$1 (TEST_OUTPUT_DIR moves it) and a scratch folder; at exit,
+# stops the demo stack and keeps the scratch folder's logs in the output. Sets E2E_OUTPUT and E2E_WORK.
+prepare_e2e_folders() {
+  E2E_OUTPUT="${TEST_OUTPUT_DIR:-$REPO_ROOT/.test-output}/$1"
+  rm -rf "$E2E_OUTPUT"
+  mkdir -p "$E2E_OUTPUT"
+  E2E_WORK="$(mktemp -d "/tmp/tenantsync-$1.XXXXXX")"
+  chmod 755 "$E2E_WORK"
+  trap 'stop_demo_stack; cp "$E2E_WORK"/*.log "$E2E_OUTPUT/" 2>/dev/null || true; rm -rf "$E2E_WORK"' EXIT
+}
