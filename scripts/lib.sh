@@ -82,7 +82,7 @@ start_private_postgres() {
   as_postgres "$bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1 && as_postgres "$bin/pg_ctl" -D "$data_dir" -m fast stop >/dev/null
   PG_PORT=$(free_port)
   as_postgres "$bin/pg_ctl" -D "$data_dir" -w -t 60 -l "$data_dir/server.log" \
-    -o "-p $PG_PORT -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PG_PORT -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTIONS:-}" \
     start >/dev/null || { cat "$data_dir/server.log" >&2; die "PostgreSQL did not start"; }
   PG_DATA_DIR="$data_dir"
   DATABASE_ADMIN_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"

@@ -22,6 +22,7 @@ extension TenantWorkerController {
             lastError: lifecycle.lastError,
             badLines: badLines
         )
+        status.waitingFor = environment.slots?.waitReason(of: tenant.id)?.description
         if let leases = environment.leases {
             status.owner = leases.owner(of: tenant.id)
             if tenant.enabled, !leases.holds(tenant.id), process == nil, status.owner != nil {
