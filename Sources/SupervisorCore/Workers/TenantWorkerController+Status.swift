@@ -20,7 +20,7 @@ extension TenantWorkerController {
             lastSync: lastSync,
             lastExit: lastExit?.description,
             lastError: lifecycle.lastError,
-            badLines: badLines
+            badLines: badLines.count
         )
         status.waitingFor = environment.slots?.waitReason(of: tenant.id)?.description
         if let leases = environment.leases {
