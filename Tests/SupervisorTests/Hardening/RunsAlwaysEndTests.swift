@@ -23,7 +23,8 @@ struct RunsAlwaysEndTests {
                 configuration.leases = LeaseSettings(duration: 120, renewInterval: 5, pollInterval: 1)
                 configuration.webhooks = WebhookConfiguration(urls: ["http://127.0.0.1:9/callback"], retrySchedule: [3600])
                 let log = HardeningHarness.CapturedLog()
-                try await HardeningHarness.withSupervisor(configuration, log: log) { api in
+                try await SupervisorTestHarness.withRunningSupervisor(configuration, logger: log.logger) { running in
+                    let api = running.api
                     for site in sites { _ = try await api.readyPID(site.name) }
                     let syncAll = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
                     // A second run of one tenant, with other options: it waits for that tenant's sync in hand.
