@@ -59,19 +59,30 @@ extension RunCoordinator {
     }
 
     private func runQueuedRow(_ row: RunStore.PendingTenant) async {
-        defer { handledHere.remove(row.runID, row.tenantID) }
         var rowLogger = self.logger
         rowLogger[metadataKey: "sync.run_id"] = "\(row.runID)"
         rowLogger[metadataKey: "tenant.id"] = "\(row.tenantID)"
         let logger = rowLogger
-        let status = await permits.withPermit {
-            await runHere(row.runID, tenantID: row.tenantID, options: row.options, logger: logger)
-        }
-        guard status != nil else { return }
-        logger.info("ran a tenant queued by another supervisor")
         let (store, outbox) = (self.store, self.outbox)
-        if await untilStored("the end of another supervisor's run", logger: logger, { try await store.endRunIfLast(row.runID, outbox: outbox) }) == true {
-            logger.info("ended a run of another supervisor: its last tenant finished here")
+        let ended: Bool
+        if row.cancelRequested {
+            // The run was asked to cancel: the row ends cancelled instead of syncing.
+            ended = (try? await store.cancelUnclaimedTenant(row.runID, tenantID: row.tenantID)) == true
+            if ended { logger.info("cancelled a queued tenant of a run asked to cancel") }
+        } else {
+            ended = await permits.withPermit {
+                await runHere(row.runID, tenantID: row.tenantID, options: row.options, logger: logger)
+            } != nil
+            if ended { logger.info("ran a tenant queued by another supervisor") }
+        }
+        handledHere.remove(row.runID, row.tenantID)
+        if handledHere.tenants(of: row.runID).isEmpty { cancelled.forgetNotOpenedHere(row.runID) }
+        guard ended else { return }
+        // A run of this supervisor that it no longer has in memory (its start was stored, but not known
+        // to be) is ended here too, by whoever finishes its last tenant.
+        let ownRunLiveHere = cancelled.isOpen(row.runID)
+        if await untilStored("the end of the run", logger: logger, { try await store.endRunIfLast(row.runID, ownRunLiveHere: ownRunLiveHere, outbox: outbox) }) == true {
+            logger.info("ended the run: its last tenant finished here")
         }
     }
 }
@@ -93,6 +104,11 @@ final class HandledTenantRows: Sendable {
 
     func remove(_ runID: String, _ tenantID: String) {
         _ = rows.withLock { $0.remove(Self.key(runID, tenantID)) }
+    }
+
+    /// The runs with a row handled here.
+    var runIDs: Set<String> {
+        rows.withLock { rows in Set(rows.map { String($0.prefix { $0 != "\u{0}" }) }) }
     }
 
     /// The tenants of `runID` handled here.
