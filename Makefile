@@ -1,5 +1,5 @@
 # Entry points; the scripts install what a fresh Debian machine is missing.
-.PHONY: demo test bench
+.PHONY: demo test bench chaos
 
 demo:
 	@bash scripts/demo.sh
@@ -9,3 +9,6 @@ test:
 
 bench:
 	@QUICK=$(QUICK) bash scripts/bench.sh
+
+chaos:
+	@CHAOS=$(or $(CHAOS),full) bash scripts/chaos.sh

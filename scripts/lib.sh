@@ -81,13 +81,30 @@ start_private_postgres() {
   fi
   as_postgres "$bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1 && as_postgres "$bin/pg_ctl" -D "$data_dir" -m fast stop >/dev/null
   PG_PORT=$(free_port)
-  as_postgres "$bin/pg_ctl" -D "$data_dir" -w -t 60 -l "$data_dir/server.log" \
-    -o "-p $PG_PORT -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTIONS:-}" \
-    start >/dev/null || { cat "$data_dir/server.log" >&2; die "PostgreSQL did not start"; }
+  pg_ctl_start "$data_dir" "$PG_PORT"
   PG_DATA_DIR="$data_dir"
   DATABASE_ADMIN_URL="postgresql://postgres@127.0.0.1:$PG_PORT/postgres"
   export PG_DATA_DIR PG_PORT DATABASE_ADMIN_URL
   log "PostgreSQL listening on 127.0.0.1:$PG_PORT (data in $data_dir)"
+}
+
+# Starts the cluster in $1 on loopback port $2 with the settings every private cluster gets; waits until it answers.
+pg_ctl_start() {
+  local data_dir="$1" port="$2"
+  as_postgres "$(postgres_bin_dir)/pg_ctl" -D "$data_dir" -w -t 60 -l "$data_dir/server.log" \
+    -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTIONS:-}" \
+    start >/dev/null || { cat "$data_dir/server.log" >&2; die "PostgreSQL did not start"; }
+}
+
+# Starts the private cluster again on its port, after stop_private_postgres.
+resume_private_postgres() {
+  pg_ctl_start "$PG_DATA_DIR" "$PG_PORT"
+}
+
+# Restarts the private cluster the way an operator would (`pg_ctl restart -m fast`): every session is cut.
+restart_private_postgres() {
+  as_postgres "$(postgres_bin_dir)/pg_ctl" -D "$PG_DATA_DIR" -w -t 60 -m fast restart >/dev/null \
+    || { tail -n 20 "$PG_DATA_DIR/server.log" >&2; die "PostgreSQL did not restart"; }
 }
 
 # Stops the private cluster started by start_private_postgres.

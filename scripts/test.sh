@@ -21,7 +21,7 @@ log "running tests, at most $width at a time"
 swift test --skip-build --experimental-maximum-parallelization-width "$width" "$@"
 
 # The end-to-end checks run against real supervisors when the whole suite is asked for (no arguments);
-# they share one throwaway Python environment. TENANTSYNC_SKIP_E2E=1 leaves them out.
+# the first two share one throwaway Python environment. TENANTSYNC_SKIP_E2E=1 leaves them out.
 if [ $# -eq 0 ] && [ -z "${TENANTSYNC_SKIP_E2E:-}" ]; then
   export TENANTSYNC_E2E_VENV="$scratch/venv"
   started=$SECONDS
@@ -32,4 +32,8 @@ if [ $# -eq 0 ] && [ -z "${TENANTSYNC_SKIP_E2E:-}" ]; then
   log "the dashboard in a browser: scripts/browser-test.sh"
   bash scripts/browser-test.sh
   log "browser test took $((SECONDS - started)) s"
+  started=$SECONDS
+  log "an operator's bad day, one of each: CHAOS=short scripts/chaos.sh"
+  CHAOS=short CHAOS_SKIP_BUILD=1 bash scripts/chaos.sh
+  log "short chaos took $((SECONDS - started)) s"
 fi

@@ -26,7 +26,15 @@ public enum TestDatabase {
         let url = replaceDatabase(in: admin, with: String(name))
         let drop: @Sendable () async -> Void = {
             _ = try? await offPool(name: "test-db") { () throws -> Void in
-                try PostgresConnection(url: admin).execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                // Roles are cluster-wide: the tenant roles issued in this database go with it.
+                let roles = (try? Self.tenantRoles(url)) ?? []
+                let server = try PostgresConnection(url: admin)
+                try server.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+                for role in roles {
+                    // DROP ROLE takes no parameters: the server quotes the name.
+                    let quoted = try server.query("SELECT format('DROP ROLE IF EXISTS %I', $1::text) AS sql", [.text(role)]).rows.first?["sql"]
+                    if let statement = quoted ?? nil { try? server.execute(statement) }
+                }
             }
         }
         do {
@@ -41,6 +49,13 @@ public enum TestDatabase {
             await drop()
             throw error
         }
+    }
+
+    /// The login roles issued for the tenants of the database at `url` (none before its migrations).
+    static func tenantRoles(_ url: String) throws -> [String] {
+        let connection = try PostgresConnection(url: url)
+        guard try connection.query("SELECT to_regclass('public.tenant_roles') IS NOT NULL AS present").rows.first?["present"] == "t" else { return [] }
+        return try connection.query("SELECT role_name FROM tenant_roles").rows.compactMap { $0["role_name"] }
     }
 
     /// Runs one query on `url` and returns its first column of the first row as an integer.

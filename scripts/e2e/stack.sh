@@ -74,14 +74,19 @@ start_demo_upstream() {
 
 # Writes $1/tenantsync.json: one MotoPress tenant per demo site, the API key from $TENANTSYNC_API_KEY,
 # callbacks to $2 (a URL, may be empty), signed with a fixed test secret. E2E_TENANT_SETTINGS adds
-# connector settings to every tenant (`"per_page": 10`); E2E_DEFAULT_SCHEDULE sets `default_schedule` (JSON).
+# connector settings to every tenant (`"per_page": 10`); E2E_DEFAULT_SCHEDULE sets `default_schedule` (JSON);
+# E2E_API_KEYS replaces the `api_keys` array (JSON); E2E_EXTRA_CONFIG adds top-level members (`"worker_path": …`).
 write_supervisor_config() {
   local dir="$1" callback="$2" database_url="$3"
   {
     printf '{\n  "database_url": "%s",\n  "host": "127.0.0.1",\n  "port": 0,\n  "concurrency": %s,\n' \
       "$database_url" "${E2E_CONCURRENCY:-4}"
     printf '  "heartbeat_interval": 1,\n  "shutdown_grace_period": 5,\n'
-    printf '  "api_keys": [{"key_env": "TENANTSYNC_API_KEY"}],\n'
+    local keys='[{"key_env": "TENANTSYNC_API_KEY"}]'
+    printf '  "api_keys": %s,\n' "${E2E_API_KEYS:-$keys}"
+    if [ -n "${E2E_EXTRA_CONFIG:-}" ]; then
+      printf '  %s,\n' "$E2E_EXTRA_CONFIG"
+    fi
     printf '  "data_directory": "%s",\n' "$dir/data"
     if [ -n "${E2E_DEFAULT_SCHEDULE:-}" ]; then
       printf '  "default_schedule": %s,\n' "$E2E_DEFAULT_SCHEDULE"

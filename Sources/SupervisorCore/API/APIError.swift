@@ -20,7 +20,6 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case tenantDisabled = "tenant_disabled"
             case noTenants = "no_tenants"
             case runFinished = "run_finished"
-            case runNotLive = "run_not_live"
             case tenantRemote = "tenant_remote"
             case payloadTooLarge = "payload_too_large"
             case internalError = "internal_error"
@@ -47,8 +46,6 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         public static let noTenants = Code(value: .noTenants)
         /// Cancelling a run that has ended or whose outcome is decided.
         public static let runFinished = Code(value: .runFinished)
-        /// Cancelling a run that another supervisor executes.
-        public static let runNotLive = Code(value: .runNotLive)
         /// Controlling a tenant whose worker another supervisor holds.
         public static let tenantRemote = Code(value: .tenantRemote)
         /// A request body over ``APIRequestBody/limit``.
@@ -71,7 +68,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .unauthorized: .unauthorized
             case .forbidden: .forbidden
             case .notFound: .notFound
-            case .tenantDisabled, .noTenants, .runFinished, .runNotLive, .tenantRemote: .conflict
+            case .tenantDisabled, .noTenants, .runFinished, .tenantRemote: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .internalError: .internalServerError
             case .notReady: .serviceUnavailable

@@ -23,6 +23,7 @@ struct APIRouter {
         router.add(middleware: MetricsMiddleware())
         // Next, so it wraps every route and the answer for unknown ones.
         router.add(middleware: APIErrorMiddleware(logger: logger))
+        router.add(middleware: RequestBodyLimitMiddleware())
         HealthController(database: database, leases: leases).addRoutes(to: router)
         let api = router.group("/api").add(middleware: APIKeyMiddleware(authenticator: authenticator))
         SyncController(fleet: fleet, coordinator: coordinator, authenticator: authenticator).addRoutes(to: api)

@@ -27,13 +27,12 @@ struct RunsController {
         guard run.status.isLive else {
             throw APIError.conflict(.runFinished, "run \(run.runID) has already ended (\(run.status.rawValue))")
         }
-        switch await coordinator.cancel(run.runID) {
+        // Any supervisor cancels any live run: its own in memory, or through the run's row (see RunCoordinator.cancel).
+        switch try await coordinator.cancel(run.runID) {
         case .accepted:
             break
-        case .ended:
+        case .ended, .unknown:
             throw APIError.conflict(.runFinished, "run \(run.runID) is ending; its outcome is already decided")
-        case .unknown:
-            throw APIError.conflict(.runNotLive, "run \(run.runID) is not running in this supervisor")
         }
         return try EditedResponse(status: .accepted, response: APIAnswers.CancelAccepted(runID: run.runID)).response(from: request, context: context)
     }

@@ -84,6 +84,7 @@ public final class SupervisorApp: Sendable {
         )
         fleet.onTenantsChanged.withLock { $0 = { leases.wake(); scheduler.wake() } }
         try await coordinator.recoverAbandonedRuns(defaultHost: configuration.supervisorID == nil ? host : nil)
+        await fleet.retireRolesOfGoneTenants()
         let processEnvironment = ProcessInfo.processInfo.environment
         let authenticator = try APIKeyAuthenticator(configuration.apiKeys, environment: processEnvironment)
         if authenticator.isEmpty {

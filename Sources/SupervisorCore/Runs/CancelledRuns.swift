@@ -50,6 +50,33 @@ final class CancelledRuns: Sendable {
         state.withLock { $0.cancelled.contains(runID) }
     }
 
+    /// Whether the run was opened here and is not ended yet.
+    func isOpen(_ runID: String) -> Bool {
+        state.withLock { $0.open.contains(runID) }
+    }
+
+    /// Runs opened here whose outcome is not decided yet.
+    var undecided: [String] {
+        state.withLock { state in Array(state.open.subtracting(state.sealed)) }
+    }
+
+    /// Marks cancelled a run not opened here (another supervisor's, or one this supervisor no longer has
+    /// in memory) whose tenants sync here, after its cancel was recorded in its row.
+    func cancelNotOpenedHere(_ runID: String) {
+        state.withLock { state in
+            guard !state.open.contains(runID) else { return }
+            state.cancelled.insert(runID)
+        }
+    }
+
+    /// Forgets a run marked by ``cancelNotOpenedHere(_:)`` once none of its tenants syncs here any more.
+    func forgetNotOpenedHere(_ runID: String) {
+        state.withLock { state in
+            guard !state.open.contains(runID) else { return }
+            state.cancelled.remove(runID)
+        }
+    }
+
     /// Forgets the run once it has ended.
     func remove(_ runID: String) {
         state.withLock { state in

@@ -19,6 +19,11 @@ final class HandledTenantRows: Sendable {
         _ = rows.withLock { $0.remove(Self.key(runID, tenantID)) }
     }
 
+    /// The runs with a row handled here.
+    var runIDs: Set<String> {
+        rows.withLock { rows in Set(rows.map { String($0.prefix { $0 != "\u{0}" }) }) }
+    }
+
     /// The tenants of `runID` handled here.
     func tenants(of runID: String) -> [String] {
         let prefix = runID + "\u{0}"

@@ -32,19 +32,32 @@ struct QueuedRowPoller: Sendable {
     }
 
     private func runQueuedRow(_ row: RunStore.PendingTenant) async {
-        defer { runner.handledHere.remove(row.runID, row.tenantID) }
         var rowLogger = self.logger
         rowLogger[metadataKey: "sync.run_id"] = "\(row.runID)"
         rowLogger[metadataKey: "tenant.id"] = "\(row.tenantID)"
         let logger = rowLogger
-        let status = await runner.withSlot(row.runID, tenantID: row.tenantID) {
-            await runner.runHere(row.runID, tenantID: row.tenantID, options: row.options, logger: logger)
+        let ended: Bool
+        if row.cancelRequested {
+            // The run was asked to cancel: the row ends cancelled instead of syncing.
+            ended = (try? await store.cancelUnclaimedTenant(row.runID, tenantID: row.tenantID)) == true
+            if ended { logger.info("cancelled a queued tenant of a run asked to cancel") }
+        } else {
+            ended = await runner.withSlot(row.runID, tenantID: row.tenantID) {
+                await runner.runHere(row.runID, tenantID: row.tenantID, options: row.options, logger: logger)
+            } != nil
+            if ended { logger.info("ran a tenant queued by another supervisor") }
         }
-        guard status != nil else { return }
-        logger.info("ran a tenant queued by another supervisor")
+        runner.handledHere.remove(row.runID, row.tenantID)
+        if runner.handledHere.tenants(of: row.runID).isEmpty { runner.cancelled.forgetNotOpenedHere(row.runID) }
+        guard ended else { return }
+        // A run of this supervisor that it no longer has in memory (its start was stored, but not known
+        // to be) is ended here too, by whoever finishes its last tenant.
+        let ownRunLiveHere = runner.cancelled.isOpen(row.runID)
         let (store, outbox) = (self.store, self.outbox)
-        if await runner.durable.untilStored("the end of another supervisor's run", logger: logger, { try await store.endRunIfLast(row.runID, outbox: outbox) }) == true {
-            logger.info("ended a run of another supervisor: its last tenant finished here")
+        if await runner.durable.untilStored("the end of the run", logger: logger, {
+            try await store.endRunIfLast(row.runID, ownRunLiveHere: ownRunLiveHere, outbox: outbox)
+        }) == true {
+            logger.info("ended the run: its last tenant finished here")
         }
     }
 }

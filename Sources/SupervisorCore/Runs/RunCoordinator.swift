@@ -31,6 +31,8 @@ public final class RunCoordinator: Service, Sendable {
     /// Each tenant's part of a run.
     let runner: TenantRunner
     var durable: DurableWrites { runner.durable }
+    /// Seconds between looks for queued rows of held tenants, cancel requests, and the end of tenants run elsewhere.
+    var pollInterval: Double { runner.pollInterval }
 
     init(
         store: RunStore, fleet: WorkerFleet, slots: SyncSlots, outbox: any RunEndOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
@@ -139,6 +141,7 @@ public final class RunCoordinator: Service, Sendable {
                 let poller = QueuedRowPoller(runner: runner, leases: leases, outbox: outbox, logger: logger)
                 group.addTask { await poller.run() }
             }
+            group.addTask { await self.pollCancelRequests() }
             for await request in requests {
                 group.addTask { await self.execute(request) }
             }
@@ -174,13 +177,14 @@ public final class RunCoordinator: Service, Sendable {
         }
         // From here on a cancel is refused (`run_finished`): the outcome is being decided.
         let wasCancelled = cancelled.seal(request.runID)
-        let outcome = RunOutcome(tenants: statuses, cancelled: wasCancelled)
-        let status = outcome.status
-        var final = RunEndedEvent(runID: request.runID, status: status, error: outcome.error, results: nil)
         let (store, outbox) = (self.store, self.outbox)
         let stored = await durable.untilStored("the run's end", logger: logger) {
-            try await store.finishRun(request.runID, outcome: outcome, outbox: outbox)
+            try await store.finishRun(request.runID, tenants: statuses, cancelled: wasCancelled, outbox: outbox)
         }
+        // As stored: a cancel another supervisor recorded in the run's row counts, as does another's end of it.
+        let outcome = RunOutcome(tenants: statuses, cancelled: wasCancelled)
+        let status = (stored ?? nil)?.status ?? outcome.status
+        var final = RunEndedEvent(runID: request.runID, status: status, error: (stored ?? nil).map(\.error) ?? outcome.error, results: nil)
         if let snapshot = stored ?? nil {
             final.results = RunResults(snapshot.tenants.flatMap(\.streams))
             final.durationSeconds = snapshot.durationSeconds
@@ -192,20 +196,29 @@ public final class RunCoordinator: Service, Sendable {
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
-    /// Asks a live run to stop: tenants still waiting for a slot are cancelled, running ones stop
+    /// Asks a run to stop: tenants still waiting for a slot are cancelled, running ones stop
     /// after the batch in hand (what they committed stays, and their next sync resumes after it),
-    /// and the run ends `cancelled`. ``CancelledRuns/Answer/unknown`` when the run is not live here.
+    /// and the run ends `cancelled`. ``CancelledRuns/Answer/ended`` once its outcome is decided.
     ///
-    /// The run is marked cancelled before any worker is told, so a tenant whose sync is handed over
-    /// meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``).
-    func cancel(_ runID: String) async -> CancelledRuns.Answer {
-        let answer = cancelled.request(runID)
-        guard answer == .accepted else { return answer }
-        logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
-        for tenantID in handledHere.tenants(of: runID) {
-            _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: TenantRunner.cancelReason)
+    /// A run open here is marked cancelled before any worker is told, so a tenant whose sync is handed
+    /// over meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``);
+    /// the cancel is then recorded in the run's row for its tenants syncing on other supervisors. Any
+    /// other run goes through ``cancelNotOpenedHere(_:)``. Throws only when the database is needed and fails.
+    func cancel(_ runID: String) async throws -> CancelledRuns.Answer {
+        switch cancelled.request(runID) {
+        case .ended:
+            return .ended
+        case .unknown:
+            return try await cancelNotOpenedHere(runID)
+        case .accepted:
+            logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
+            for tenantID in handledHere.tenants(of: runID) {
+                _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: TenantRunner.cancelReason)
+            }
+            // If this fails, the cancel-request poll records it at its next look.
+            try? await store.recordCancelRequests([runID])
+            return .accepted
         }
-        return .accepted
     }
 
     /// Recent runs, newest first.

@@ -10,6 +10,8 @@ extension RunStore {
         var runID: String
         var tenantID: String
         var options: SyncOptions
+        /// The run was asked to cancel: the row is cancelled rather than run.
+        var cancelRequested = false
     }
 
     /// Claims the tenant row of the run for this supervisor: `queued`, or `running` under a runner that is
@@ -32,7 +34,7 @@ extension RunStore {
         guard !heldTenants.isEmpty else { return [] }
         return try await database.withConnection { [ownerID] connection in
             try connection.query("""
-                SELECT t.run_id, t.tenant_id, r.options::text AS options
+                SELECT t.run_id, t.tenant_id, r.options::text AS options, r.cancel_requested_at IS NOT NULL AS cancel_requested
                 FROM sync_run_tenants t JOIN sync_runs r ON r.id = t.run_id
                 WHERE t.tenant_id = ANY($1::text[]) AND r.finished_at IS NULL AND r.status IN ('queued', 'running')
                   AND (t.status = 'queued' OR (t.status = 'running' AND t.runner_id IS DISTINCT FROM $2 AND NOT EXISTS (
@@ -41,7 +43,8 @@ extension RunStore {
                 """, [.textArray(heldTenants), .text(ownerID)]).rows.map { row in
                     PendingTenant(
                         runID: try row.decode(String.self, "run_id"), tenantID: try row.decode(String.self, "tenant_id"),
-                        options: (try? JSONDecoder().decode(SyncOptions.self, from: Data((row["options"] ?? "{}").utf8))) ?? SyncOptions()
+                        options: (try? JSONDecoder().decode(SyncOptions.self, from: Data((row["options"] ?? "{}").utf8))) ?? SyncOptions(),
+                        cancelRequested: row["cancel_requested"] == "t"
                     )
                 }
         }
@@ -55,21 +58,22 @@ extension RunStore {
         }
     }
 
-    /// Ends a run another supervisor started once none of its tenants is queued or running any more,
-    /// writing its callbacks in the same transaction; the run's own supervisor ends its runs itself.
-    /// Returns whether this call ended it.
-    func endRunIfLast(_ runID: String, outbox: some RunEndOutbox) async throws -> Bool {
+    /// Ends a run once none of its tenants is queued or running any more, writing its callbacks in the
+    /// same transaction; `cancelled` if a cancel is recorded in its row. A run this supervisor owns and
+    /// has in memory (`ownRunLiveHere`) is left to its own ending. Returns whether this call ended it.
+    func endRunIfLast(_ runID: String, ownRunLiveHere: Bool, outbox: some RunEndOutbox) async throws -> Bool {
         try await database.withConnection { [ownerID] connection in
             try connection.withTransaction { connection in
-                let runs = try connection.query(
-                    "SELECT owner_id FROM sync_runs WHERE id = $1 AND finished_at IS NULL FOR UPDATE", [.text(runID)]
-                ).rows
-                guard let run = runs.first, run["owner_id"] != ownerID else { return false }
+                let runs = try connection.query("""
+                    SELECT owner_id, cancel_requested_at IS NOT NULL AS cancel_requested
+                    FROM sync_runs WHERE id = $1 AND finished_at IS NULL FOR UPDATE
+                    """, [.text(runID)]).rows
+                guard let run = runs.first, run["owner_id"] != ownerID || !ownRunLiveHere else { return false }
                 let statuses = try connection.query(
                     "SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]
                 ).rows.map { row -> TenantRunStatus in try Self.status(row.decode(String.self, "status")) }
                 guard !statuses.contains(where: \.isLive) else { return false }
-                let outcome = RunOutcome(tenants: statuses)
+                let outcome = RunOutcome(tenants: statuses, cancelled: run["cancel_requested"] == "t")
                 _ = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
                     [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]

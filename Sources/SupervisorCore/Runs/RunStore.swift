@@ -66,11 +66,17 @@ struct RunStore: Sendable {
         }
     }
 
-    /// Ends the run and, in the same transaction, writes its callback deliveries to the outbox.
+    /// Ends the run with the outcome of `tenants` and, in the same transaction, writes its callback
+    /// deliveries to the outbox. The run ends `cancelled` if it was cancelled here (`cancelled`) or a
+    /// cancel was recorded in its row by another supervisor before this transaction took the row.
     @discardableResult
-    func finishRun(_ runID: String, outcome: RunOutcome, outbox: some RunEndOutbox) async throws -> RunSnapshot? {
+    func finishRun(_ runID: String, tenants: [TenantRunStatus], cancelled: Bool, outbox: some RunEndOutbox) async throws -> RunSnapshot? {
         try await database.withConnection { connection in
             try connection.withTransaction { connection in
+                let requested = try connection.query(
+                    "SELECT cancel_requested_at IS NOT NULL AS requested FROM sync_runs WHERE id = $1 FOR UPDATE", [.text(runID)]
+                ).rows.first?["requested"] == "t"
+                let outcome = RunOutcome(tenants: tenants, cancelled: cancelled || requested)
                 // With several supervisors, the one that ran the last tenant may have ended the run already.
                 let ended = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1 AND finished_at IS NULL RETURNING id",

@@ -31,7 +31,7 @@ public final class WorkerFleet: Service, Sendable {
     }
 
     private let members = Mutex(Members())
-    private let environment: WorkerEnvironment
+    let environment: WorkerEnvironment
     let logger: Logger
     private let additions: AsyncStream<TenantWorkerController>
     private let additionSink: AsyncStream<TenantWorkerController>.Continuation
@@ -191,6 +191,7 @@ public final class WorkerFleet: Service, Sendable {
         for controller in stale { await controller.shutdown() }
         // Only once their workers are gone, so their exits do not bring the series back.
         for id in summary.removed { environment.metrics?.forgetTenant(id) }
+        await retireRoles(of: summary.removed)
         for controller in fresh { additionSink.yield(controller) }
         publishSchedules()
         onTenantsChanged.withLock { $0 }()

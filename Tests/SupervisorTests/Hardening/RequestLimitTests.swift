@@ -60,6 +60,28 @@ struct RequestLimitTests {
         }
     }
 
+    @Test("a body over 2 MiB on routes that read none (a sync-all, a tenant's sync, a cancel) gets the JSON 413 and starts nothing")
+    func payloadTooLargeWhereNoBodyIsRead() async throws {
+        let site = DemoSite(name: "limits-unread", accommodations: 2, bookings: 2)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase(migrated: false) { url in
+                let configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
+                try await SupervisorTestHarness.withSupervisor(configuration) { api in
+                    _ = try await api.readyPID(site.name)
+                    let body = String(repeating: "x", count: 3 * 1024 * 1024)
+                    for path in ["/api/sync", "/api/tenants/limits-unread/sync", "/api/runs/run_none/cancel"] {
+                        let answer = try await api.request("POST", path, json: body)
+                        #expect(answer.status == 413, "\(path)")
+                        #expect((answer.json["error"] as? [String: Any])?["code"] as? String == "payload_too_large", "\(path)")
+                    }
+                    #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_runs") == 0)
+                    // A body within the limit is still no concern of these routes.
+                    #expect(try await api.request("POST", "/api/sync", json: "{}").status == 202)
+                }
+            }
+        }
+    }
+
     @Test("a client that stops in the middle of its headers or its body is cut after http_idle_timeout; an event stream is not")
     func slowClientsCut() async throws {
         let site = DemoSite(name: "limits-slow", accommodations: 2, bookings: 2)
