@@ -31,8 +31,8 @@ public final class RunCoordinator: Service, Sendable {
     /// Each tenant's part of a run.
     let runner: TenantRunner
     var durable: DurableWrites { runner.durable }
-    /// Seconds between looks for queued rows of held tenants, cancel requests, and the end of tenants run elsewhere.
-    var pollInterval: Double { runner.pollInterval }
+    /// Cancels of runs here and on other supervisors.
+    let cancels: RunCancels
 
     init(
         store: RunStore, fleet: WorkerFleet, slots: SyncSlots, outbox: any RunEndOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
@@ -48,6 +48,10 @@ public final class RunCoordinator: Service, Sendable {
         runner = TenantRunner(
             store: store, fleet: fleet, slots: slots, live: live, events: events, cancelled: cancelled, active: active,
             handledHere: handledHere, leases: leases, metrics: metrics, durable: DurableWrites(stopping: stopping), pollInterval: pollInterval
+        )
+        cancels = RunCancels(
+            store: store, fleet: fleet, outbox: outbox, cancelled: cancelled, handledHere: handledHere, stopping: stopping,
+            pollInterval: pollInterval, logger: logger
         )
         (requests, requestSink) = AsyncStream.makeStream(of: RunRequest.self)
     }
@@ -141,7 +145,7 @@ public final class RunCoordinator: Service, Sendable {
                 let poller = QueuedRowPoller(runner: runner, leases: leases, outbox: outbox, logger: logger)
                 group.addTask { await poller.run() }
             }
-            group.addTask { await self.pollCancelRequests() }
+            group.addTask { [cancels] in await cancels.pollCancelRequests() }
             for await request in requests {
                 group.addTask { await self.execute(request) }
             }
@@ -196,29 +200,9 @@ public final class RunCoordinator: Service, Sendable {
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
-    /// Asks a run to stop: tenants still waiting for a slot are cancelled, running ones stop
-    /// after the batch in hand (what they committed stays, and their next sync resumes after it),
-    /// and the run ends `cancelled`. ``CancelledRuns/Answer/ended`` once its outcome is decided.
-    ///
-    /// A run open here is marked cancelled before any worker is told, so a tenant whose sync is handed
-    /// over meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``);
-    /// the cancel is then recorded in the run's row for its tenants syncing on other supervisors. Any
-    /// other run goes through ``cancelNotOpenedHere(_:)``. Throws only when the database is needed and fails.
+    /// Asks a run to stop, wherever it runs; see ``RunCancels/cancel(_:)``.
     func cancel(_ runID: String) async throws -> CancelledRuns.Answer {
-        switch cancelled.request(runID) {
-        case .ended:
-            return .ended
-        case .unknown:
-            return try await cancelNotOpenedHere(runID)
-        case .accepted:
-            logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
-            for tenantID in handledHere.tenants(of: runID) {
-                _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: TenantRunner.cancelReason)
-            }
-            // If this fails, the cancel-request poll records it at its next look.
-            try? await store.recordCancelRequests([runID])
-            return .accepted
-        }
+        try await cancels.cancel(runID)
     }
 
     /// Recent runs, newest first.
