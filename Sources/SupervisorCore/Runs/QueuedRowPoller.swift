@@ -39,7 +39,7 @@ struct QueuedRowPoller: Sendable {
         let ended: Bool
         if row.cancelRequested {
             // The run was asked to cancel: the row ends cancelled instead of syncing.
-            ended = (try? await store.cancelUnclaimedTenant(row.runID, tenantID: row.tenantID)) == true
+            ended = (try? await RunCancelStore(store).cancelUnclaimedTenant(row.runID, tenantID: row.tenantID)) == true
             if ended { logger.info("cancelled a queued tenant of a run asked to cancel") }
         } else {
             ended = await runner.withSlot(row.runID, tenantID: row.tenantID) {

@@ -5,7 +5,7 @@ import Support
 /// tenants told to stop; any other run is cancelled through its row (`cancel_requested_at`), which
 /// its owner and every supervisor syncing its tenants look for every `pollInterval` seconds.
 struct RunCancels: Sendable {
-    let store: RunStore
+    let store: RunCancelStore
     let fleet: WorkerFleet
     let outbox: any RunEndOutbox
     let cancelled: CancelledRuns

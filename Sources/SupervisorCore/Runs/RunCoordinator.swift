@@ -50,7 +50,7 @@ public final class RunCoordinator: Service, Sendable {
             handledHere: handledHere, leases: leases, metrics: metrics, durable: DurableWrites(stopping: stopping), pollInterval: pollInterval
         )
         cancels = RunCancels(
-            store: store, fleet: fleet, outbox: outbox, cancelled: cancelled, handledHere: handledHere, stopping: stopping,
+            store: RunCancelStore(store), fleet: fleet, outbox: outbox, cancelled: cancelled, handledHere: handledHere, stopping: stopping,
             pollInterval: pollInterval, logger: logger
         )
         (requests, requestSink) = AsyncStream.makeStream(of: RunRequest.self)

@@ -4,7 +4,16 @@ import Postgres
 
 /// Cancels recorded in the run's row (`cancel_requested_at`), so that they reach a run wherever its
 /// owner and its tenants' runners are.
-extension RunStore {
+struct RunCancelStore: Sendable {
+    let database: PostgresClient
+    /// This supervisor's id, as in ``RunStore/ownerID``.
+    let ownerID: String
+
+    init(_ runs: RunStore) {
+        database = runs.database
+        ownerID = runs.ownerID
+    }
+
     /// What a cancel of a run this supervisor does not have in memory came to.
     enum CancelRequest: Sendable, Equatable {
         /// The run had already ended; nothing changed.
@@ -75,14 +84,14 @@ extension RunStore {
                     """, [.text(runID), .text(ownerID), .textArray(syncingHere)])
                 let statuses = try connection.query(
                     "SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]
-                ).rows.map { row -> TenantRunStatus in try Self.status(row.decode(String.self, "status")) }
+                ).rows.map { row -> TenantRunStatus in try RunStore.status(row.decode(String.self, "status")) }
                 guard !statuses.contains(where: \.isLive) else { return .cancelling }
                 let outcome = RunOutcome(tenants: statuses, cancelled: true)
                 _ = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
                     [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]
                 )
-                if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
+                if let snapshot = try RunStore.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
                 return .endedHere
             }
         }
