@@ -37,6 +37,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as TenantRegistryError:
+            return error.apiError
         case is NIOTooManyBytesError:
             return APIError(.payloadTooLarge, APIRequestBody.tooLargeMessage)
         case let error as HTTPError:

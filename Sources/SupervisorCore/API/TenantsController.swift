@@ -1,20 +1,16 @@
 import Foundation
 import Hummingbird
 
-/// `/api/tenants`: workers' status, control of one tenant's worker (`start`, `stop`, `restart`,
-/// `kill`), pausing and resuming its schedule (`pause`, `resume`), and tenants added, changed or
-/// removed at runtime (`PUT`/`DELETE /api/tenants/{id}`, `POST /api/tenants/reload`) without touching
-/// other tenants' workers.
+/// `/api/tenants`: workers' status with each tenant's registry entry, control of one tenant's worker
+/// (`start`, `stop`, `restart`, `kill`), and pausing and resuming its schedule (`pause`, `resume`).
+/// Changes to the tenants themselves are ``TenantRegistryController``'s.
 struct TenantsController {
     let fleet: WorkerFleet
     let authenticator: APIKeyAuthenticator
     /// Pauses and resumes schedules; `nil` answers those routes with 500 (an API built without one).
     let scheduler: TenantScheduler?
-
-    /// The body of `POST /api/tenants/reload`: the complete list of tenants wanted.
-    struct ReloadRequest: Decodable {
-        var tenants: [TenantConfiguration]
-    }
+    /// The registry the tenants' entries are read from; `nil` shows statuses without them.
+    let registry: TenantRegistryWatcher?
 
     /// What a control verb does to the tenant's worker.
     enum Verb: String, CaseIterable {
@@ -35,20 +31,29 @@ struct TenantsController {
         for verb in ScheduleVerb.allCases {
             api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await schedule(verb, request, context: context) }
         }
-        api.put("/tenants/:tenant", use: put)
-        api.delete("/tenants/:tenant", use: delete)
-        api.post("/tenants/reload", use: reload)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.Tenants {
         let principal = try authenticator.principal(of: request)
-        return APIAnswers.Tenants(tenants: await fleet.statuses().filter { principal.may(use: $0.id) })
+        let records = try await registry?.registry.all() ?? []
+        let views = Dictionary(records.map { ($0.tenant.id, $0.masked) }, uniquingKeysWith: { first, _ in first })
+        var statuses = await fleet.statuses().filter { principal.may(use: $0.id) }
+        for index in statuses.indices { statuses[index].configuration = views[statuses[index].id] }
+        return APIAnswers.Tenants(tenants: statuses)
     }
 
-    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> TenantStatus {
+    /// The tenant's status and registry entry, with its version as `ETag`. A tenant just stored by another
+    /// supervisor is taken into this one's fleet first.
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
+        let record = try await registry?.registry.record(tenantID)
+        if fleet.controller(for: tenantID) == nil, record != nil { try await registry?.refresh() }
         guard let controller = fleet.controller(for: tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
-        return await controller.status()
+        var status = await controller.status()
+        status.configuration = record?.masked
+        var headers = HTTPFields()
+        if let record { headers[.eTag] = record.entityTag }
+        return try EditedResponse(headers: headers, response: status).response(from: request, context: context)
     }
 
     @Sendable func control(_ verb: Verb, _ request: Request, context: APIRequestContext) async throws -> APIAnswers.ControlDone {
@@ -81,56 +86,5 @@ struct TenantsController {
         case .resume: try await scheduler.resume(tenantID)
         }
         return APIAnswers.ControlDone(action: verb.rawValue, tenant: await controller.status())
-    }
-
-    @Sendable func put(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
-        try requireGlobalKey(request)
-        let tenantID = try context.parameters.require("tenant")
-        var tenant = try await APIRequestBody.decode(TenantConfiguration.self, from: request) { error in
-            "tenant \(tenantID): body is not a valid tenant configuration: \(ConfigurationError.describe(error))"
-        }
-        guard tenant.id == tenantID else {
-            throw APIError.badRequest("tenant id in the body (\(tenant.id)) differs from the one in the path (\(tenantID))")
-        }
-        try validate([tenant])
-        tenant.id = tenantID
-        return await fleet.upsert(tenant)
-    }
-
-    @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
-        try requireGlobalKey(request)
-        let tenantID = try context.parameters.require("tenant")
-        guard await fleet.remove(tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
-        return WorkerFleet.ReloadSummary(removed: [tenantID])
-    }
-
-    @Sendable func reload(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
-        try requireGlobalKey(request)
-        let body = try await APIRequestBody.decode(ReloadRequest.self, from: request) { error in
-            "body must be {\"tenants\": [...]}: \(ConfigurationError.describe(error))"
-        }
-        try validate(body.tenants)
-        return await fleet.reconcile(body.tenants)
-    }
-
-    private func requireGlobalKey(_ request: Request) throws {
-        guard try authenticator.principal(of: request).tenant == nil else {
-            throw APIError.forbidden("this API key is limited to one tenant and may not change the tenant list")
-        }
-    }
-
-    private func validate(_ tenants: [TenantConfiguration]) throws {
-        var seen = Set<String>()
-        for tenant in tenants {
-            guard TenantConfiguration.isValidID(tenant.id) else {
-                throw APIError.badRequest("tenant id \"\(tenant.id)\" is invalid: use letters, digits, -, _ and . (at most 64)")
-            }
-            guard seen.insert(tenant.id).inserted else { throw APIError.badRequest("tenant id \"\(tenant.id)\" appears twice") }
-            do {
-                try tenant.supervision?.validate(context: "tenant \(tenant.id)")
-            } catch {
-                throw APIError.badRequest(error.message)
-            }
-        }
     }
 }

@@ -18,7 +18,11 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var heartbeatInterval: Double
     /// Seconds a worker gets to exit after `shutdown` before it is killed.
     public var shutdownGracePeriod: Double
+    /// Tenants the file names; applied to the tenant registry at start and on SIGHUP (see ``declaresTenants``).
     public var tenants: [TenantConfiguration]
+    /// Whether the file has a `tenants` key. Without one, the registry's tenants are left as they are;
+    /// with one, tenants the file wrote earlier and no longer names are removed. Not part of the file.
+    public var declaresTenants = true
     /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
     public var supervision: SupervisionSettings?
     /// Connection URL workers use instead of `database_url`: a role subject to row-level security
@@ -102,6 +106,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         heartbeatInterval = try container.decodeIfPresent(Double.self, forKey: .heartbeatInterval) ?? 2
         shutdownGracePeriod = try container.decodeIfPresent(Double.self, forKey: .shutdownGracePeriod) ?? 10
         tenants = try container.decodeIfPresent([TenantConfiguration].self, forKey: .tenants) ?? []
+        declaresTenants = container.contains(.tenants)
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
         workerDatabaseURL = try container.decodeIfPresent(String.self, forKey: .workerDatabaseURL)
         workerIdentity = try container.decodeIfPresent(WorkerIdentity.self, forKey: .workerIdentity) ?? .tenantRole

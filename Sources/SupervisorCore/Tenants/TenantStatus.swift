@@ -39,6 +39,9 @@ public struct TenantStatus: Codable, Sendable {
     public var nextSyncAt: String?
     /// Whether its schedule is paused (`POST /api/tenants/{id}/pause`), on every supervisor.
     public var schedulePaused: Bool = false
+    /// The tenant as the registry holds it, secret settings as `"***"`, with its version; `nil` where the
+    /// answer is not about the registry (a control verb's).
+    public var configuration: TenantRecordView?
 
     /// The outcome of a tenant's most recent sync.
     public struct LastSync: Codable, Sendable {
@@ -71,6 +74,7 @@ public struct TenantStatus: Codable, Sendable {
         case schedule
         case nextSyncAt = "next_sync_at"
         case schedulePaused = "schedule_paused"
+        case configuration
     }
 }
 
