@@ -47,6 +47,14 @@ enum APIAnswers {
         }
     }
 
+    /// `POST /api/tenants/{id}/check`: the connection test passed, and what it found.
+    struct ConnectionChecked: ResponseCodable {
+        var tenant: String
+        var passed = true
+        /// `connection test successful: 3 accommodations found`.
+        var message: String
+    }
+
     /// `GET /api/runs`.
     struct Runs: ResponseCodable {
         var runs: [RunSnapshot]

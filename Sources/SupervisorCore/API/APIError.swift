@@ -28,6 +28,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case versionMismatch = "version_mismatch"
             case invalidSettings = "invalid_settings"
             case unknownConnector = "unknown_connector"
+            case workerNotReady = "worker_not_ready"
+            case connectionFailed = "connection_failed"
         }
 
         private let value: Value
@@ -66,6 +68,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         public static let invalidSettings = Code(value: .invalidSettings)
         /// The tenant names a connector this build does not have.
         public static let unknownConnector = Code(value: .unknownConnector)
+        /// A connection test asked of a tenant whose worker is not running here and ready.
+        public static let workerNotReady = Code(value: .workerNotReady)
+        /// The tenant's connection test failed: the upstream refused the credentials, or could not be reached.
+        public static let connectionFailed = Code(value: .connectionFailed)
 
         /// Every code, for documentation and tests.
         public static var all: [Code] { Value.allCases.map { Code(value: $0) } }
@@ -80,12 +86,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .unauthorized: .unauthorized
             case .forbidden: .forbidden
             case .notFound: .notFound
-            case .tenantDisabled, .noTenants, .runFinished, .runNotLive, .tenantRemote: .conflict
+            case .tenantDisabled, .noTenants, .runFinished, .runNotLive, .tenantRemote, .workerNotReady: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .internalError: .internalServerError
             case .notReady: .serviceUnavailable
             case .versionMismatch: .preconditionFailed
             case .invalidSettings, .unknownConnector: .unprocessableContent
+            case .connectionFailed: .badGateway
             }
         }
     }

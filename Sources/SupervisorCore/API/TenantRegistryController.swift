@@ -85,8 +85,19 @@ struct TenantRegistryController {
             try TenantValidator.validate(tenant)
             guard seen.insert(tenant.id).inserted else { throw APIError.badRequest("tenant id \"\(tenant.id)\" appears twice") }
         }
-        _ = try await registry.apply(body.tenants, source: .api) { _ in true }
-        return await refreshed()
+        let change = try await registry.apply(body.tenants, source: .api) { _ in true }
+        var summary = await refreshed()
+        // The watcher may have applied the change already: the answer still says what this change did.
+        let touched = Set(change.written + change.removed)
+        summary.added.removeAll(where: touched.contains)
+        summary.changed.removeAll(where: touched.contains)
+        summary.removed.removeAll(where: touched.contains)
+        summary.unchanged.removeAll(where: touched.contains)
+        for id in change.written {
+            if change.created.contains(id) { summary.added.append(id) } else { summary.changed.append(id) }
+        }
+        summary.removed += change.removed
+        return summary
     }
 
     /// The answer to a `PUT` or `PATCH`: what this supervisor's fleet did, the tenant as stored, and its `ETag`.
@@ -120,8 +131,13 @@ struct TenantRegistryController {
         }
     }
 
+    /// What `If-Match` and `If-None-Match` ask of the tenant's version.
     private static func condition(of request: Request) -> TenantVersionCondition {
-        TenantVersionCondition(ifMatch: request.headers[values: .ifMatch].isEmpty ? nil : request.headers[values: .ifMatch].joined(separator: ","))
+        let ifMatch = request.headers[values: .ifMatch]
+        let ifNoneMatch = request.headers[values: .ifNoneMatch]
+        return TenantVersionCondition(
+            ifMatch: ifMatch.isEmpty ? nil : ifMatch.joined(separator: ","), ifNoneMatch: ifNoneMatch.isEmpty ? nil : ifNoneMatch.joined(separator: ",")
+        )
     }
 
     /// `tree` as a tenant whose id must be `id`; `400` naming what is wrong otherwise.

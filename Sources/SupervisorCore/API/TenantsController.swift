@@ -28,6 +28,7 @@ struct TenantsController {
         for verb in Verb.allCases {
             api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await control(verb, request, context: context) }
         }
+        api.post("/tenants/:tenant/check", use: check)
         for verb in ScheduleVerb.allCases {
             api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await schedule(verb, request, context: context) }
         }
@@ -35,7 +36,8 @@ struct TenantsController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.Tenants {
         let principal = try authenticator.principal(of: request)
-        let records = try await registry?.registry.all() ?? []
+        // Workers' statuses live in memory: they are answered even while the database is away, without entries.
+        let records = (try? await registry?.registry.all()) ?? []
         let views = Dictionary(records.map { ($0.tenant.id, $0.masked) }, uniquingKeysWith: { first, _ in first })
         var statuses = await fleet.statuses().filter { principal.may(use: $0.id) }
         for index in statuses.indices { statuses[index].configuration = views[statuses[index].id] }
@@ -43,10 +45,10 @@ struct TenantsController {
     }
 
     /// The tenant's status and registry entry, with its version as `ETag`. A tenant just stored by another
-    /// supervisor is taken into this one's fleet first.
+    /// supervisor is taken into this one's fleet first. Without the database, the status alone.
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
-        let record = try await registry?.registry.record(tenantID)
+        let record = (try? await registry?.registry.record(tenantID)) ?? nil
         if fleet.controller(for: tenantID) == nil, record != nil { try await registry?.refresh() }
         guard let controller = fleet.controller(for: tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
         var status = await controller.status()
@@ -86,5 +88,30 @@ struct TenantsController {
         case .resume: try await scheduler.resume(tenantID)
         }
         return APIAnswers.ControlDone(action: verb.rawValue, tenant: await controller.status())
+    }
+
+    /// How long a connection test may take, the upstream's retries included.
+    static let checkTimeout = Duration.seconds(60)
+
+    /// Runs the connector's connection test in the tenant's worker: `200` with what it found, `502
+    /// connection_failed` with what went wrong, `409` when no worker of the tenant is ready here.
+    @Sendable func check(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.ConnectionChecked {
+        let tenantID = try context.parameters.require("tenant")
+        guard let controller = fleet.controller(for: tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
+        guard controller.tenant.enabled else {
+            throw APIError.conflict(.tenantDisabled, "tenant \(tenantID) is disabled; enable it to test its connection")
+        }
+        guard await controller.holdsLease else {
+            let owner = controller.environment.leases?.owner(of: tenantID).map { "supervisor \($0)" } ?? "no supervisor yet"
+            throw APIError.conflict(.tenantRemote, "tenant \(tenantID) is held by \(owner); test its connection there")
+        }
+        switch await controller.checkConnection(timeout: Self.checkTimeout) {
+        case .answered(let result) where result.passed:
+            return APIAnswers.ConnectionChecked(tenant: tenantID, message: result.message)
+        case .answered(let result):
+            throw APIError(.connectionFailed, "tenant \(tenantID): \(result.message)")
+        case .unavailable(let reason):
+            throw APIError(.workerNotReady, "tenant \(tenantID) cannot be tested now: \(reason)")
+        }
     }
 }

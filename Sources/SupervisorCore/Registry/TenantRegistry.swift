@@ -27,7 +27,10 @@ struct TenantRegistry: Sendable {
 
     /// What a whole-list change did.
     struct ListChange: Sendable, Equatable {
+        /// Tenants stored anew or changed.
         var written: [String] = []
+        /// Those of ``written`` that did not exist before.
+        var created: [String] = []
         var removed: [String] = []
     }
 
@@ -70,7 +73,7 @@ struct TenantRegistry: Sendable {
             try connection.withTransaction { connection in
                 let current = try Self.lock(id, connection: connection)
                 guard condition.isMet(by: current) else {
-                    throw TenantRegistryError(tenantID: id, reason: .versionMismatch(current: current?.version))
+                    throw TenantRegistryError(tenantID: id, unmet: condition, current: current)
                 }
                 let tenant = try change(current)
                 if let current, Self.isUnchanged(current, by: tenant, source: source) {
@@ -87,7 +90,7 @@ struct TenantRegistry: Sendable {
             try connection.withTransaction { connection in
                 let current = try Self.lock(id, connection: connection)
                 guard condition.isMet(by: current) else {
-                    throw TenantRegistryError(tenantID: id, reason: .versionMismatch(current: current?.version))
+                    throw TenantRegistryError(tenantID: id, unmet: condition, current: current)
                 }
                 guard let current else { throw TenantRegistryError(tenantID: id, reason: .notFound) }
                 _ = try connection.query("DELETE FROM tenants WHERE id = $1", [.text(id)])
@@ -118,6 +121,7 @@ struct TenantRegistry: Sendable {
                     if let current = stored[tenant.id], Self.isUnchanged(current, by: tenant, source: source) { continue }
                     _ = try Self.upsert(tenant, source: source, connection: connection)
                     change.written.append(tenant.id)
+                    if stored[tenant.id] == nil { change.created.append(tenant.id) }
                 }
                 return change
             }

@@ -6,8 +6,20 @@ enum TenantVersionCondition: Sendable, Equatable {
     case unconditional
     /// `If-Match: *`: the tenant must exist.
     case exists
+    /// `If-None-Match: *`: the tenant must not exist yet (an add that never overwrites).
+    case absent
     /// `If-Match: "7"` (or a list): the tenant's version must be one of these.
     case versions(Set<Int64>)
+
+    /// The condition of a request's `If-Match` and `If-None-Match` values (`nil`: no such header): `If-None-Match: *`
+    /// is ``absent``; otherwise as `If-Match` says.
+    init(ifMatch: String?, ifNoneMatch: String?) {
+        if let ifNoneMatch, ifNoneMatch.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+            self = .absent
+        } else {
+            self.init(ifMatch: ifMatch)
+        }
+    }
 
     /// The condition an `If-Match` header value states; `nil` (no header) is ``unconditional``.
     ///
@@ -35,6 +47,7 @@ enum TenantVersionCondition: Sendable, Equatable {
         switch self {
         case .unconditional: true
         case .exists: current != nil
+        case .absent: current == nil
         case .versions(let versions): current.map { versions.contains($0.version) } ?? false
         }
     }

@@ -35,6 +35,8 @@ actor TenantWorkerController {
     /// ``currentRunID``, readable from the thread that reads the worker's stderr.
     private let runIDBox = LockedValue<String?>(nil)
     private(set) var lastSync: TenantStatus.LastSync?
+    /// Connection tests sent to the worker and not answered yet.
+    var connectionChecks = PendingConnectionChecks()
 
     /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
     let syncQueue: TenantSyncQueue
@@ -163,6 +165,10 @@ actor TenantWorkerController {
             run.continuation.resume(returning: lostDatabase ? .lostDatabase(result) : .finished(result))
         case .heartbeat:
             break
+        case .checkResult(let result):
+            if !connectionChecks.finish(result) {
+                logger.info("connection test answered after its wait ended", metadata: ["check.id": "\(result.checkID)"])
+            }
         }
     }
 
@@ -170,6 +176,7 @@ actor TenantWorkerController {
         var ended = session
         session = nil
         lastExit = exit
+        connectionChecks.failAll(reason: "the worker exited (\(exit)) before answering")
         environment.metrics?.recordExit(exit, tenant: tenant.id)
         let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
         if lifecycle.state == .stopped {
