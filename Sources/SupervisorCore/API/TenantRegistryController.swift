@@ -30,6 +30,9 @@ struct TenantRegistryController {
     @Sendable func put(_ request: Request, context: APIRequestContext) async throws -> Response {
         try requireGlobalKey(request)
         let tenantID = try context.parameters.require("tenant")
+        guard TenantConfiguration.isValidID(tenantID) else {
+            throw APIError.badRequest("tenant id \"\(tenantID)\" is invalid: use letters, digits, -, _ and . (at most 64)")
+        }
         var body = try await APIRequestBody.decode(JSONTree.self, from: request) { error in
             "tenant \(tenantID): body is not JSON: \(ConfigurationError.describe(error))"
         }
@@ -50,7 +53,7 @@ struct TenantRegistryController {
     /// Changes the tenant by a JSON merge patch (RFC 7396): objects merge, `null` removes a key.
     @Sendable func patch(_ request: Request, context: APIRequestContext) async throws -> Response {
         try requireGlobalKey(request)
-        let tenantID = try context.parameters.require("tenant")
+        let tenantID = try Self.existingTenantID(context)
         let patch = try await APIRequestBody.decode(JSONTree.self, from: request) { error in
             "tenant \(tenantID): body is not JSON: \(ConfigurationError.describe(error))"
         }
@@ -67,7 +70,7 @@ struct TenantRegistryController {
 
     @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.TenantChanged {
         try requireGlobalKey(request)
-        let tenantID = try context.parameters.require("tenant")
+        let tenantID = try Self.existingTenantID(context)
         let removed = try await registry.delete(tenantID, expecting: Self.condition(of: request))
         var summary = await refreshed()
         if !summary.removed.contains(tenantID) { summary.removed.append(tenantID) }
@@ -138,6 +141,13 @@ struct TenantRegistryController {
         return TenantVersionCondition(
             ifMatch: ifMatch.isEmpty ? nil : ifMatch.joined(separator: ","), ifNoneMatch: ifNoneMatch.isEmpty ? nil : ifNoneMatch.joined(separator: ",")
         )
+    }
+
+    /// The path's tenant id; one no tenant can have is `404` at once, before it reaches the database.
+    private static func existingTenantID(_ context: APIRequestContext) throws -> String {
+        let tenantID = try context.parameters.require("tenant")
+        guard TenantConfiguration.isValidID(tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
+        return tenantID
     }
 
     /// `tree` as a tenant whose id must be `id`; `400` naming what is wrong otherwise.
