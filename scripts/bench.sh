@@ -61,6 +61,7 @@ cleanup() {
 trap cleanup EXIT
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
+export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
 
 source "$REPO_ROOT/scripts/bench/helpers.sh"
 

@@ -1,9 +1,12 @@
 extension SchemaMigrations {
     /// The tenant registry: every tenant of every supervisor on the database, in one table.
     ///
-    /// - `settings` holds the connector settings that are not secret, `secret_settings` the secret ones
-    ///   (name → value); `secret_setting_names` is the list the tenant declared, NULL when it declared none
-    ///   and the default rule (names containing `secret`, `password`, `token` or `key`) applies.
+    /// - `settings` holds the connector settings that are not secret. The secret ones are only ever stored
+    ///   encrypted: `secret_settings` is their JSON object sealed with AES-256-GCM under a data key of the
+    ///   tenant's own, `secret_data_key` that data key sealed under the master key `master_key_id` names
+    ///   (all three NULL for a tenant without secrets). `secret_setting_names` is the list the tenant
+    ///   declared, NULL when it declared none and the default rule (names containing `secret`, `password`,
+    ///   `token` or `key`) applies.
     /// - `schedule` is SQL NULL when the tenant follows the default schedule, JSON `null` when it syncs on
     ///   demand only, or the schedule's JSON object.
     /// - `source` says who wrote the tenant last: `file` (the configuration file, which wins for the
@@ -21,7 +24,9 @@ extension SchemaMigrations {
             id text PRIMARY KEY,
             connector text NOT NULL,
             settings jsonb NOT NULL DEFAULT '{}',
-            secret_settings jsonb NOT NULL DEFAULT '{}',
+            secret_settings bytea,
+            secret_data_key bytea,
+            master_key_id text,
             secret_setting_names jsonb,
             enabled boolean NOT NULL DEFAULT true,
             schedule jsonb,
@@ -30,7 +35,8 @@ extension SchemaMigrations {
             source text NOT NULL DEFAULT 'api' CHECK (source IN ('api', 'file')),
             version bigint NOT NULL,
             created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-            updated_at timestamptz NOT NULL DEFAULT clock_timestamp()
+            updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+            CHECK ((secret_settings IS NULL) = (secret_data_key IS NULL) AND (secret_settings IS NULL) = (master_key_id IS NULL))
         );
 
         CREATE FUNCTION tenantsync_tenants_versioned() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -41,7 +41,12 @@ public final class SupervisorApp: Sendable {
 
         // The registry is the source of truth: the file's tenants go into it first (the file wins for the
         // tenants it names), and the fleet starts with every tenant it holds.
-        let registry = TenantRegistry(database: database)
+        // A tenant whose secrets the keyring cannot open stops start-up here, before anything is written.
+        let keyring = try MasterKeyring.load(configuration)
+        if let current = keyring.current {
+            logger.info("secret settings are encrypted under master key", metadata: ["secrets.master_key_id": "\(current.id)"])
+        }
+        let registry = TenantRegistry(database: database, keys: MasterKeys(keyring))
         if configuration.declaresTenants {
             let applied = try await registry.apply(configuration.tenants, source: .file) { $0.source == .file }
             if applied != TenantRegistry.ListChange() {

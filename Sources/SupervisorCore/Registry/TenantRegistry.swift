@@ -9,6 +9,8 @@ import Postgres
 /// notify every supervisor (``notificationChannel``) at commit.
 struct TenantRegistry: Sendable {
     let database: PostgresClient
+    /// Opens the secret settings of every row read and seals those of every row written.
+    let keys: MasterKeys
 
     /// The channel every change is announced on, with the tenant id as payload.
     static let notificationChannel = "tenantsync_tenants"
@@ -42,15 +44,17 @@ struct TenantRegistry: Sendable {
 
     /// Every tenant, oldest first.
     func all() async throws -> [TenantRecord] {
-        try await database.withConnection { connection in
-            try connection.query("SELECT \(Self.columns) FROM tenants ORDER BY created_at, id").rows.map(Self.record(from:))
+        let keyring = keys.current
+        return try await database.withConnection { connection in
+            try connection.query("SELECT \(Self.columns) FROM tenants ORDER BY created_at, id").rows.map { try Self.record(from: $0, keyring: keyring) }
         }
     }
 
     /// The tenant `id`, or `nil`.
     func record(_ id: String) async throws -> TenantRecord? {
-        try await database.withConnection { connection in
-            try connection.query("SELECT \(Self.columns) FROM tenants WHERE id = $1", [.text(id)]).rows.first.map(Self.record(from:))
+        let keyring = keys.current
+        return try await database.withConnection { connection in
+            try connection.query("SELECT \(Self.columns) FROM tenants WHERE id = $1", [.text(id)]).rows.first.map { try Self.record(from: $0, keyring: keyring) }
         }
     }
 
@@ -69,9 +73,10 @@ struct TenantRegistry: Sendable {
         _ id: String, expecting condition: TenantVersionCondition, source: TenantSource,
         change: @escaping @Sendable (TenantRecord?) throws -> TenantConfiguration
     ) async throws -> Write {
-        try await database.withConnection { connection in
+        let keyring = keys.current
+        return try await database.withConnection { connection in
             try connection.withTransaction { connection in
-                let current = try Self.lock(id, connection: connection)
+                let current = try Self.lock(id, keyring: keyring, connection: connection)
                 guard condition.isMet(by: current) else {
                     throw TenantRegistryError(tenantID: id, unmet: condition, current: current)
                 }
@@ -79,16 +84,17 @@ struct TenantRegistry: Sendable {
                 if let current, Self.isUnchanged(current, by: tenant, source: source) {
                     return Write(record: current, created: false, changed: false)
                 }
-                return Write(record: try Self.upsert(tenant, source: source, connection: connection), created: current == nil, changed: true)
+                return Write(record: try Self.upsert(tenant, source: source, keyring: keyring, connection: connection), created: current == nil, changed: true)
             }
         }
     }
 
     /// Removes tenant `id` if its version meets `condition`; returns it as it was.
     func delete(_ id: String, expecting condition: TenantVersionCondition) async throws -> TenantRecord {
-        try await database.withConnection { connection in
+        let keyring = keys.current
+        return try await database.withConnection { connection in
             try connection.withTransaction { connection in
-                let current = try Self.lock(id, connection: connection)
+                let current = try Self.lock(id, keyring: keyring, connection: connection)
                 guard condition.isMet(by: current) else {
                     throw TenantRegistryError(tenantID: id, unmet: condition, current: current)
                 }
@@ -104,12 +110,13 @@ struct TenantRegistry: Sendable {
     func apply(
         _ tenants: [TenantConfiguration], source: TenantSource, removing isObsolete: @escaping @Sendable (TenantRecord) -> Bool
     ) async throws -> ListChange {
-        try await database.withConnection { connection in
+        let keyring = keys.current
+        return try await database.withConnection { connection in
             try connection.withTransaction { connection in
                 _ = try connection.query("SELECT pg_advisory_xact_lock($1)", [.int(Self.listLockKey)])
                 let stored = Dictionary(
                     uniqueKeysWithValues: try connection.query("SELECT \(Self.columns) FROM tenants ORDER BY id FOR UPDATE").rows
-                        .map(Self.record(from:)).map { ($0.tenant.id, $0) }
+                        .map { try Self.record(from: $0, keyring: keyring) }.map { ($0.tenant.id, $0) }
                 )
                 var change = ListChange()
                 let listed = Set(tenants.map(\.id))
@@ -119,7 +126,7 @@ struct TenantRegistry: Sendable {
                 }
                 for tenant in tenants {
                     if let current = stored[tenant.id], Self.isUnchanged(current, by: tenant, source: source) { continue }
-                    _ = try Self.upsert(tenant, source: source, connection: connection)
+                    _ = try Self.upsert(tenant, source: source, keyring: keyring, connection: connection)
                     change.written.append(tenant.id)
                     if stored[tenant.id] == nil { change.created.append(tenant.id) }
                 }
@@ -134,7 +141,7 @@ struct TenantRegistry: Sendable {
         current.tenant == tenant && (current.source == source || source == .api)
     }
 
-    private static func lock(_ id: String, connection: PostgresConnection) throws -> TenantRecord? {
-        try connection.query("SELECT \(columns) FROM tenants WHERE id = $1 FOR UPDATE", [.text(id)]).rows.first.map(record(from:))
+    private static func lock(_ id: String, keyring: MasterKeyring, connection: PostgresConnection) throws -> TenantRecord? {
+        try connection.query("SELECT \(columns) FROM tenants WHERE id = $1 FOR UPDATE", [.text(id)]).rows.first.map { try record(from: $0, keyring: keyring) }
     }
 }

@@ -78,11 +78,18 @@ final class TenantRegistryWatcher: Service, Sendable {
             }
             group.addTask { await self.listen() }
             group.addTask { await self.poll() }
+            // The same failure (a key this supervisor lacks, the database away) is logged once, not every poll.
+            var lastFailure: String?
             for await _ in wakeups {
                 do {
                     try await refresh()
+                    lastFailure = nil
                 } catch {
-                    logger.warning("could not read the tenant registry; trying again at the next poll", metadata: ["error": "\(error)"])
+                    let failure = "\(error)"
+                    if failure != lastFailure {
+                        logger.warning("could not read the tenant registry; tenants unchanged here, trying again at the next change or poll", metadata: ["error": "\(failure)"])
+                    }
+                    lastFailure = failure
                 }
             }
         }
@@ -130,6 +137,8 @@ final class TenantRegistryWatcher: Service, Sendable {
         logger.info("SIGHUP: applying the configuration file's tenants to the registry", metadata: ["config.path": "\(path)"])
         do {
             let configuration = try SupervisorConfiguration.load(path: path)
+            // The keys first: a rotation gives supervisors the new key and keeps the old one readable.
+            registry.keys.replace(with: try MasterKeyring.load(configuration))
             if configuration.declaresTenants {
                 let change = try await registry.apply(configuration.tenants, source: .file) { $0.source == .file }
                 logger.info("configuration file applied", metadata: [
