@@ -92,10 +92,12 @@ for line in "${site_lines[@]}"; do
     sleep 0.2
   done
 done
-"$BIN/tenantsync" tenants ls
 "$BIN/tenantsync" status
 log "sync-all: POST /api/sync"
 "$BIN/tenantsync" sync --all --wait || log "the run did not fully succeed (see above)"
+
+log "the tenant registry, each hotel with its next scheduled sync: tenantsync tenants ls"
+"$BIN/tenantsync" tenants ls
 
 log "what is in PostgreSQL ($DATABASE_URL):"
 psql "$DATABASE_URL" -P pager=off -c "
