@@ -73,7 +73,6 @@ public final class SupervisorApp: Sendable {
             extraEnvironment: workerEnvironment,
             supervision: configuration.supervision,
             logStore: logStore,
-            configurationPath: configuration.sourcePath,
             leases: leaseTable,
             databaseReachable: { await databaseProbe.isReachable() },
             metrics: metrics
