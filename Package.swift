@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema", "Support",
+                "IPC", "Postgres", "CurlHTTP", "Schema", "Support", "SyncEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -64,6 +64,7 @@ trap cleanup EXIT
 [ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
+export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
 
 source "$REPO_ROOT/scripts/bench/helpers.sh"
 

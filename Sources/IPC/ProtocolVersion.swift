@@ -3,6 +3,6 @@
 /// The supervisor sends it in ``Hello``; a worker that speaks another version answers ``Fatal``
 /// with ``Fatal/Code/protocolMismatch`` instead of ``Ready``.
 public enum ProtocolVersion {
-    /// The only version this build speaks.
-    public static let current = 1
+    /// The only version this build speaks. Version 2 added `check` and `check_result`.
+    public static let current = 2
 }

@@ -6,6 +6,6 @@ struct TenantsyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tenantsync",
         abstract: "Keeps many tenants' data in sync with the SaaS systems they use.",
-        subcommands: [ServeCommand.self, StatusCommand.self, SyncCommand.self, LogsCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, KillCommand.self]
+        subcommands: [ServeCommand.self, StatusCommand.self, SyncCommand.self, LogsCommand.self, StartCommand.self, StopCommand.self, RestartCommand.self, KillCommand.self, TenantsCommand.self, KeysCommand.self]
     )
 }

@@ -21,6 +21,7 @@ struct MessageRoundTripTests {
         .sync(SyncCommand(runID: "run-2")),
         .shutdown(Shutdown(reason: "supervisor stopping")),
         .cancel(CancelRun(runID: "run-1", reason: "cancelled by request")),
+        .check(CheckConnection(checkID: "chk_1")),
     ]
 
     static let workerMessages: [WorkerMessage] = [
@@ -36,6 +37,8 @@ struct MessageRoundTripTests {
             StreamResult(stream: "reservations", status: .skipped, error: "parent stream accommodations failed"),
         ], error: "accommodations failed: HTTP 500", durationMilliseconds: 1234)),
         .heartbeat(Heartbeat(sequence: 7, runID: nil)),
+        .checkResult(ConnectionCheckResult(checkID: "chk_1", passed: true, message: "connection test successful: 3 accommodations found")),
+        .checkResult(ConnectionCheckResult(checkID: "chk_2", passed: false, message: "the upstream refused the credentials", errorKind: .authentication)),
     ]
 
     @Test("every supervisor message survives encode and decode", arguments: supervisorMessages)

@@ -34,22 +34,26 @@ struct SettingsAsJSONValuesTests {
             #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE status = 'cancelled'") == 0)
             #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations") > 0)
 
-            // PUT with a number: accepted, and the worker restarts with its text, which the connector
-            // checks (per_page 500 is out of its range, so the new worker refuses to start).
+            // PUT with a number: its text reaches the connector, which checks it before anything is stored
+            // (per_page 500 is out of its range): 422 naming the setting, and the worker keeps running.
             let file = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: stack.serve.configPath)))
             var tenant = file["tenants"][0]
+            let runningPID = try await api.readyPID("hotel-num")
             tenant["settings"]["per_page"] = .int(500)
             let put = try await api.request("PUT", "/api/tenants/hotel-num", json: tenant.text)
-            #expect(put.status == 200)
-            #expect(try put.decode(ReloadSummary.self).changed == ["hotel-num"])
-            let errored = try await api.waitForTenant("hotel-num", "errored by its connector") { $0.state == .errored }
-            #expect(errored.stateCause.contains("per_page must be between 1 and 100"))
+            #expect(put.status == 422)
+            let error = put.json["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "invalid_settings")
+            #expect(error?["field"] as? String == "settings.per_page")
+            #expect((error?["message"] as? String)?.contains("per_page must be between 1 and 100") == true)
+            #expect(try await api.tenants()["hotel-num"]?.pid == runningPID)
 
             tenant["settings"]["per_page"] = .double(5)
             tenant["settings"]["exclude_cancelled"] = .bool(false)
             let fixed = try await api.request("PUT", "/api/tenants/hotel-num", json: tenant.text)
             #expect(fixed.status == 200)
-            _ = try await api.readyPID("hotel-num")
+            #expect(try fixed.decode(ReloadSummary.self).changed == ["hotel-num"])
+            _ = try await api.waitForTenant("hotel-num", "replaced") { $0.state == .ready && $0.pid.map { $0 != runningPID } == true }
 
             // A value that is neither text, number nor boolean is refused with the setting's name.
             tenant["settings"]["per_page"] = .array([.int(5)])

@@ -27,6 +27,8 @@ enum SupervisorTestHarness {
             }
         )
         configuration.apiKeys = [APIKeyConfiguration(key: APIClient.defaultAPIKey)]
+        // Secret settings are stored encrypted: every test supervisor gets the same master key.
+        configuration.masterKeyFile = try? TestMasterKeys.file()
         return configuration
     }
 

@@ -206,4 +206,28 @@ struct WorkerStateMachineTests {
         #expect(state == "awaiting hello")
         #expect(fresh.isReading)
     }
+
+    @Test("a check is tested beside the runs while ready, refused at once while stopping, and rejected before hello")
+    func connectionChecks() {
+        let check = CheckConnection(checkID: "chk_1")
+        var machine = Self.ready()
+        _ = machine.event(Self.sync("run-1"))
+        guard case .checkConnection(let asked, let session) = machine.event(.message(.check(check))) else {
+            Issue.record("a ready worker did not test its connection")
+            return
+        }
+        #expect(asked == check && session == "session")
+        #expect(machine.runInHand == nil)
+        _ = machine.event(.message(.shutdown(Shutdown(reason: "test"))))
+        guard case .refuseCheck(let refused, let reason) = machine.event(.message(.check(check))) else {
+            Issue.record("a stopping worker did not refuse the check")
+            return
+        }
+        #expect(refused == check && reason.contains("stopping"))
+        var fresh = Machine()
+        guard case .reject = fresh.event(.message(.check(check))) else {
+            Issue.record("a check before hello was not rejected")
+            return
+        }
+    }
 }

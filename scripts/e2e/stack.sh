@@ -139,6 +139,8 @@ start_demo_stack() {
   create_database "$database"
   local database_url="${DATABASE_ADMIN_URL%/*}/$database"
   export TENANTSYNC_API_KEY="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  # Secret settings are stored encrypted under a master key: a fresh one per stack.
+  export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
   start_demo_upstream "$dir" "$@"
   write_supervisor_config "$dir" "$callback" "$database_url"
   start_supervisor "$dir"

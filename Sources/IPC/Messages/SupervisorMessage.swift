@@ -8,6 +8,8 @@ public enum SupervisorMessage: Sendable, Equatable {
     case shutdown(Shutdown)
     /// Asks the worker to stop one run's sync after the batch in hand, and stay up.
     case cancel(CancelRun)
+    /// Asks the worker to test its tenant's connection to the upstream.
+    case check(CheckConnection)
 
     /// The value of the line's `type` field.
     public var type: String {
@@ -16,6 +18,7 @@ public enum SupervisorMessage: Sendable, Equatable {
         case .sync: "sync"
         case .shutdown: "shutdown"
         case .cancel: "cancel"
+        case .check: "check"
         }
     }
 }
@@ -31,6 +34,7 @@ extension SupervisorMessage: Codable {
         case "sync": self = .sync(try SyncCommand(from: decoder))
         case "shutdown": self = .shutdown(try Shutdown(from: decoder))
         case "cancel": self = .cancel(try CancelRun(from: decoder))
+        case "check": self = .check(try CheckConnection(from: decoder))
         default: throw UnknownMessageType(type: type)
         }
     }
@@ -43,6 +47,7 @@ extension SupervisorMessage: Codable {
         case .sync(let message): try message.encode(to: encoder)
         case .shutdown(let message): try message.encode(to: encoder)
         case .cancel(let message): try message.encode(to: encoder)
+        case .check(let message): try message.encode(to: encoder)
         }
     }
 }

@@ -12,6 +12,8 @@ public enum WorkerMessage: Sendable, Equatable {
     case result(RunResult)
     /// Proof of life, sent periodically whether or not a run is in progress.
     case heartbeat(Heartbeat)
+    /// The outcome of a ``CheckConnection``.
+    case checkResult(ConnectionCheckResult)
 
     /// The value of the line's `type` field.
     public var type: String {
@@ -22,6 +24,7 @@ public enum WorkerMessage: Sendable, Equatable {
         case .log: "log"
         case .result: "result"
         case .heartbeat: "heartbeat"
+        case .checkResult: "check_result"
         }
     }
 }
@@ -39,6 +42,7 @@ extension WorkerMessage: Codable {
         case "log": self = .log(try LogRecord(from: decoder))
         case "result": self = .result(try RunResult(from: decoder))
         case "heartbeat": self = .heartbeat(try Heartbeat(from: decoder))
+        case "check_result": self = .checkResult(try ConnectionCheckResult(from: decoder))
         default: throw UnknownMessageType(type: type)
         }
     }
@@ -53,6 +57,7 @@ extension WorkerMessage: Codable {
         case .log(let message): try message.encode(to: encoder)
         case .result(let message): try message.encode(to: encoder)
         case .heartbeat(let message): try message.encode(to: encoder)
+        case .checkResult(let message): try message.encode(to: encoder)
         }
     }
 }

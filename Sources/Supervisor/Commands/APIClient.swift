@@ -18,7 +18,12 @@ struct APIOptions: ParsableArguments {
 
     /// Performs a request against the API and returns the decoded JSON object, or throws with the API's error message.
     func request(_ method: String, _ path: String) throws -> [String: Any] {
-        let response = try perform(method, path)
+        try request(method, path, body: nil)
+    }
+
+    /// Performs a request with a JSON `body` and extra `headers`, and returns the decoded JSON object.
+    func request(_ method: String, _ path: String, body: Data?, headers: [(name: String, value: String)] = []) throws -> [String: Any] {
+        let response = try perform(method, path, body: body, headers: headers)
         return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
     }
 
@@ -32,20 +37,22 @@ struct APIOptions: ParsableArguments {
         }
     }
 
-    /// Performs a request; a status other than 2xx throws with the API's error message.
-    private func perform(_ method: String, _ path: String) throws -> HTTPResponse {
+    /// Performs a request; a status other than 2xx throws with the API's error message (and the field it names).
+    private func perform(_ method: String, _ path: String, body: Data? = nil, headers extra: [(name: String, value: String)] = []) throws -> HTTPResponse {
         let response: HTTPResponse
         do {
             var headers: [(name: String, value: String)] = [(name: "Accept", value: "application/json")]
+            if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
             if let key = resolvedAPIKey { headers.append((name: "X-API-KEY", value: key)) }
-            response = try CurlHTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: headers))
+            response = try CurlHTTPClient().perform(HTTPRequest(method: method, url: url + path, headers: headers + extra, body: body.map { Array($0) }))
         } catch {
             throw ValidationError("cannot reach the supervisor at \(url): \(error.message)")
         }
         guard (200..<300).contains(response.status) else {
             let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-            let message = (object["error"] as? [String: Any])?["message"] as? String ?? "HTTP \(response.status)"
-            throw ValidationError(message)
+            let error = object["error"] as? [String: Any]
+            let message = error?["message"] as? String ?? "HTTP \(response.status)"
+            throw ValidationError((error?["field"] as? String).map { "\($0): \(message)" } ?? message)
         }
         return response
     }

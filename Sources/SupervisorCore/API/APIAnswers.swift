@@ -20,6 +20,41 @@ enum APIAnswers {
         var tenant: TenantStatus
     }
 
+    /// `PUT`, `PATCH` and `DELETE /api/tenants/{id}`: what this supervisor's fleet did (the keys of
+    /// ``WorkerFleet/ReloadSummary``) and the tenant as the registry now holds it (as it was, for `DELETE`).
+    struct TenantChanged: ResponseCodable {
+        var summary: WorkerFleet.ReloadSummary
+        var tenant: TenantRecordView
+
+        enum CodingKeys: String, CodingKey {
+            case tenant
+        }
+
+        init(summary: WorkerFleet.ReloadSummary, tenant: TenantRecordView) {
+            self.summary = summary
+            self.tenant = tenant
+        }
+
+        init(from decoder: any Decoder) throws {
+            summary = try WorkerFleet.ReloadSummary(from: decoder)
+            tenant = try decoder.container(keyedBy: CodingKeys.self).decode(TenantRecordView.self, forKey: .tenant)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tenant, forKey: .tenant)
+        }
+    }
+
+    /// `POST /api/tenants/{id}/check`: the connection test passed, and what it found.
+    struct ConnectionChecked: ResponseCodable {
+        var tenant: String
+        var passed = true
+        /// `connection test successful: 3 accommodations found`.
+        var message: String
+    }
+
     /// `GET /api/runs`.
     struct Runs: ResponseCodable {
         var runs: [RunSnapshot]

@@ -24,6 +24,11 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case payloadTooLarge = "payload_too_large"
             case internalError = "internal_error"
             case notReady = "not_ready"
+            case versionMismatch = "version_mismatch"
+            case invalidSettings = "invalid_settings"
+            case unknownConnector = "unknown_connector"
+            case workerNotReady = "worker_not_ready"
+            case connectionFailed = "connection_failed"
         }
 
         private let value: Value
@@ -54,6 +59,16 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         public static let internalError = Code(value: .internalError)
         /// `GET /ready`: the supervisor cannot do its work now (database, migrations, leases).
         public static let notReady = Code(value: .notReady)
+        /// `If-Match` names a version of the tenant that is not its current one (or the tenant is gone).
+        public static let versionMismatch = Code(value: .versionMismatch)
+        /// The tenant's connector refuses its settings; `field` names the setting.
+        public static let invalidSettings = Code(value: .invalidSettings)
+        /// The tenant names a connector this build does not have.
+        public static let unknownConnector = Code(value: .unknownConnector)
+        /// A connection test asked of a tenant whose worker is not running here and ready.
+        public static let workerNotReady = Code(value: .workerNotReady)
+        /// The tenant's connection test failed: the upstream refused the credentials, or could not be reached.
+        public static let connectionFailed = Code(value: .connectionFailed)
 
         /// Every code, for documentation and tests.
         public static var all: [Code] { Value.allCases.map { Code(value: $0) } }
@@ -68,22 +83,28 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .unauthorized: .unauthorized
             case .forbidden: .forbidden
             case .notFound: .notFound
-            case .tenantDisabled, .noTenants, .runFinished, .tenantRemote: .conflict
+            case .tenantDisabled, .noTenants, .runFinished, .tenantRemote, .workerNotReady: .conflict
             case .payloadTooLarge: .contentTooLarge
             case .internalError: .internalServerError
             case .notReady: .serviceUnavailable
+            case .versionMismatch: .preconditionFailed
+            case .invalidSettings, .unknownConnector: .unprocessableContent
+            case .connectionFailed: .badGateway
             }
         }
     }
 
     public var code: Code
     public var message: String
+    /// The field of the request the error is about (`settings.per_page`), when it is about one.
+    public var field: String?
 
     public var status: HTTPResponse.Status { code.status }
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, field: String? = nil) {
         self.code = code
         self.message = message
+        self.field = field
     }
 
     public static func notFound(_ message: String) -> APIError { APIError(.notFound, message) }
@@ -97,11 +118,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         struct Detail: Encodable {
             var code: String
             var message: String
+            /// The request field the error is about, if any.
+            var field: String?
             /// The request's id, also in the supervisor's log line for a 5xx.
             var requestID: String?
 
             enum CodingKeys: String, CodingKey {
-                case code, message
+                case code, message, field
                 case requestID = "request_id"
             }
         }
@@ -114,7 +137,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     /// The error as its JSON response, naming `requestID` (also sent as `X-Request-ID`).
     func response(requestID: String?) -> Response {
-        let body = Body(error: .init(code: code.description, message: message, requestID: requestID))
+        let body = Body(error: .init(code: code.description, message: message, field: field, requestID: requestID))
         let data = (try? APIJSON.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error","message":"internal error"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let requestID { headers[Self.requestIDHeader] = requestID }

@@ -37,6 +37,11 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as TenantRegistryError:
+            return error.apiError
+        case let error as SecretsError:
+            // Names tenants and key ids, never a key or a secret.
+            return APIError(.internalError, error.description)
         case is NIOTooManyBytesError:
             return APIError(.payloadTooLarge, APIRequestBody.tooLargeMessage)
         case let error as HTTPError:

@@ -15,6 +15,8 @@ struct APIRouter {
     let database: DatabaseProbe
     let leases: LeaseManager?
     let scheduler: TenantScheduler?
+    /// The tenant registry; `nil` leaves out the routes that change it.
+    let registry: TenantRegistryWatcher?
     let logger: Logger
 
     func build() -> Router<APIRequestContext> {
@@ -27,7 +29,10 @@ struct APIRouter {
         HealthController(database: database, leases: leases).addRoutes(to: router)
         let api = router.group("/api").add(middleware: APIKeyMiddleware(authenticator: authenticator))
         SyncController(fleet: fleet, coordinator: coordinator, authenticator: authenticator).addRoutes(to: api)
-        TenantsController(fleet: fleet, authenticator: authenticator, scheduler: scheduler).addRoutes(to: api)
+        TenantsController(fleet: fleet, authenticator: authenticator, scheduler: scheduler, registry: registry).addRoutes(to: api)
+        if let registry {
+            TenantRegistryController(watcher: registry, authenticator: authenticator).addRoutes(to: api)
+        }
         RunsController(coordinator: coordinator, authenticator: authenticator, deliveryStore: deliveries).addRoutes(to: api)
         LogsController(fleet: fleet, authenticator: authenticator).addRoutes(to: api)
         return router

@@ -1,20 +1,16 @@
 import Foundation
 import Hummingbird
 
-/// `/api/tenants`: workers' status, control of one tenant's worker (`start`, `stop`, `restart`,
-/// `kill`), pausing and resuming its schedule (`pause`, `resume`), and tenants added, changed or
-/// removed at runtime (`PUT`/`DELETE /api/tenants/{id}`, `POST /api/tenants/reload`) without touching
-/// other tenants' workers.
+/// `/api/tenants`: workers' status with each tenant's registry entry, control of one tenant's worker
+/// (`start`, `stop`, `restart`, `kill`), and pausing and resuming its schedule (`pause`, `resume`).
+/// Changes to the tenants themselves are ``TenantRegistryController``'s.
 struct TenantsController {
     let fleet: WorkerFleet
     let authenticator: APIKeyAuthenticator
     /// Pauses and resumes schedules; `nil` answers those routes with 500 (an API built without one).
     let scheduler: TenantScheduler?
-
-    /// The body of `POST /api/tenants/reload`: the complete list of tenants wanted.
-    struct ReloadRequest: Decodable {
-        var tenants: [TenantConfiguration]
-    }
+    /// The registry the tenants' entries are read from; `nil` shows statuses without them.
+    let registry: TenantRegistryWatcher?
 
     /// What a control verb does to the tenant's worker.
     enum Verb: String, CaseIterable {
@@ -32,23 +28,34 @@ struct TenantsController {
         for verb in Verb.allCases {
             api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await control(verb, request, context: context) }
         }
+        api.post("/tenants/:tenant/check", use: check)
         for verb in ScheduleVerb.allCases {
             api.post("/tenants/:tenant/\(verb.rawValue)") { request, context in try await schedule(verb, request, context: context) }
         }
-        api.put("/tenants/:tenant", use: put)
-        api.delete("/tenants/:tenant", use: delete)
-        api.post("/tenants/reload", use: reload)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.Tenants {
         let principal = try authenticator.principal(of: request)
-        return APIAnswers.Tenants(tenants: await fleet.statuses().filter { principal.may(use: $0.id) })
+        // Workers' statuses live in memory: they are answered even while the database is away, without entries.
+        let records = (try? await registry?.registry.all()) ?? []
+        let views = Dictionary(records.map { ($0.tenant.id, $0.masked) }, uniquingKeysWith: { first, _ in first })
+        var statuses = await fleet.statuses().filter { principal.may(use: $0.id) }
+        for index in statuses.indices { statuses[index].configuration = views[statuses[index].id] }
+        return APIAnswers.Tenants(tenants: statuses)
     }
 
-    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> TenantStatus {
+    /// The tenant's status and registry entry, with its version as `ETag`. A tenant just stored by another
+    /// supervisor is taken into this one's fleet first. Without the database, the status alone.
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let tenantID = try context.parameters.require("tenant")
+        let record = (try? await registry?.registry.record(tenantID)) ?? nil
+        if fleet.controller(for: tenantID) == nil, record != nil { try await registry?.refresh() }
         guard let controller = fleet.controller(for: tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
-        return await controller.status()
+        var status = await controller.status()
+        status.configuration = record?.masked
+        var headers = HTTPFields()
+        if let record { headers[.eTag] = record.entityTag }
+        return try EditedResponse(headers: headers, response: status).response(from: request, context: context)
     }
 
     @Sendable func control(_ verb: Verb, _ request: Request, context: APIRequestContext) async throws -> APIAnswers.ControlDone {
@@ -83,54 +90,28 @@ struct TenantsController {
         return APIAnswers.ControlDone(action: verb.rawValue, tenant: await controller.status())
     }
 
-    @Sendable func put(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
-        try requireGlobalKey(request)
+    /// How long a connection test may take, the upstream's retries included.
+    static let checkTimeout = Duration.seconds(60)
+
+    /// Runs the connector's connection test in the tenant's worker: `200` with what it found, `502
+    /// connection_failed` with what went wrong, `409` when no worker of the tenant is ready here.
+    @Sendable func check(_ request: Request, context: APIRequestContext) async throws -> APIAnswers.ConnectionChecked {
         let tenantID = try context.parameters.require("tenant")
-        var tenant = try await APIRequestBody.decode(TenantConfiguration.self, from: request) { error in
-            "tenant \(tenantID): body is not a valid tenant configuration: \(ConfigurationError.describe(error))"
+        guard let controller = fleet.controller(for: tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
+        guard controller.tenant.enabled else {
+            throw APIError.conflict(.tenantDisabled, "tenant \(tenantID) is disabled; enable it to test its connection")
         }
-        guard tenant.id == tenantID else {
-            throw APIError.badRequest("tenant id in the body (\(tenant.id)) differs from the one in the path (\(tenantID))")
+        guard await controller.holdsLease else {
+            let owner = controller.environment.leases?.owner(of: tenantID).map { "supervisor \($0)" } ?? "no supervisor yet"
+            throw APIError.conflict(.tenantRemote, "tenant \(tenantID) is held by \(owner); test its connection there")
         }
-        try validate([tenant])
-        tenant.id = tenantID
-        return await fleet.upsert(tenant)
-    }
-
-    @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
-        try requireGlobalKey(request)
-        let tenantID = try context.parameters.require("tenant")
-        guard await fleet.remove(tenantID) else { throw APIError.notFound("no tenant \(tenantID)") }
-        return WorkerFleet.ReloadSummary(removed: [tenantID])
-    }
-
-    @Sendable func reload(_ request: Request, context: APIRequestContext) async throws -> WorkerFleet.ReloadSummary {
-        try requireGlobalKey(request)
-        let body = try await APIRequestBody.decode(ReloadRequest.self, from: request) { error in
-            "body must be {\"tenants\": [...]}: \(ConfigurationError.describe(error))"
-        }
-        try validate(body.tenants)
-        return await fleet.reconcile(body.tenants)
-    }
-
-    private func requireGlobalKey(_ request: Request) throws {
-        guard try authenticator.principal(of: request).tenant == nil else {
-            throw APIError.forbidden("this API key is limited to one tenant and may not change the tenant list")
-        }
-    }
-
-    private func validate(_ tenants: [TenantConfiguration]) throws {
-        var seen = Set<String>()
-        for tenant in tenants {
-            guard TenantConfiguration.isValidID(tenant.id) else {
-                throw APIError.badRequest("tenant id \"\(tenant.id)\" is invalid: use letters, digits, -, _ and . (at most 64)")
-            }
-            guard seen.insert(tenant.id).inserted else { throw APIError.badRequest("tenant id \"\(tenant.id)\" appears twice") }
-            do {
-                try tenant.supervision?.validate(context: "tenant \(tenant.id)")
-            } catch {
-                throw APIError.badRequest(error.message)
-            }
+        switch await controller.checkConnection(timeout: Self.checkTimeout) {
+        case .answered(let result) where result.passed:
+            return APIAnswers.ConnectionChecked(tenant: tenantID, message: result.message)
+        case .answered(let result):
+            throw APIError(.connectionFailed, "tenant \(tenantID): \(result.message)")
+        case .unavailable(let reason):
+            throw APIError(.workerNotReady, "tenant \(tenantID) cannot be tested now: \(reason)")
         }
     }
 }

@@ -39,12 +39,30 @@ public final class SupervisorApp: Sendable {
             logger.info("applied migrations", metadata: ["schema.versions": "\(applied.map(String.init).joined(separator: ","))"])
         }
 
+        // The registry is the source of truth: the file's tenants go into it first (the file wins for the
+        // tenants it names), and the fleet starts with every tenant it holds.
+        // A tenant whose secrets the keyring cannot open stops start-up here, before anything is written.
+        let keyring = try MasterKeyring.load(configuration)
+        if let current = keyring.current {
+            logger.info("secret settings are encrypted under master key", metadata: ["secrets.master_key_id": "\(current.id)"])
+        }
+        let registry = TenantRegistry(database: database, keys: MasterKeys(keyring))
+        if configuration.declaresTenants {
+            let applied = try await registry.apply(configuration.tenants, source: .file) { $0.source == .file }
+            if applied != TenantRegistry.ListChange() {
+                logger.info("configuration file applied to the tenant registry", metadata: [
+                    "registry.written": "\(applied.written.joined(separator: ","))", "registry.removed": "\(applied.removed.joined(separator: ","))",
+                ])
+            }
+        }
+        let tenants = try await registry.all().map(\.tenant)
+
         let host = ProcessInfo.processInfo.hostName
         let ownerID = configuration.supervisorID ?? LocalSupervisorID.make(host: host, pid: getpid())
         let leaseTable = LeaseTable(ownerID: ownerID)
         let databaseProbe = DatabaseProbe(databaseURL: configuration.databaseURL)
         let slots = SyncSlots(capacity: configuration.concurrency, maxPerHost: configuration.maxPerHost)
-        let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: configuration.tenants, databaseURL: configuration.databaseURL, logger: logger)
+        let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: tenants, databaseURL: configuration.databaseURL, logger: logger)
         let environment = WorkerEnvironment(
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
             databaseURL: configuration.databaseURL,
@@ -56,13 +74,12 @@ public final class SupervisorApp: Sendable {
             extraEnvironment: workerEnvironment,
             supervision: configuration.supervision,
             logStore: logStore,
-            configurationPath: configuration.sourcePath,
             leases: leaseTable,
             databaseReachable: { await databaseProbe.isReachable() },
             metrics: metrics,
             slots: slots
         )
-        let fleet = WorkerFleet(tenants: configuration.tenants, defaultSchedule: configuration.defaultSchedule, environment: environment, logger: logger)
+        let fleet = WorkerFleet(tenants: tenants, defaultSchedule: configuration.defaultSchedule, environment: environment, logger: logger)
         let leases = LeaseManager(
             table: leaseTable, settings: configuration.leases, databaseURL: configuration.databaseURL, fleet: fleet,
             defaultHost: configuration.supervisorID == nil ? host : nil, logger: logger
@@ -72,7 +89,7 @@ public final class SupervisorApp: Sendable {
             fleet: fleet,
             slots: slots,
             // Tenants added or changed at runtime pick their callback's event too.
-            outbox: WebhookOutbox(configuration: configuration) { fleet.controller(for: $0)?.tenant.connector },
+            outbox: WebhookOutbox(configuration: configuration, webhookURLsOf: { fleet.controller(for: $0)?.tenant.webhookURLs }) { fleet.controller(for: $0)?.tenant.connector },
             leases: leaseTable,
             pollInterval: configuration.leases.pollInterval,
             metrics: metrics,
@@ -81,6 +98,9 @@ public final class SupervisorApp: Sendable {
         let scheduler = TenantScheduler(
             store: ScheduleStore(database: database, ownerID: ownerID), book: environment.schedules, coordinator: coordinator,
             fleet: fleet, leases: leaseTable, logger: logger
+        )
+        let registryWatcher = TenantRegistryWatcher(
+            registry: registry, fleet: fleet, databaseURL: configuration.databaseURL, configurationPath: configuration.sourcePath, logger: logger
         )
         fleet.onTenantsChanged.withLock { $0 = { leases.wake(); scheduler.wake() } }
         try await coordinator.recoverAbandonedRuns(defaultHost: configuration.supervisorID == nil ? host : nil)
@@ -101,7 +121,7 @@ public final class SupervisorApp: Sendable {
         )
         let router = APIRouter(
             fleet: fleet, coordinator: coordinator, authenticator: authenticator, deliveries: WebhookDeliveryStore(database: database),
-            database: databaseProbe, leases: leases, scheduler: scheduler, logger: logger
+            database: databaseProbe, leases: leases, scheduler: scheduler, registry: registryWatcher, logger: logger
         ).build()
         OpenAPIController(logger: logger).addRoutes(to: router)
         MetricsController(
@@ -141,6 +161,7 @@ public final class SupervisorApp: Sendable {
                     .init(service: coordinator),
                     .init(service: leases),
                     .init(service: fleet),
+                    .init(service: registryWatcher),
                     .init(service: app),
                     .init(service: scheduler),
                     .init(service: logStore),

@@ -21,7 +21,11 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var heartbeatInterval: Double
     /// Seconds a worker gets to exit after `shutdown` before it is killed.
     public var shutdownGracePeriod: Double
+    /// Tenants the file names; applied to the tenant registry at start and on SIGHUP (see ``declaresTenants``).
     public var tenants: [TenantConfiguration]
+    /// Whether the file has a `tenants` key. Without one, the registry's tenants are left as they are;
+    /// with one, tenants the file wrote earlier and no longer names are removed. Not part of the file.
+    public var declaresTenants = true
     /// Restart and liveness settings for every tenant (see ``SupervisionSettings`` for defaults).
     public var supervision: SupervisionSettings?
     /// Connection URL workers use instead of `database_url`: a role subject to row-level security
@@ -51,6 +55,11 @@ public struct SupervisorConfiguration: Codable, Sendable {
     /// The schedule of every tenant without a `schedule` key of its own; `nil` (absent or `null`) leaves
     /// them on demand.
     public var defaultSchedule: TenantSchedule?
+    /// A file holding the master key (base64) that encrypts tenants' secret settings in the registry;
+    /// `TENANTSYNC_MASTER_KEY` or `TENANTSYNC_MASTER_KEY_FILE` override it. Relative to the file's directory.
+    public var masterKeyFile: String?
+    /// Files of earlier master keys, still read during a rotation (`tenantsync keys rotate`).
+    public var previousMasterKeyFiles: [String] = []
 
     public init(
         databaseURL: String,
@@ -93,6 +102,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
         case httpIdleTimeout = "http_idle_timeout"
         case metrics
         case defaultSchedule = "default_schedule"
+        case masterKeyFile = "master_key_file"
+        case previousMasterKeyFiles = "previous_master_key_files"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,6 +118,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         heartbeatInterval = try container.decodeIfPresent(Double.self, forKey: .heartbeatInterval) ?? 2
         shutdownGracePeriod = try container.decodeIfPresent(Double.self, forKey: .shutdownGracePeriod) ?? 10
         tenants = try container.decodeIfPresent([TenantConfiguration].self, forKey: .tenants) ?? []
+        declaresTenants = container.contains(.tenants)
         supervision = try container.decodeIfPresent(SupervisionSettings.self, forKey: .supervision)
         workerDatabaseURL = try container.decodeIfPresent(String.self, forKey: .workerDatabaseURL)
         workerIdentity = try container.decodeIfPresent(WorkerIdentity.self, forKey: .workerIdentity) ?? .tenantRole
@@ -118,6 +130,8 @@ public struct SupervisorConfiguration: Codable, Sendable {
         httpIdleTimeout = try container.decodeIfPresent(Double.self, forKey: .httpIdleTimeout) ?? 30
         metrics = try container.decodeIfPresent(MetricsSettings.self, forKey: .metrics) ?? MetricsSettings()
         defaultSchedule = try container.decodeIfPresent(TenantSchedule.self, forKey: .defaultSchedule)
+        masterKeyFile = try container.decodeIfPresent(String.self, forKey: .masterKeyFile)
+        previousMasterKeyFiles = try container.decodeIfPresent([String].self, forKey: .previousMasterKeyFiles) ?? []
     }
 
     /// Reads and validates a configuration file; environment variables override the file.
@@ -138,6 +152,10 @@ public struct SupervisorConfiguration: Codable, Sendable {
         if let url = environment["TENANTSYNC_WORKER_DATABASE_URL"], !url.isEmpty { configuration.workerDatabaseURL = url }
         configuration.sourcePath = path
         configuration.dataDirectory = LogSettings.resolveDataDirectory(configuration.dataDirectory, configurationFile: path)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolved(_ file: String) -> String { file.hasPrefix("/") ? file : directory.appendingPathComponent(file).path }
+        configuration.masterKeyFile = configuration.masterKeyFile.map(resolved)
+        configuration.previousMasterKeyFiles = configuration.previousMasterKeyFiles.map(resolved)
         try configuration.validate()
         return configuration
     }

@@ -42,6 +42,9 @@ public struct TenantStatus: Codable, Sendable {
     /// Why a requested sync of the tenant waits for a sync slot here (all `concurrency` slots busy, or
     /// `max_per_host` syncs already calling its upstream host); `nil` when none waits.
     public var waitingFor: String?
+    /// The tenant as the registry holds it, secret settings as `"***"`, with its version; `nil` where the
+    /// answer is not about the registry (a control verb's).
+    public var configuration: TenantRecordView?
 
     /// The outcome of a tenant's most recent sync.
     public struct LastSync: Codable, Sendable {
@@ -75,6 +78,7 @@ public struct TenantStatus: Codable, Sendable {
         case nextSyncAt = "next_sync_at"
         case schedulePaused = "schedule_paused"
         case waitingFor = "waiting_for"
+        case configuration
     }
 }
 

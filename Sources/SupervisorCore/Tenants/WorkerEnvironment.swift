@@ -18,8 +18,6 @@ struct WorkerEnvironment: Sendable {
     var supervision: SupervisionSettings?
     /// Where every tenant's log lines go; memory-only unless the supervisor gives it a directory.
     var logStore = TenantLogStore(directory: nil)
-    /// The configuration file whose tenants SIGHUP re-reads; `nil` disables reloading on SIGHUP.
-    var configurationPath: String?
     /// The tenants this supervisor holds leases on; a worker runs only for those. `nil` runs every
     /// enabled tenant (a fleet without a lease manager, as in unit tests).
     var leases: LeaseTable? = nil

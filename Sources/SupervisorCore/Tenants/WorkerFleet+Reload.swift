@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// SIGHUP: re-read the configuration file's tenants (and `default_schedule`) and reconcile the fleet.
+/// SIGHUP, which ``TenantRegistryWatcher`` answers by applying the configuration file to the registry.
 extension WorkerFleet {
     /// SIGHUPs as an async sequence, with the handle that stops them.
     ///
@@ -22,19 +22,5 @@ extension WorkerFleet {
             }
             sink.finish()
         })
-    }
-
-    /// Reloads tenants from `path`; a bad file is logged and changes nothing.
-    func reload(from path: String) async {
-        logger.info("SIGHUP: reloading tenants", metadata: ["config.path": "\(path)"])
-        let configuration: SupervisorConfiguration
-        do {
-            configuration = try SupervisorConfiguration.load(path: path)
-        } catch {
-            logger.error("configuration reload failed; tenants unchanged", metadata: ["error": "\(error.message)"])
-            return
-        }
-        defaultSchedule.withLock { $0 = configuration.defaultSchedule }
-        await reconcile(configuration.tenants)
     }
 }

@@ -89,13 +89,7 @@ public final class WorkerFleet: Service, Sendable {
     public func run() async throws {
         let initial = members.withLock { members in members.order.compactMap { members.controllers[$0] } }
         logger.info("starting workers", metadata: ["fleet.tenants": "\(initial.filter { $0.tenant.enabled }.count)"])
-        let hangups = environment.configurationPath.map { _ in Self.hangups() }
         await withTaskGroup(of: Void.self) { group in
-            if let hangups, let path = environment.configurationPath {
-                group.addTask {
-                    for await _ in hangups.signals { await self.reload(from: path) }
-                }
-            }
             for controller in initial {
                 group.addTask { await controller.supervise() }
                 group.addTask { await controller.monitor() }
@@ -103,7 +97,6 @@ public final class WorkerFleet: Service, Sendable {
             group.addTask { [additionSink] in
                 try? await gracefulShutdown()
                 self.stopping.withLock { $0 = true }
-                hangups?.stop()
                 additionSink.finish()
                 let everyone = self.members.withLock { Array($0.controllers.values) }
                 await withTaskGroup(of: Void.self) { stopping in

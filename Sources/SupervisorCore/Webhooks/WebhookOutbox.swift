@@ -6,8 +6,10 @@ import Postgres
 struct WebhookOutbox: RunEndOutbox {
     /// URLs that get every run's payload.
     var globalURLs: [String]
-    /// Per-tenant URLs; each gets the payload restricted to its tenants in the run.
+    /// Per-tenant URLs as configured at start; each gets the payload restricted to its tenants in the run.
     var tenantURLs: [String: [String]]
+    /// A tenant's URLs as the registry holds them now, over ``tenantURLs`` when set.
+    var currentTenantURLs: (@Sendable (String) -> [String]?)?
     var environment: String
     /// Seconds before the first attempt.
     var initialDelay: Double
@@ -15,8 +17,14 @@ struct WebhookOutbox: RunEndOutbox {
     /// The connector of a tenant (as configured now), which picks the payload's `event`.
     var connectorOf: @Sendable (String) -> String?
 
-    /// - Parameter connectorOf: the connector of a tenant; by default, as the configuration says.
-    init(configuration: SupervisorConfiguration, connectorOf: (@Sendable (String) -> String?)? = nil) {
+    /// - Parameters:
+    ///   - connectorOf: the connector of a tenant; by default, as the configuration says.
+    ///   - webhookURLsOf: a tenant's callback URLs now (tenants added or changed at runtime); by default, as configured.
+    init(
+        configuration: SupervisorConfiguration, webhookURLsOf: (@Sendable (String) -> [String]?)? = nil,
+        connectorOf: (@Sendable (String) -> String?)? = nil
+    ) {
+        currentTenantURLs = webhookURLsOf
         let configured = Dictionary(configuration.tenants.map { ($0.id, $0.connector) }, uniquingKeysWith: { first, _ in first })
         self.connectorOf = connectorOf ?? { configured[$0] }
         events = configuration.webhooks.events
@@ -37,7 +45,7 @@ struct WebhookOutbox: RunEndOutbox {
         var tenantsByURL: [String: Set<String>] = [:]
         var order: [String] = []
         for tenant in run.tenants {
-            for url in tenantURLs[tenant.tenantID] ?? [] where !globalURLs.contains(url) {
+            for url in (currentTenantURLs?(tenant.tenantID) ?? tenantURLs[tenant.tenantID]) ?? [] where !globalURLs.contains(url) {
                 if tenantsByURL[url] == nil { order.append(url) }
                 tenantsByURL[url, default: []].insert(tenant.tenantID)
             }

@@ -34,6 +34,8 @@ actor TenantWorkerController {
     /// ``currentRunID``, readable from the thread that reads the worker's stderr.
     private let runIDBox = LockedValue<String?>(nil)
     private(set) var lastSync: TenantStatus.LastSync?
+    /// Connection tests sent to the worker and not answered yet.
+    var connectionChecks = PendingConnectionChecks()
 
     /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
     let syncQueue: TenantSyncQueue
@@ -153,6 +155,10 @@ actor TenantWorkerController {
             run.continuation.resume(returning: outcome)
         case .strayResult(let runID):
             logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(runID)"])
+        case .checkResult(let result):
+            if !connectionChecks.finish(result) {
+                logger.info("connection test answered after its wait ended", metadata: ["check.id": "\(result.checkID)"])
+            }
         }
     }
 
@@ -160,6 +166,7 @@ actor TenantWorkerController {
         var ended = session
         session = nil
         lastExit = exit
+        connectionChecks.failAll(reason: "the worker exited (\(exit)) before answering")
         environment.metrics?.recordExit(exit, tenant: tenant.id)
         let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
         if lifecycle.state == .stopped {

@@ -1,4 +1,6 @@
+import CurlHTTP
 import IPC
+import Logging
 
 /// A source of records for one kind of upstream system, split into streams.
 ///
@@ -14,4 +16,17 @@ public protocol Connector: Sendable {
     /// Runs on the worker's sync thread; may block. Must check ``SyncContext/isCancelled``
     /// between pages and stop early (throwing ``SyncError/Code/cancelled``) when set.
     func sync(stream: StreamDefinition, context: SyncContext) throws(SyncError) -> StreamCounts
+
+    /// Reads a little from the upstream with the tenant's settings and says what it found, in words for
+    /// the tenant's owner (`3 accommodations found`); throws what failed (refused credentials, DNS, TLS, …).
+    ///
+    /// Runs on a thread of its own, beside any sync; may block. Writes nothing.
+    func checkConnection(http: CurlHTTPClient, logger: Logger) throws(SyncError) -> String
+}
+
+extension Connector {
+    /// A connector without a test of its own.
+    public func checkConnection(http: CurlHTTPClient, logger: Logger) throws(SyncError) -> String {
+        throw SyncError(code: .configuration, message: "this connector has no connection test")
+    }
 }

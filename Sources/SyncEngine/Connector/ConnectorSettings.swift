@@ -19,7 +19,7 @@ public struct ConnectorSettings: Sendable {
     /// A required, non-empty setting.
     public func required(_ name: String) throws(SyncError) -> String {
         guard let value = values[name], !value.isEmpty else {
-            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" is missing")
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" is missing", setting: name)
         }
         return value
     }
@@ -33,7 +33,7 @@ public struct ConnectorSettings: Sendable {
     public func integer(_ name: String, default defaultValue: Int) throws(SyncError) -> Int {
         guard let text = optional(name) else { return defaultValue }
         guard let value = Int(text) else {
-            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" must be an integer, got \"\(text)\"")
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" must be an integer, got \"\(text)\"", setting: name)
         }
         return value
     }
@@ -47,7 +47,7 @@ extension ConnectorSettings {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
         default:
-            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" must be true or false, got \"\(text)\"")
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): setting \"\(name)\" must be true or false, got \"\(text)\"", setting: name)
         }
     }
 }
@@ -59,7 +59,8 @@ extension ConnectorSettings {
         guard range.contains(value) else {
             throw SyncError(
                 code: .configuration,
-                message: "tenant \(tenantID): \(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)"
+                message: "tenant \(tenantID): \(name) must be between \(range.lowerBound) and \(range.upperBound), got \(value)",
+                setting: name
             )
         }
         return value
@@ -80,9 +81,29 @@ extension ConnectorSettings {
         guard let value = Int(number), value >= 0 else {
             throw SyncError(
                 code: .configuration,
-                message: "tenant \(tenantID): setting \"\(name)\" must be seconds or a duration such as 30m, 12h or 1d, got \"\(text)\""
+                message: "tenant \(tenantID): setting \"\(name)\" must be seconds or a duration such as 30m, 12h or 1d, got \"\(text)\"",
+                setting: name
             )
         }
         return value == 0 ? nil : value * unit
+    }
+}
+
+extension ConnectorSettings {
+    /// A required `http://` or `https://` URL with a host, without its trailing slashes.
+    public func baseURL(_ name: String) throws(SyncError) -> String {
+        var text = try required(name)
+        while text.hasSuffix("/") { text.removeLast() }
+        guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): \(name) must start with http:// or https://", setting: name)
+        }
+        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
+              !text.contains(where: { $0 == " " || $0 == "\n" || $0 == "\t" }) else {
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): \(name) is not a valid URL with a host name", setting: name)
+        }
+        guard components.query == nil, components.fragment == nil else {
+            throw SyncError(code: .configuration, message: "tenant \(tenantID): \(name) must not have a query or a fragment", setting: name)
+        }
+        return text
     }
 }

@@ -49,10 +49,13 @@ public struct SyncError: Error, CustomStringConvertible, Sendable {
     public var code: Code
     /// A human-readable explanation that names URLs without credentials.
     public var message: String
+    /// The setting a ``Code/configuration`` error is about (`base_url`, `per_page`), when it is about one.
+    public var setting: String?
 
-    public init(code: Code, message: String) {
+    public init(code: Code, message: String, setting: String? = nil) {
         self.code = code
         self.message = message
+        self.setting = setting
     }
 
     public var description: String { message }

@@ -25,17 +25,12 @@ public struct EstimatesConnector: Connector {
     let concurrency: Int
 
     public init(settings: ConnectorSettings, retryPolicy: RetryPolicy? = nil) throws(SyncError) {
-        var baseURL = try settings.required("base_url")
-        while baseURL.hasSuffix("/") { baseURL.removeLast() }
-        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): base_url must start with http:// or https://")
-        }
-        self.baseURL = baseURL
+        self.baseURL = try settings.baseURL("base_url")
         self.email = try settings.required("email")
         self.password = try settings.required("password")
         self.perPage = try settings.integer("per_page", default: 100)
         guard (1...1_000).contains(perPage) else {
-            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): per_page must be between 1 and 1000")
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): per_page must be between 1 and 1000", setting: "per_page")
         }
         self.startDate = try Self.date(settings, "start_date")
         self.endDate = try Self.date(settings, "end_date")
@@ -46,7 +41,7 @@ public struct EstimatesConnector: Connector {
         }
         let concurrency = try settings.integer("concurrency", default: 8)
         guard (1...16).contains(concurrency) else {
-            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): concurrency must be between 1 and 16")
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): concurrency must be between 1 and 16", setting: "concurrency")
         }
         self.concurrency = concurrency
     }
@@ -97,7 +92,7 @@ public struct EstimatesConnector: Connector {
         do {
             return try validDate(text, name: name)
         } catch {
-            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): \(error.message)")
+            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): \(error.message)", setting: name)
         }
     }
 

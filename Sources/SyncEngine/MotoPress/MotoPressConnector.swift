@@ -35,12 +35,7 @@ public struct MotoPressConnector: Connector {
     let modifiedOverlap: Int
 
     public init(settings: ConnectorSettings, retryPolicy: RetryPolicy? = nil) throws(SyncError) {
-        var baseURL = try settings.required("base_url")
-        while baseURL.hasSuffix("/") { baseURL.removeLast() }
-        guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
-            throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): base_url must start with http:// or https://")
-        }
-        self.baseURL = baseURL
+        self.baseURL = try settings.baseURL("base_url")
         self.credentials = BasicAuth(user: try settings.required("consumer_key"), password: try settings.required("consumer_secret"))
         self.perPage = try settings.integer("per_page", default: WordPressPager.maximumPerPage, in: 1...WordPressPager.maximumPerPage)
         if let retryPolicy {

@@ -36,7 +36,7 @@ struct ReservationFilter: Sendable {
         if settings.optional("future_days") != nil {
             let days = try settings.integer("future_days", default: 0)
             guard days >= 0 else {
-                throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): future_days must not be negative")
+                throw SyncError(code: .configuration, message: "tenant \(settings.tenantID): future_days must not be negative", setting: "future_days")
             }
             futureDays = days
         }

@@ -1,4 +1,6 @@
+import CurlHTTP
 import IPC
+import Logging
 import Synchronization
 
 /// A tenant's connector for one run that remembers the first authentication error a stream threw.
@@ -15,6 +17,10 @@ final class CredentialWatch: Connector {
     }
 
     var streams: [StreamDefinition] { base.streams }
+
+    func checkConnection(http: CurlHTTPClient, logger: Logger) throws(SyncError) -> String {
+        try base.checkConnection(http: http, logger: logger)
+    }
 
     /// The message of the first authentication error of the run, if any.
     var rejectedBecause: String? { rejection.withLock { $0 } }

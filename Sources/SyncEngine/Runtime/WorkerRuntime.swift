@@ -30,6 +30,8 @@ public final class WorkerRuntime: Sendable {
     /// What the supervisor asked for and what the sync queue is doing; every decision is taken here.
     private let machine = Mutex(WorkerStateMachine<Session>())
     private let syncQueue = DispatchQueue(label: "tenantsync.worker.sync")
+    /// Connection tests run here, beside the sync in hand: they block in libcurl too.
+    private let checkQueue = DispatchQueue(label: "tenantsync.worker.check")
     private let heartbeat = Mutex<HeartbeatTimer?>(nil)
     private let heartbeatSequence = Atomic<Int>(0)
     private let connections: TenantConnectionCache
@@ -112,6 +114,12 @@ public final class WorkerRuntime: Sendable {
             flag.cancel(reason: reason)
         case .cancelQueuedRun(let runID, let reason), .cancelUnknownRun(let runID, let reason):
             logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)", "reason": "\(reason)", "sync.in_hand": "false"])
+        case .checkConnection(let check, let session):
+            checkQueue.async { [writer] in
+                writer.send(WorkerMessage.checkResult(ConnectionTest.run(check, connector: session.connector, masker: session.masker, logger: session.logger)))
+            }
+        case .refuseCheck(let check, let reason):
+            writer.send(WorkerMessage.checkResult(ConnectionCheckResult(checkID: check.checkID, passed: false, message: reason)))
         case .startRun, .proceed:
             break
         case .stop(let cause, let runInHand):

@@ -87,6 +87,10 @@ struct WorkerStateMachine<Session: Sendable>: Sendable {
         case startRun(runID: String, cancelledBecause: String?)
         /// Raise the in-hand run's flag (if any) and end the worker once the queued runs have reported.
         case stop(StopCause, runInHand: CancellationFlag?)
+        /// Test the session's connection to the upstream, beside any sync, and send the result.
+        case checkConnection(CheckConnection, Session)
+        /// Answer the check as failed for `reason`, without testing.
+        case refuseCheck(CheckConnection, reason: String)
         /// Nothing to do.
         case proceed
         /// The event has no place in the state: log it.
@@ -212,6 +216,10 @@ struct WorkerStateMachine<Session: Sendable>: Sendable {
             let code = exitCode == WorkerExitCode.success ? WorkerExitCode.permanentFailure : exitCode
             state = .stopping(session, runs, exitCode: code)
             return .stop(.credentialsRejected, runInHand: runs.inHand?.flag)
+        case (.ready(let session, _), .message(.check(let check))):
+            return .checkConnection(check, session)
+        case (.stopping, .message(.check(let check))):
+            return .refuseCheck(check, reason: "the worker is stopping")
         case (.ready, .badLine(let error)), (.stopping, .badLine(let error)):
             return .reject(.badLine(error))
         case (_, .oversizedLine(let bytes)):

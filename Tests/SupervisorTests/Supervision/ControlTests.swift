@@ -78,7 +78,7 @@ struct ControlTests {
             #expect(try await api.tenants()["rt-b"] == nil)
 
             let put = try await api.request("PUT", "/api/tenants/rt-b", json: body)
-            #expect(put.status == 200)
+            #expect(put.status == 201)
             #expect(try put.decode(ReloadSummary.self).added == ["rt-b"])
             let addedPID = try await api.readyPID("rt-b")
 
