@@ -26,8 +26,10 @@ extension RunCoordinator {
 
     /// Tells this supervisor's workers syncing tenants of `runID` (a run not open here) to stop.
     func stopSyncsHere(of runID: String) async {
+        let tenantIDs = handledHere.tenants(of: runID)
+        guard !tenantIDs.isEmpty else { return }
         cancelled.cancelNotOpenedHere(runID)
-        for tenantID in handledHere.tenants(of: runID) {
+        for tenantID in tenantIDs {
             _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: Self.cancelReason)
         }
     }
