@@ -8,7 +8,9 @@
 # run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
-# `perf report -i DIR/p1.perf --comm postgres`; the table is printed, BENCHMARKS.md is left alone).
+# `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
+# sync, from pg_stat_statements, is in DIR/p1-statements.txt; the table is printed, BENCHMARKS.md is left
+# alone).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
@@ -59,6 +61,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+[ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
 
@@ -73,9 +76,11 @@ for _ in $(seq 1 "$REPEAT"); do
   write_config "$DB" "$WORK/p1.json"
   start_supervisor "$WORK/p1.json"; wait_ready 1
   pg_before=$(postgres_cpu)
+  statements_reset
   profile_start p1
   p1+=("$(sync_all)")
   profile_stop
+  statements_save p1
   p1_pg_cpu=$(echo "$(postgres_cpu) - $pg_before" | bc -l)
   rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
   p1_usage=$(usage "$SUPERVISOR_PID" supervisor)

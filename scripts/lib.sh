@@ -92,7 +92,7 @@ start_private_postgres() {
 pg_ctl_start() {
   local data_dir="$1" port="$2"
   as_postgres "$(postgres_bin_dir)/pg_ctl" -D "$data_dir" -w -t 60 -l "$data_dir/server.log" \
-    -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $port -k $data_dir -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_EXTRA_OPTIONS:-}" \
     start >/dev/null || { cat "$data_dir/server.log" >&2; die "PostgreSQL did not start"; }
 }
 

@@ -53,12 +53,13 @@ enum SupervisorTestHarness {
     /// Starts the supervisor, runs `body` once it listens, then stops it (unless `body` did) whether
     /// `body` returns or throws.
     static func withRunningSupervisor<T>(
-        _ configuration: SupervisorConfiguration, workerEnvironment: [String: String] = [:], _ body: (Running) async throws -> T
+        _ configuration: SupervisorConfiguration, workerEnvironment: [String: String] = [:], logger: Logger = quietLogger(),
+        _ body: (Running) async throws -> T
     ) async throws -> T {
         let ports = AsyncInbox<Int>()
         let stopped = AsyncInbox<Void>()
         let supervisor = try await SupervisorApp(
-            configuration: configuration, logger: quietLogger(), workerEnvironment: workerEnvironment
+            configuration: configuration, logger: logger, workerEnvironment: workerEnvironment
         ) { port in ports.push(port) }
         let stop: @Sendable () async throws -> Void = {
             await supervisor.shutdown()

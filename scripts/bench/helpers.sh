@@ -165,6 +165,18 @@ profile_start() {
   PERF_PID=$!
   sleep 0.3 # perf needs a moment to open its events; a profile, not a measurement.
 }
+# statements_reset / statements_save NAME: with PROFILE set, PostgreSQL's time per statement between
+# the two (pg_stat_statements), the costliest first, in $PROFILE/NAME-statements.txt.
+statements_reset() {
+  [ -n "${PROFILE:-}" ] || return 0
+  psql "$DB" -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  psql "$DB" -qtAc "SELECT pg_stat_statements_reset()" >/dev/null
+}
+statements_save() {
+  [ -n "${PROFILE:-}" ] || return 0
+  psql "$DB" -c "SELECT round(total_exec_time::numeric, 1) AS ms, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query
+    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" >"$PROFILE/$1-statements.txt"
+}
 profile_stop() { [ -n "${PERF_PID:-}" ] || return 0; kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""; }
 
 results=()

@@ -23,7 +23,7 @@ struct StatusCommand: ParsableCommand {
         for tenant in tenants {
             let progress = (tenant["progress"] as? [String: Any]).map { p in
                 "\(tenant["current_run_id"] ?? "") \(p["stream"] ?? "") step \(p["step"] ?? "")/\(p["steps"] ?? "") page \(p["page"] ?? "")/\(p["pages"] ?? "?")"
-            } ?? "-"
+            } ?? tenant["waiting_for"] as? String ?? "-"
             rows.append([
                 "\(tenant["id"] ?? "")",
                 "\(tenant["state"] ?? "")",

@@ -43,6 +43,7 @@ public final class SupervisorApp: Sendable {
         let ownerID = configuration.supervisorID ?? LocalSupervisorID.make(host: host, pid: getpid())
         let leaseTable = LeaseTable(ownerID: ownerID)
         let databaseProbe = DatabaseProbe(databaseURL: configuration.databaseURL)
+        let slots = SyncSlots(capacity: configuration.concurrency, maxPerHost: configuration.maxPerHost)
         let logStore = TenantLogStore(directory: configuration.dataDirectory.map(LogSettings.logsDirectory), settings: configuration.logs, tenants: configuration.tenants, databaseURL: configuration.databaseURL, logger: logger)
         let environment = WorkerEnvironment(
             executable: try configuration.workerPath ?? Self.defaultWorkerPath(),
@@ -58,7 +59,8 @@ public final class SupervisorApp: Sendable {
             configurationPath: configuration.sourcePath,
             leases: leaseTable,
             databaseReachable: { await databaseProbe.isReachable() },
-            metrics: metrics
+            metrics: metrics,
+            slots: slots
         )
         let fleet = WorkerFleet(tenants: configuration.tenants, defaultSchedule: configuration.defaultSchedule, environment: environment, logger: logger)
         let leases = LeaseManager(
@@ -68,7 +70,7 @@ public final class SupervisorApp: Sendable {
         let coordinator = RunCoordinator(
             store: RunStore(database: database, ownerID: ownerID),
             fleet: fleet,
-            concurrency: configuration.concurrency,
+            slots: slots,
             // Tenants added or changed at runtime pick their callback's event too.
             outbox: WebhookOutbox(configuration: configuration) { fleet.controller(for: $0)?.tenant.connector },
             leases: leaseTable,

@@ -10,6 +10,9 @@ public struct SupervisorConfiguration: Codable, Sendable {
     public var port: Int
     /// How many tenants sync at once across all runs.
     public var concurrency: Int
+    /// How many tenants sync at once against one upstream host (their `base_url`'s); `nil` caps nothing
+    /// but ``concurrency``.
+    public var maxPerHost: Int?
     /// Identifies this supervisor in tenant leases; defaults to `hostname:pid`.
     public var supervisorID: String?
     /// Path of the `tenantsync-worker` executable; defaults to the one beside `tenantsync`.
@@ -74,6 +77,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case databaseURL = "database_url"
         case host, port, concurrency, tenants
+        case maxPerHost = "max_per_host"
         case supervisorID = "supervisor_id"
         case workerPath = "worker_path"
         case heartbeatInterval = "heartbeat_interval"
@@ -97,6 +101,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         host = try container.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? 8080
         concurrency = try container.decodeIfPresent(Int.self, forKey: .concurrency) ?? 4
+        maxPerHost = try container.decodeIfPresent(Int.self, forKey: .maxPerHost)
         supervisorID = try container.decodeIfPresent(String.self, forKey: .supervisorID)
         workerPath = try container.decodeIfPresent(String.self, forKey: .workerPath)
         heartbeatInterval = try container.decodeIfPresent(Double.self, forKey: .heartbeatInterval) ?? 2
@@ -142,6 +147,7 @@ public struct SupervisorConfiguration: Codable, Sendable {
         guard !databaseURL.isEmpty else { throw ConfigurationError("database_url is missing (or set TENANTSYNC_DATABASE_URL)") }
         guard (0...65535).contains(port) else { throw ConfigurationError("port \(port) is out of range") }
         guard concurrency >= 1 else { throw ConfigurationError("concurrency must be at least 1") }
+        if let maxPerHost, maxPerHost < 1 { throw ConfigurationError("max_per_host must be at least 1 (or left out)") }
         guard httpIdleTimeout > 0 else { throw ConfigurationError("http_idle_timeout must be more than 0 seconds") }
         try supervision?.validate(context: "configuration")
         try logs.validate()

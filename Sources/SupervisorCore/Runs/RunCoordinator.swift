@@ -2,57 +2,57 @@ import Foundation
 import IPC
 import Logging
 import ServiceLifecycle
-import Synchronization
+import Support
 
 /// Accepts sync requests, records them, and runs them in the background across tenants.
 ///
 /// ``submit(tenantIDs:scope:trigger:options:)`` returns as soon as the run is stored, so an HTTP
 /// caller gets `202 Accepted` at once. The service's `run()` executes runs concurrently in one
-/// task group; at most `concurrency` tenants sync at any moment across all runs, the rest wait
-/// first in, first out.
+/// task group; each tenant's part is a ``TenantRunner``'s, and at most `concurrency` tenants sync at
+/// any moment across all runs (``SyncSlots``: round-robin across runs, `max_per_host` per upstream).
 public final class RunCoordinator: Service, Sendable {
     let store: RunStore
     let fleet: WorkerFleet
     let logger: Logger
-    let permits: AsyncSemaphore
     private let requests: AsyncStream<RunRequest>
     let requestSink: AsyncStream<RunRequest>.Continuation
-    let live = LiveProgress()
     let events = RunEventLog()
     let outbox: any RunEndOutbox
     let cancelled = CancelledRuns()
     let active = ActiveTenantRuns()
     /// Tenant rows of runs this supervisor runs or follows itself, which the queue poller leaves alone.
     let handledHere = HandledTenantRows()
+    let live = LiveProgress()
     /// Tenants this supervisor holds; `nil` runs every tenant here (no lease manager).
     let leases: LeaseTable?
-    /// Seconds between looks for queued rows of held tenants, and for the end of tenants run elsewhere.
-    let pollInterval: Double
-    let stopping = Mutex(false)
+    let stopping = LockedValue(false)
     /// Where runs, tenant syncs and the queue are counted; `nil` counts nothing.
     let metrics: SupervisorMetrics?
-
-    struct RunRequest: Sendable {
-        var runID: String
-        var tenantIDs: [String]
-        var options: SyncOptions
-        /// What started the run (`api`, `requeue:<run id>`), for the run's metrics.
-        var trigger: String
-    }
+    /// Each tenant's part of a run.
+    let runner: TenantRunner
+    var durable: DurableWrites { runner.durable }
+    /// Cancels of runs here and on other supervisors.
+    let cancels: RunCancels
 
     init(
-        store: RunStore, fleet: WorkerFleet, concurrency: Int, outbox: any RunEndOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
+        store: RunStore, fleet: WorkerFleet, slots: SyncSlots, outbox: any RunEndOutbox, leases: LeaseTable? = nil, pollInterval: Double = 1,
         metrics: SupervisorMetrics? = nil, logger: Logger
     ) {
         self.metrics = metrics
         metrics?.prepareQueueSeries()
         self.leases = leases
-        self.pollInterval = pollInterval
         self.outbox = outbox
         self.store = store
         self.fleet = fleet
         self.logger = logger
-        self.permits = AsyncSemaphore(value: concurrency)
+        runner = TenantRunner(
+            store: store, fleet: fleet, slots: slots, live: live, events: events, cancelled: cancelled, active: active,
+            handledHere: handledHere, leases: leases, metrics: metrics, durable: DurableWrites(stopping: stopping), pollInterval: pollInterval
+        )
+        cancels = RunCancels(
+            store: store, fleet: fleet, outbox: outbox, cancelled: cancelled, handledHere: handledHere, stopping: stopping,
+            pollInterval: pollInterval, logger: logger
+        )
         (requests, requestSink) = AsyncStream.makeStream(of: RunRequest.self)
     }
 
@@ -141,10 +141,11 @@ public final class RunCoordinator: Service, Sendable {
                 self.stopping.withLock { $0 = true }
                 requestSink.finish()
             }
-            if leases != nil {
-                group.addTask { await self.pollQueuedRows() }
+            if let leases {
+                let poller = QueuedRowPoller(runner: runner, leases: leases, outbox: outbox, logger: logger)
+                group.addTask { await poller.run() }
             }
-            group.addTask { await self.pollCancelRequests() }
+            group.addTask { [cancels] in await cancels.pollCancelRequests() }
             for await request in requests {
                 group.addTask { await self.execute(request) }
             }
@@ -162,7 +163,7 @@ public final class RunCoordinator: Service, Sendable {
         let runLogger = logger
         let outcomes = await withTaskGroup(of: TenantRunStatus?.self) { group in
             for tenantID in request.tenantIDs {
-                group.addTask { await self.execute(request, tenantID: tenantID, logger: runLogger) }
+                group.addTask { await self.runner.run(request, tenantID: tenantID, logger: runLogger) }
             }
             var outcomes: [TenantRunStatus?] = []
             for await status in group { outcomes.append(status) }
@@ -181,7 +182,7 @@ public final class RunCoordinator: Service, Sendable {
         // From here on a cancel is refused (`run_finished`): the outcome is being decided.
         let wasCancelled = cancelled.seal(request.runID)
         let (store, outbox) = (self.store, self.outbox)
-        let stored = await untilStored("the run's end", logger: logger) {
+        let stored = await durable.untilStored("the run's end", logger: logger) {
             try await store.finishRun(request.runID, tenants: statuses, cancelled: wasCancelled, outbox: outbox)
         }
         // As stored: a cancel another supervisor recorded in the run's row counts, as does another's end of it.
@@ -199,112 +200,9 @@ public final class RunCoordinator: Service, Sendable {
         logger.info("run finished", metadata: ["run.status": "\(status)"])
     }
 
-    /// Runs the tenant's part of the request here if this supervisor holds the tenant, else follows it
-    /// until its holder has run it. `nil` when this supervisor stops before a tenant run elsewhere ends.
-    private func execute(_ request: RunRequest, tenantID: String, logger runLogger: Logger) async -> TenantRunStatus? {
-        var tenantLogger = runLogger
-        tenantLogger[metadataKey: "tenant.id"] = "\(tenantID)"
-        let logger = tenantLogger
-        if fleet.controller(for: tenantID) != nil, leases?.runsHere(tenantID) == false {
-            handledHere.remove(request.runID, tenantID)
-            return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
-        }
-        defer { handledHere.remove(request.runID, tenantID) }
-        let queuedAt = ContinuousClock.now
-        metrics?.tenantQueued()
-        let status = await permits.withPermit { () -> TenantRunStatus? in
-            metrics?.tenantStartedSyncing(waited: .now - queuedAt)
-            defer { metrics?.tenantStoppedSyncing() }
-            if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
-                logger.info("tenant cancelled before it started")
-                events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
-                active.release(tenantID, from: request.runID)
-                return .cancelled
-            }
-            return await runHere(request.runID, tenantID: tenantID, options: request.options, logger: logger)
-        }
-        if let status { return status }
-        // The tenant's lease went while this row waited for a slot, or another supervisor claimed the row
-        // first. Left to the queue poller, the row is run here again if the lease comes back.
-        handledHere.remove(request.runID, tenantID)
-        return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
-    }
-
-    /// Claims the tenant's row and syncs it on this supervisor's worker; `nil` if another supervisor has the row.
-    func runHere(_ runID: String, tenantID: String, options: SyncOptions, logger: Logger) async -> TenantRunStatus? {
-        defer { active.release(tenantID, from: runID) }
-        let report: TenantSyncReport
-        if let controller = fleet.controller(for: tenantID) {
-            // Looked at again once a slot is free: the lease may have gone meanwhile, and then the
-            // row is left queued for the tenant's new holder rather than failed on a stopped worker.
-            guard leases?.runsHere(tenantID) != false else { return nil }
-            do {
-                guard try await store.claimTenant(runID, tenantID: tenantID) else { return nil }
-            } catch {
-                logger.error("cannot record tenant start", metadata: ["error": "\(error)"])
-            }
-            let command = SyncCommand(runID: runID, full: options.full, startDate: options.startDate, endDate: options.endDate)
-            report = await controller.sync(command, cancelReason: { [cancelled] in
-                cancelled.contains(runID) ? Self.cancelReason : nil
-            }) { [live, events] progress in
-                live.record(progress, tenantID: tenantID)
-                events.append(runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
-            }
-        } else {
-            report = TenantSyncReport(
-                result: RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0),
-                attempts: 1
-            )
-        }
-        let result = report.result
-        // A worker's `cancelled` is this run's cancel, or else its worker stopping under it.
-        let status = RunOutcome.tenantStatus(of: result, runCancelled: cancelled.contains(runID))
-        if fleet.controller(for: tenantID) != nil {
-            metrics?.recordTenantSync(tenant: tenantID, status: status, result: result)
-        }
-        let store = self.store
-        _ = await untilStored("the tenant's result", logger: logger) {
-            try await store.finishTenant(runID, tenantID: tenantID, status: status, result: result, attempts: report.attempts)
-        }
-        if let error = result.error, status != .succeeded {
-            events.append(runID, name: "error", data: TenantEndedEvent(tenantID: tenantID, status: status, error: error))
-        }
-        events.append(runID, name: "tenant_completed", data: TenantEndedEvent(
-            tenantID: tenantID, status: status, error: result.error, counts: result.totals, results: RunResults(result.streams)
-        ))
-        logger.info("tenant finished", metadata: [
-            "run.status": "\(status)", "sync.created": "\(result.totals.created)", "sync.updated": "\(result.totals.updated)",
-            "sync.unchanged": "\(result.totals.unchanged)", "sync.attempts": "\(report.attempts)", "error": "\(result.error ?? "")",
-        ])
-        return status
-    }
-
-    /// The reason a cancelled run gives its syncing tenants.
-    static let cancelReason = "cancelled by request"
-
-    /// Asks a run to stop: tenants still waiting for a slot are cancelled, running ones stop
-    /// after the batch in hand (what they committed stays, and their next sync resumes after it),
-    /// and the run ends `cancelled`. ``CancelledRuns/Answer/ended`` once its outcome is decided.
-    ///
-    /// A run open here is marked cancelled before any worker is told, so a tenant whose sync is handed
-    /// over meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``);
-    /// the cancel is then recorded in the run's row for its tenants syncing on other supervisors. Any
-    /// other run goes through ``cancelNotOpenedHere(_:)``. Throws only when the database is needed and fails.
+    /// Asks a run to stop, wherever it runs; see ``RunCancels/cancel(_:)``.
     func cancel(_ runID: String) async throws -> CancelledRuns.Answer {
-        switch cancelled.request(runID) {
-        case .ended:
-            return .ended
-        case .unknown:
-            return try await cancelNotOpenedHere(runID)
-        case .accepted:
-            logger.info("run cancel requested", metadata: ["sync.run_id": "\(runID)"])
-            for tenantID in handledHere.tenants(of: runID) {
-                _ = await fleet.controller(for: tenantID)?.cancelRun(runID, reason: Self.cancelReason)
-            }
-            // If this fails, the cancel-request poll records it at its next look.
-            try? await store.recordCancelRequests([runID])
-            return .accepted
-        }
+        try await cancels.cancel(runID)
     }
 
     /// Recent runs, newest first.

@@ -39,6 +39,9 @@ public struct TenantStatus: Codable, Sendable {
     public var nextSyncAt: String?
     /// Whether its schedule is paused (`POST /api/tenants/{id}/pause`), on every supervisor.
     public var schedulePaused: Bool = false
+    /// Why a requested sync of the tenant waits for a sync slot here (all `concurrency` slots busy, or
+    /// `max_per_host` syncs already calling its upstream host); `nil` when none waits.
+    public var waitingFor: String?
 
     /// The outcome of a tenant's most recent sync.
     public struct LastSync: Codable, Sendable {
@@ -71,6 +74,7 @@ public struct TenantStatus: Codable, Sendable {
         case schedule
         case nextSyncAt = "next_sync_at"
         case schedulePaused = "schedule_paused"
+        case waitingFor = "waiting_for"
     }
 }
 

@@ -28,6 +28,8 @@ struct WorkerEnvironment: Sendable {
     var databaseReachable: (@Sendable () async -> Bool)? = nil
     /// Where workers' restarts, exits and CPU use are counted; `nil` counts nothing.
     var metrics: SupervisorMetrics? = nil
+    /// The sync slots, asked why a tenant waits; `nil` shows no reason.
+    var slots: SyncSlots? = nil
     /// Every tenant's schedule and when it fires next, for status displays; the fleet and the scheduler write it.
     var schedules = ScheduleBook()
 }

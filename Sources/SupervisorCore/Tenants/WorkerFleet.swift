@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import Support
 import Synchronization
 
 /// All tenants' worker controllers, supervised together as one service.

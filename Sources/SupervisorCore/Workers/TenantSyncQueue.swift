@@ -12,13 +12,17 @@ actor TenantSyncQueue {
     private let tenant: TenantConfiguration
     private let logger: Logger
     private let logStore: TenantLogStore
+    /// Whether the database answers; a sync that lost its database waits for it before its retry.
+    /// `nil` retries at once.
+    private let databaseReachable: (@Sendable () async -> Bool)?
     private var handOff = SyncHandOff()
     /// Requests that joined the active sync.
     private var joiners: [CheckedContinuation<TenantSyncReport, Never>] = []
     /// Requests with other options, waiting for the active sync to end (or for their run's cancel).
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(tenant: TenantConfiguration, logger: Logger, logStore: TenantLogStore) {
+    init(tenant: TenantConfiguration, logger: Logger, logStore: TenantLogStore, databaseReachable: (@Sendable () async -> Bool)?) {
+        self.databaseReachable = databaseReachable
         self.tenant = tenant
         self.logger = logger
         self.logStore = logStore
@@ -97,19 +101,16 @@ actor TenantSyncQueue {
         }
         while true {
             let before = attempts.withLock { $0.count }
-            _ = handOff.handedOver()
             let outcome = await worker.runSync(
                 command, readyTimeout: policy.readyTimeout, attempts: attempts, cancelReason: cancelReason, onProgress: onProgress
             )
             let handedOver = attempts.withLock { $0.count } > before
             switch outcome {
             case .finished(let finished):
-                _ = handOff.resultArrived(runID: command.runID)
                 attempts.withLock { $0.end(with: finished) }
                 return result(finished.status, finished.error)
             case .failed(let message):
                 let retries = handOff.retries
-                handOff.failed()
                 let error = retries == 0 ? message : "\(message) (after \(retries) retry)"
                 if handedOver {
                     let order = await worker.streams
@@ -126,7 +127,7 @@ actor TenantSyncQueue {
                     logger.warning("the sync lost its database; retrying once it answers", metadata: [
                         "sync.run_id": "\(command.runID)", "sync.retry": "\(retry)", "error": "\(error)",
                     ])
-                    await worker.waitForDatabase(until: .now + policy.readyTimeout)
+                    await waitForDatabase(until: .now + policy.readyTimeout, worker)
                 }
             case .crashed(let message):
                 let order = await worker.streams
@@ -143,6 +144,19 @@ actor TenantSyncQueue {
                     ])
                 }
             }
+        }
+    }
+
+    /// Waits, with backoff from 100 ms to 2 s between looks, until the database answers, the
+    /// deadline passes or the supervisor shuts down; returns at once without a way to look.
+    private func waitForDatabase(until deadline: ContinuousClock.Instant, _ worker: TenantWorkerController) async {
+        guard let databaseReachable else { return }
+        var backoff = ExponentialBackoff(initial: .milliseconds(100), maximum: .seconds(2))
+        while await !worker.shuttingDown {
+            if await databaseReachable() { return }
+            let left = deadline - .now
+            guard left > .zero else { return }
+            try? await Task.sleep(for: min(backoff.next(), left))
         }
     }
 }

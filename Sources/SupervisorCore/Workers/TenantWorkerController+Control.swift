@@ -49,7 +49,7 @@ extension TenantWorkerController {
     func shutdown() async {
         markShuttingDown()
         await perform(apply(.stop(cause: "supervisor shutting down")))
-        wakeWaiters()
+        changes.wakeAll()
         await syncQueue.wakeWaiting()
     }
 }

@@ -6,7 +6,7 @@ extension TenantWorkerController {
     func monitor() async {
         while !shuttingDown {
             try? await Task.sleep(for: liveness.checkInterval)
-            flushBadLines(at: .now)
+            badLines.flush(pid: process?.pid, at: .now)
             await checkLiveness(at: .now)
         }
     }

@@ -20,24 +20,9 @@ extension TenantWorkerController {
             lastSync: lastSync,
             lastExit: lastExit?.description,
             lastError: lifecycle.lastError,
-            badLines: badLines
+            badLines: badLines.count
         )
-        if let leases = environment.leases {
-            status.owner = leases.owner(of: tenant.id)
-            if tenant.enabled, !leases.holds(tenant.id), process == nil, status.owner != nil {
-                status.state = .remote
-                status.stateCause = "held by supervisor \(status.owner ?? "")"
-            }
-        }
-        let schedules = environment.schedules
-        status.schedule = schedules.schedule(of: tenant.id)
-        if let stored = schedules.state(of: tenant.id) {
-            status.schedulePaused = stored.paused
-            if status.schedule != nil, !stored.paused { status.nextSyncAt = stored.nextFireAt?.formatted(.iso8601) }
-        }
-        if let counters = logStore.counters()[tenant.id] {
-            status.droppedLogLines = counters.droppedByFollowers + counters.droppedFromFiles
-        }
+        environment.complete(&status, of: tenant, workerRunsHere: process != nil)
         return status
     }
 }

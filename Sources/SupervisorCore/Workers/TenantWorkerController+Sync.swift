@@ -29,7 +29,7 @@ extension TenantWorkerController {
             if ContinuousClock.now >= deadline {
                 return .failed("worker did not become ready within \(readyTimeout.formatted()) (state \(lifecycle.state.rawValue))")
             }
-            await waitForChange(until: deadline)
+            await changes.wait(until: deadline)
         }
         guard let process else { return .failed("worker is gone") }
         _ = apply(.syncStarted(runID: command.runID))

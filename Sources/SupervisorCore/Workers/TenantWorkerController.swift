@@ -25,9 +25,8 @@ actor TenantWorkerController {
     var process: WorkerProcess? { session?.process }
     private(set) var streams: [String] = []
     private(set) var lastExit: WorkerExit?
-    private(set) var badLines = 0
-    /// Turns bad lines into at most one line of the tenant's log a second.
-    var badLineThrottle = BadLineThrottle()
+    /// Bad protocol lines: counted, and reported at most once a second.
+    var badLines: BadLineReport
     var currentRunID: String? {
         get { runIDBox.withLock { $0 } }
         set { runIDBox.withLock { $0 = newValue } }
@@ -38,7 +37,8 @@ actor TenantWorkerController {
 
     /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
     let syncQueue: TenantSyncQueue
-    private var stateWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Woken at every state change; the supervise loop, stops and hand-overs wait on it.
+    let changes = ChangeSignal()
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
         self.tenant = tenant
@@ -46,7 +46,10 @@ actor TenantWorkerController {
         var logger = logger
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         self.logger = logger
-        self.syncQueue = TenantSyncQueue(tenant: tenant, logger: logger, logStore: environment.logStore)
+        self.badLines = BadLineReport(tenant: tenant, logger: logger, logStore: environment.logStore)
+        self.syncQueue = TenantSyncQueue(
+            tenant: tenant, logger: logger, logStore: environment.logStore, databaseReachable: environment.databaseReachable
+        )
         let settings = Self.settings(tenant, environment)
         self.lifecycle = WorkerLifecycle(policy: settings.restartPolicy)
         self.liveness = settings.livenessPolicy
@@ -79,10 +82,10 @@ actor TenantWorkerController {
                 if ContinuousClock.now >= due {
                     await perform(apply(.backoffElapsed(at: .now)))
                 } else {
-                    await waitForChange(until: due)
+                    await changes.wait(until: due)
                 }
             default:
-                await waitForChange()
+                await changes.wait()
             }
         }
     }
@@ -119,50 +122,37 @@ actor TenantWorkerController {
     private func handle(_ event: WorkerEvent, from worker: WorkerProcess, launcher: WorkerLauncher) {
         switch event {
         case .message(let message):
-            session?.heard(at: .now)
-            handle(message)
+            react(to: session?.receive(message, at: .now) ?? .none)
         case .badLine(let error):
-            badLines += 1
-            if let line = badLineThrottle.record("\(error)", at: .now) { logBadLine(line, pid: worker.pid) }
+            badLines.record("\(error)", pid: worker.pid, at: .now)
         case .exited(let exit):
             handleExit(exit, of: worker, launcher: launcher)
         }
     }
 
-    private func handle(_ message: WorkerMessage) {
-        switch message {
-        case .ready(let ready) where ready.protocolVersion != ProtocolVersion.current:
-            // Nothing it would say could be trusted to mean what this supervisor reads: stop it for good.
-            let cause = "protocol mismatch: worker \(ready.pid) (version \(ready.version)) speaks protocol \(ready.protocolVersion), this supervisor speaks \(ProtocolVersion.current)"
-            logger.error("worker refused", metadata: ["worker.pid": "\(ready.pid)", "worker.cause": "\(cause)"])
-            if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
-        case .ready(let ready):
-            streams = ready.streams
-            _ = apply(.ready(at: .now), detail: "worker \(ready.pid) ready (version \(ready.version))")
-        case .fatal(let fatal):
-            session?.reported(fatal)
-            logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
-        case .progress(let progress):
-            session?.progressed(progress, at: .now)?.onProgress(progress)
-        case .log:
-            // Stored on the thread that reads the worker's stdout (see `runOnce`), never through here.
+    private func react(to reaction: WorkerSession.Reaction) {
+        switch reaction {
+        case .none:
             break
-        case .result(let result):
-            // A sync that lost its database may be retried (see ``TenantSyncQueue``).
-            let lostDatabase = result.status == .failed && result.errorKind == .database
-            guard let run = session?.finish(with: result) else {
-                logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(result.runID)"])
-                return
-            }
+        case .refuse(let cause):
+            // Nothing it would say could be trusted to mean what this supervisor reads: stop it for good.
+            logger.error("worker refused", metadata: ["worker.pid": "\(process?.pid ?? 0)", "worker.cause": "\(cause)"])
+            if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
+        case .ready(let streams, let detail):
+            self.streams = streams
+            _ = apply(.ready(at: .now), detail: detail)
+        case .fatal(let fatal):
+            logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
+        case .syncEnded(let run, let result, let outcome):
             currentRunID = nil
             lastSync = TenantStatus.LastSync(
                 runID: result.runID, status: result.status.rawValue, finishedAt: Date().formatted(.iso8601),
                 counts: result.totals, error: result.error
             )
             _ = apply(.syncFinished(runID: result.runID, status: result.status.rawValue))
-            run.continuation.resume(returning: lostDatabase ? .lostDatabase(result) : .finished(result))
-        case .heartbeat:
-            break
+            run.continuation.resume(returning: outcome)
+        case .strayResult(let runID):
+            logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(runID)"])
         }
     }
 
@@ -203,7 +193,7 @@ actor TenantWorkerController {
             let level: Logger.Level = [.backoff, .errored].contains(after) ? .warning : .info
             logger.log(level: level, "worker state \(before.rawValue) → \(after.rawValue)", metadata: metadata)
             environment.logStore.supervisorEvent(tenant: tenant, pid: process?.pid, level: level == .info ? "notice" : level.rawValue, message: "worker state \(before.rawValue) → \(after.rawValue): \(lifecycle.cause)\(detail.map { " (\($0))" } ?? "")")
-            wakeWaiters()
+            changes.wakeAll()
         }
         return action
     }
@@ -213,7 +203,7 @@ actor TenantWorkerController {
         switch action {
         case .none, .giveUp, .scheduleRestart, .spawn:
             // The supervise loop spawns in `starting` and waits out `backoff`; wake it.
-            wakeWaiters()
+            changes.wakeAll()
         case .stopGracefully:
             await stopProcess()
         case .kill:
@@ -232,7 +222,7 @@ actor TenantWorkerController {
         let grace = Duration.milliseconds(Int(environment.shutdownGracePeriod * 1000))
         let deadline = ContinuousClock.now + grace
         while process === worker, ContinuousClock.now < deadline {
-            await waitForChange(until: deadline)
+            await changes.wait(until: deadline)
         }
         if process === worker {
             logger.warning("worker did not exit within the grace period; killing it", metadata: ["worker.pid": "\(worker.pid)"])
@@ -244,31 +234,7 @@ actor TenantWorkerController {
     func waitForExit(of worker: WorkerProcess, timeout: Duration) async {
         let deadline = ContinuousClock.now + timeout
         while process === worker, ContinuousClock.now < deadline {
-            await waitForChange(until: deadline)
+            await changes.wait(until: deadline)
         }
-    }
-
-    func waitForChange() async {
-        await withCheckedContinuation { stateWaiters.append($0) }
-    }
-
-    /// Waits for a state change or the deadline, whichever comes first.
-    func waitForChange(until deadline: ContinuousClock.Instant) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForChange() }
-            group.addTask {
-                try? await Task.sleep(until: deadline)
-                await self.wakeWaiters()
-            }
-            await group.next()
-            group.cancelAll()
-            self.wakeWaiters()
-        }
-    }
-
-    func wakeWaiters() {
-        let waiters = stateWaiters
-        stateWaiters.removeAll()
-        for waiter in waiters { waiter.resume() }
     }
 }

@@ -9,15 +9,12 @@ struct DefaultSupervisorIDTests {
     @Test("SIGKILL mid-sync, then a new `tenantsync serve` with the default hostname:pid id: the old run is interrupted and its tenant re-queued")
     func restartedSupervisorInterruptsDeadRuns() async throws {
         let site = DemoSite(name: "defaultid-a", accommodations: 3, bookings: 40)
-        var upstream = DemoUpstreamConfiguration(sites: [site])
-        upstream.faults.holdFromPage = 3
-        upstream.faults.holdDelay = .seconds(60)
+        let upstream = DemoUpstreamConfiguration(sites: [site], faults: .holding(for: .seconds(60)))
         try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
             try await TestDatabase.withDatabase(migrated: false) { url in
                 var configuration = SupervisorTestHarness.configuration(sites: [site], endpoint: endpoint, databaseURL: url)
                 configuration.supervisorID = nil
-                configuration.tenants[0].settings["per_page"] = "10"
-                configuration.tenants[0].settings["concurrency"] = "1"
+                configuration.fetchOnePageAtATime()
 
                 let first = try await ServeProcess.start(configuration: configuration)
                 defer { first.cleanUp() }

@@ -20,7 +20,8 @@ struct OutageVisibilityTests {
                 // Short leases, so the fence acts within seconds, yet long enough that a loaded machine renews them in time.
                 configuration.leases = LeaseSettings(duration: 8, renewInterval: 2, pollInterval: 0.5)
                 let log = HardeningHarness.CapturedLog()
-                try await HardeningHarness.withSupervisor(configuration, log: log) { api in
+                try await SupervisorTestHarness.withRunningSupervisor(configuration, logger: log.logger) { running in
+                    let api = running.api
                     _ = try await api.readyPID(site.name)
                     let ready = try await api.with(apiKey: nil).request("GET", "/ready")
                     #expect(ready.status == 200)

@@ -13,22 +13,18 @@ struct RunsAlwaysEndTests {
         let sites = ["blip-a", "blip-b", "blip-c"].map { DemoSite(name: $0, accommodations: 3, bookings: 40) }
         // Ten bookings a page, one page at a time; from the third page on each page is held 3 s, so
         // every tenant is waiting on the upstream when the database goes away, and writes after it has.
-        var upstream = DemoUpstreamConfiguration(sites: sites)
-        upstream.faults.holdFromPage = 3
-        upstream.faults.holdDelay = .seconds(3)
+        let upstream = DemoUpstreamConfiguration(sites: sites, faults: .holding(for: .seconds(3)))
         try await DemoUpstreamServer.withRunningServer(configuration: upstream) { endpoint in
             try await PrivateCluster.with { cluster in
                 let url = cluster.url
                 var configuration = SupervisorTestHarness.configuration(sites: sites, endpoint: endpoint, databaseURL: url)
-                for index in configuration.tenants.indices {
-                    configuration.tenants[index].settings["per_page"] = "10"
-                    configuration.tenants[index].settings["concurrency"] = "1"
-                }
+                configuration.fetchOnePageAtATime()
                 // Leases long enough that the outage never fences a worker: this test is about the runs.
                 configuration.leases = LeaseSettings(duration: 120, renewInterval: 5, pollInterval: 1)
                 configuration.webhooks = WebhookConfiguration(urls: ["http://127.0.0.1:9/callback"], retrySchedule: [3600])
                 let log = HardeningHarness.CapturedLog()
-                try await HardeningHarness.withSupervisor(configuration, log: log) { api in
+                try await SupervisorTestHarness.withRunningSupervisor(configuration, logger: log.logger) { running in
+                    let api = running.api
                     for site in sites { _ = try await api.readyPID(site.name) }
                     let syncAll = try #require(try await api.request("POST", "/api/sync").json["run_id"] as? String)
                     // A second run of one tenant, with other options: it waits for that tenant's sync in hand.

@@ -10,15 +10,8 @@ import TestSupport
 struct CrossSupervisorRunTests {
     @Test("POST /api/sync on one supervisor ends with counts for all 6 tenants; the other ran its own three")
     func syncAllAcrossSupervisors() async throws {
-        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 3, bookings: 12) }
-        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
-        try await withSupervisorStack(sites: sites, as: .process, configure: { configuration, _ in
-            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
-        }) { stack in
-            let (a, url) = (stack.serve, stack.databaseURL)
-            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
-            defer { b.cleanUp() }
-            _ = try await SeveralSupervisors.waitForSplit(a, b)
+        try await withTwoSupervisors(accommodations: 3, bookings: 12) { two in
+            let (a, b, url) = (two.a, two.b, two.databaseURL)
             let heldByB = Set(try await SeveralSupervisors.readyHere(b.api, owner: "sup-b").keys)
 
             let accepted = try await a.api.request("POST", "/api/sync")
@@ -63,17 +56,11 @@ struct CrossSupervisorRunTests {
 
     @Test("the supervisor that started a sync-all dies mid-run: the other takes its tenants, reruns their rows and ends the run with its callback")
     func originatorDiesMidRun() async throws {
-        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 3, bookings: 30) }
-        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
-        try await withSupervisorStack(sites: sites, latency: .milliseconds(400), as: .process, configure: { configuration, _ in
-            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
+        try await withTwoSupervisors(accommodations: 3, bookings: 30, latency: .milliseconds(400), configure: { configuration in
             // Nothing listens there: the delivery stays pending, which is all this test looks at.
             configuration.webhooks = WebhookConfiguration(urls: ["http://127.0.0.1:9/run-ended"])
-        }) { stack in
-            let (a, url) = (stack.serve, stack.databaseURL)
-            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
-            defer { b.cleanUp() }
-            _ = try await SeveralSupervisors.waitForSplit(a, b)
+        }) { two in
+            let (a, b, url) = (two.a, two.b, two.databaseURL)
 
             let runID = try await a.api.decode(SyncAccepted.self, "POST", "/api/sync").runID
             _ = try await eventually("A to be running its own tenants") { () -> Bool? in
@@ -95,8 +82,8 @@ struct CrossSupervisorRunTests {
                 #expect(tenant.counts.fetched > 0)
             }
             // Whatever was split between A's run and B's rerun, every tenant ends with all its bookings.
-            for site in sites {
-                #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(site.name)]) == 30)
+            for tenantID in SeveralSupervisors.siteNames {
+                #expect(try await TestDatabase.scalar(url, "SELECT count(DISTINCT booking_id) FROM reservations WHERE tenant_id = $1", [.text(tenantID)]) == 30)
             }
             // B ran every tenant A had not finished, and ended the run once, with one callback.
             #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM sync_run_tenants WHERE run_id = $1 AND runner_id = 'sup-b'", [.text(runID)]) == 6 - finishedByA)

@@ -58,15 +58,8 @@ struct LeaseSplitTests {
 
     @Test("SIGKILL of one supervisor: the other takes all 6 tenants once the leases expire")
     func sigkillHandsOverAfterExpiry() async throws {
-        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 2, bookings: 2) }
-        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
-        try await withSupervisorStack(sites: sites, as: .process, configure: { configuration, _ in
-            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
-        }) { stack in
-            let (a, url) = (stack.serve, stack.databaseURL)
-            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
-            defer { b.cleanUp() }
-            let pids = try await SeveralSupervisors.waitForSplit(a, b)
+        try await withTwoSupervisors { two in
+            let (a, b, url, pids) = (two.a, two.b, two.databaseURL, two.pids)
             let heldByB = try await SeveralSupervisors.readyHere(b.api, owner: "sup-b")
 
             kill(b.process.processIdentifier, SIGKILL)
@@ -93,16 +86,9 @@ struct LeaseSplitTests {
 
     @Test("a graceful stop hands the supervisor's tenants over at once, well before their leases would expire")
     func gracefulStopHandsOverAtOnce() async throws {
-        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 2, bookings: 2) }
         // Leases long enough that only a release explains a quick takeover.
-        let leases = LeaseSettings(duration: 60, renewInterval: 2, pollInterval: 0.5)
-        try await withSupervisorStack(sites: sites, as: .process, configure: { configuration, _ in
-            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
-        }) { stack in
-            let (a, url) = (stack.serve, stack.databaseURL)
-            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
-            defer { b.cleanUp() }
-            _ = try await SeveralSupervisors.waitForSplit(a, b)
+        try await withTwoSupervisors(leases: LeaseSettings(duration: 60, renewInterval: 2, pollInterval: 0.5)) { two in
+            let (a, b, url) = (two.a, two.b, two.databaseURL)
             let heldByB = try await SeveralSupervisors.readyHere(b.api, owner: "sup-b")
 
             kill(b.process.processIdentifier, SIGTERM)

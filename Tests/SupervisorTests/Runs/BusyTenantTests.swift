@@ -7,24 +7,13 @@ import TestSupport
 @Suite("A tenant syncing for one run, asked by another")
 struct BusyTenantTests {
     /// Page 3 of reservations held for 3 s, which keeps the first sync busy while the other requests arrive.
-    static var heldFromPage3: DemoUpstreamFaults {
-        var faults = DemoUpstreamFaults.none
-        faults.holdFromPage = 3
-        faults.holdDelay = .seconds(3)
-        return faults
-    }
-
-    /// Ten bookings a page, one page at a time.
-    static func onePageAtATime(_ configuration: inout SupervisorConfiguration, _: SupervisorStack.Parts) {
-        configuration.tenants[0].settings["per_page"] = "10"
-        configuration.tenants[0].settings["concurrency"] = "1"
-    }
+    static let heldFromPage3 = DemoUpstreamFaults.holding(for: .seconds(3))
 
     @Test("a sync-all with other options waits for the sync in hand, then runs with its own; one with the same options joins it")
     func otherOptionsWaitSameOptionsJoin() async throws {
         let site = DemoSite(name: "hotel-wait", accommodations: 3, bookings: 25)
-        try await withSupervisorStack(sites: [site], upstreamFaults: Self.heldFromPage3, configure: { configuration, parts in
-            Self.onePageAtATime(&configuration, parts)
+        try await withSupervisorStack(sites: [site], upstreamFaults: Self.heldFromPage3, configure: { configuration, _ in
+            configuration.fetchOnePageAtATime()
             // Before the fix, the waiting request failed once this ran out ("did not become ready").
             configuration.supervision = SupervisionSettings(readyTimeout: 1)
         }) { stack in
@@ -71,7 +60,7 @@ struct BusyTenantTests {
     @Test("a tenant request with other options is a run of its own that waits; cancelled while it waits, it ends at once and the sync in hand goes on")
     func waitingRequestCancelled() async throws {
         let site = DemoSite(name: "hotel-wait-cancel", accommodations: 3, bookings: 25)
-        try await withSupervisorStack(sites: [site], upstreamFaults: Self.heldFromPage3, configure: Self.onePageAtATime) { stack in
+        try await withSupervisorStack(sites: [site], upstreamFaults: Self.heldFromPage3, configure: { configuration, _ in configuration.fetchOnePageAtATime() }) { stack in
             let (api, url) = (stack.api, stack.databaseURL)
             _ = try await api.readyPID("hotel-wait-cancel")
             let first = try await api.decode(SyncAccepted.self, "POST", "/api/tenants/hotel-wait-cancel/sync").runID

@@ -105,13 +105,8 @@ struct RunsTests {
     func cancelRunningTenant() async throws {
         let site = DemoSite(name: "hotel-c-mid", accommodations: 5, bookings: 300)
         // Every list page from the fourth on takes a second: 27 s of reservations, far longer than the test needs.
-        var faults = DemoUpstreamFaults.none
-        faults.holdFromPage = 4
-        faults.holdDelay = .seconds(1)
-        try await withSupervisorStack(sites: [site], upstreamFaults: faults, configure: { configuration, _ in
-            // Ten bookings a page, one page at a time.
-            configuration.tenants[0].settings["per_page"] = "10"
-            configuration.tenants[0].settings["concurrency"] = "1"
+        try await withSupervisorStack(sites: [site], upstreamFaults: .holding(fromPage: 4, for: .seconds(1)), configure: { configuration, _ in
+            configuration.fetchOnePageAtATime()
         }) { stack in
             let (api, url) = (stack.api, stack.databaseURL)
             let runID = try await api.decode(SyncAccepted.self, "POST", "/api/sync").runID

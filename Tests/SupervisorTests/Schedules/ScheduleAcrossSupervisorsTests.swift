@@ -10,16 +10,8 @@ import TestSupport
 struct ScheduleAcrossSupervisorsTests {
     @Test("six tenants every 2s on two supervisors: one run per tenant per fire, run where the lease is, listed like any run")
     func oneRunPerFire() async throws {
-        let sites = SeveralSupervisors.siteNames.map { DemoSite(name: $0, accommodations: 2, bookings: 4) }
-        let leases = LeaseSettings(duration: 6, renewInterval: 2, pollInterval: 0.5)
-        try await withSupervisorStack(sites: sites, as: .process, configure: { configuration, _ in
-            SeveralSupervisors.configure(&configuration, id: "sup-a", leases: leases)
-            configuration.defaultSchedule = ScheduledRuns.everyTwoSeconds
-        }) { stack in
-            let (a, url) = (stack.serve, stack.databaseURL)
-            let b = try await stack.startServe { $0.supervisorID = "sup-b" }
-            defer { b.cleanUp() }
-            _ = try await SeveralSupervisors.waitForSplit(a, b)
+        try await withTwoSupervisors(bookings: 4, configure: { $0.defaultSchedule = ScheduledRuns.everyTwoSeconds }) { two in
+            let (a, b, url) = (two.a, two.b, two.databaseURL)
             // Fires counted from here, when both supervisors hold their three tenants.
             let start = try await ScheduledRuns.databaseNow(url)
 

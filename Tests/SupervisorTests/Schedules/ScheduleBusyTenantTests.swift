@@ -9,13 +9,9 @@ struct ScheduleBusyTenantTests {
     @Test("fires during a long scheduled sync are skipped and logged, never queued behind it; a manual request joins the scheduled run")
     func firesSkipWhileSyncing() async throws {
         let site = DemoSite(name: "busy-schedule", accommodations: 3, bookings: 25)
-        var faults = DemoUpstreamFaults.none
         // Page 3 of every list answers after 8 s: each sync lasts several 2 s slots.
-        faults.holdFromPage = 3
-        faults.holdDelay = .seconds(8)
-        try await withSupervisorStack(sites: [site], upstreamFaults: faults, configure: { configuration, _ in
-            configuration.tenants[0].settings["per_page"] = "10"
-            configuration.tenants[0].settings["concurrency"] = "1"
+        try await withSupervisorStack(sites: [site], upstreamFaults: .holding(for: .seconds(8)), configure: { configuration, _ in
+            configuration.fetchOnePageAtATime()
             configuration.tenants[0].schedule = .scheduled(ScheduledRuns.everyTwoSeconds)
         }) { stack in
             let (api, url) = (stack.api, stack.databaseURL)

@@ -1,13 +1,13 @@
 /// Limits how many tasks do something at once; waiters are served first in, first out.
-actor AsyncSemaphore {
+public actor AsyncSemaphore {
     private var available: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    init(value: Int) {
+    public init(value: Int) {
         available = value
     }
 
-    func wait() async {
+    public func wait() async {
         if available > 0 {
             available -= 1
             return
@@ -15,7 +15,7 @@ actor AsyncSemaphore {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func signal() {
+    public func signal() {
         if waiters.isEmpty {
             available += 1
         } else {
@@ -24,7 +24,7 @@ actor AsyncSemaphore {
     }
 
     /// Runs `body` while holding one permit.
-    func withPermit<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
+    public func withPermit<T: Sendable>(_ body: @Sendable () async -> T) async -> T {
         await wait()
         let result = await body()
         signal()

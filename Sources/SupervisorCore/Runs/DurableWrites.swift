@@ -1,13 +1,16 @@
 import Logging
 import Support
 
-/// The writes that end a tenant's part or a run (its row, its tenants' rows, its callbacks in the
-/// outbox) are retried until the database takes them: a run whose work has ended must not stay
+/// Retries the writes that end a tenant's part or a run (its row, its tenants' rows, its callbacks
+/// in the outbox) until the database takes them: a run whose work has ended must not stay
 /// `running`, without a callback, because the database blinked when it ended.
-extension RunCoordinator {
+struct DurableWrites: Sendable {
     /// How long the retries go on once the supervisor is shutting down; after that the next
     /// supervisor to start on the database marks the run `interrupted` (and sends its callback).
     static let retryWindowAtShutdown = Duration.seconds(10)
+
+    /// Whether the supervisor is shutting down.
+    let stopping: LockedValue<Bool>
 
     /// Runs `write` until it succeeds, waiting 100 ms, doubling to 5 s, between tries; `nil` only if
     /// the supervisor shut down and the database stayed away through ``retryWindowAtShutdown``.
