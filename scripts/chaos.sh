@@ -48,17 +48,20 @@ source "$REPO_ROOT/scripts/chaos/http.sh"
 source "$REPO_ROOT/scripts/chaos/workers.sh"
 
 prepare_e2e_folders chaos
+# Interrupted, it still stops what it started (the EXIT trap).
+trap 'exit 130' INT TERM
 WORK="$E2E_WORK"
 start_callback_receiver
 # Secrets the supervisor holds; none may reach a worker's environment or an HTTP answer.
 export CHAOS_SCOPED_KEY="chaos-scoped-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export TENANTSYNC_WEBHOOK_SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
 export PGPASSWORD="chaos-pgpassword-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-export E2E_TENANT_SETTINGS='"per_page": 10'
+# Ten bookings a page, one page at a time: a kill at a chosen page finds the sync still on it.
+export E2E_TENANT_SETTINGS='"per_page": 10, "concurrency": 1'
 export E2E_API_KEYS='[{"key_env": "TENANTSYNC_API_KEY"}, {"key_env": "CHAOS_SCOPED_KEY", "tenant": "chaos-2"}]'
 export E2E_EXTRA_CONFIG="\"http_idle_timeout\": 2, $SUPERVISION"
 start_demo_stack "$WORK" tenantsync_chaos "$RECEIVER_URL" \
-  --sites chaos-1,chaos-2,chaos-3,chaos-4 --accommodations 10 --bookings 300 --latency-ms 10
+  --sites chaos-1,chaos-2,chaos-3,chaos-4 --accommodations 10 --bookings 300 --latency-ms 30
 MAIN_URL="$E2E_URL"
 DB_URL="${DATABASE_ADMIN_URL%/*}/tenantsync_chaos"
 wait_ready 4 || die "the workers did not start"

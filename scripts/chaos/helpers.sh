@@ -75,11 +75,11 @@ record() {
 
 print_table() {
   local row scenario tried survived lost
-  printf '| %-58s | %6s | %8s | %4s |\n' scenario tried survived lost
-  printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "--------" "----------" "------"
+  printf '| %-68s | %6s | %8s | %4s |\n' scenario tried survived lost
+  printf '|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..70})" "--------" "----------" "------"
   for row in "${ROWS[@]}"; do
     IFS='|' read -r scenario tried survived lost <<<"$row"
-    printf '| %-58s | %6s | %8s | %4s |\n' "$scenario" "$tried" "$survived" "$lost"
+    printf '| %-68s | %6s | %8s | %4s |\n' "$scenario" "$tried" "$survived" "$lost"
   done
 }
 

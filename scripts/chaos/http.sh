@@ -52,7 +52,10 @@ bad_http() {
     probe 4xx all POST /api/tenants/reload "$(body garbage '{{{{')"
     probe 4xx all PUT /api/tenants/chaos-new "$(body array '[1, 2, 3]')"
     probe 4xx all PUT /api/tenants/chaos-new "$(body settings-object '{"id": "chaos-new", "connector": "motopress", "settings": {"per_page": {"a": 1}}}')"
-    probe 4xx all PUT /api/tenants/chaos-new "$(body unknown-connector '{"id": "chaos-new", "connector": "nope", "settings": {}}')"
+    # A connector the worker does not know is its to refuse: the tenant is added, its worker stops `errored`
+    # with the reason. Removed again, which drops its database role.
+    probe any all PUT /api/tenants/chaos-new "$(body unknown-connector '{"id": "chaos-new", "connector": "nope", "settings": {}}')"
+    probe 200 all DELETE /api/tenants/chaos-new
     probe 4xx all PUT /api/tenants/chaos-new "$(body nul $'{"id": "chaos-new\\u0000", "connector": "motopress"}')"
     probe 413 all PUT /api/tenants/chaos-new "$big"
     probe 413 all POST /api/sync "$big"

@@ -14,8 +14,10 @@ upstream_total() {
   secret=$(tr ' ' '\n' <<<"$line" | sed -n 's/^consumer_secret=//p')
   curl -sS -o /dev/null -D - -u "$key:$secret" "$base/bookings?per_page=1" | tr -d '\r' | sed -n 's/^[Xx]-[Ww][Pp]-[Tt]otal: //p'
 }
-at_page() {
-  api "$E2E_URL/api/tenants/$1" | jq -e --argjson page "$2" '.progress.stream == "reservations" and .progress.page >= $page' >/dev/null
+# at_page_or_ended TENANT PAGE RUN: the tenant syncs reservations at PAGE or later, or RUN has ended.
+at_page_or_ended() {
+  api "$E2E_URL/api/tenants/$1" | jq -e --argjson page "$2" '.progress.stream == "reservations" and .progress.page >= $page' >/dev/null \
+    || run_ended "$3"
 }
 
 # SIGKILL of a worker at a random page of a full sync: the run must still succeed (the sync resumes),
@@ -40,7 +42,7 @@ worker_kills() {
     pid=$(ready_pid "$tenant")
     page=$(( RANDOM % 25 + 1 ))
     run=$(api -X POST "$E2E_URL/api/tenants/$tenant/sync?full=true" | jq -r .run_id)
-    if wait_for 60 at_page "$tenant" "$page"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    if wait_for 60 at_page_or_ended "$tenant" "$page" "$run" && ! run_ended "$run"; then kill -KILL "$pid" 2>/dev/null || true; fi
     wait_for 180 run_ended "$run" || true
     status=$(run_status "$run")
     attempts=$(sql "SELECT attempts FROM sync_run_tenants WHERE run_id = '$run'")

@@ -86,6 +86,8 @@ struct RunCancels: Sendable {
 
     /// Tells this supervisor's workers syncing tenants of `runID` (a run not open here) to stop.
     private func stopSyncsHere(of runID: String) async {
+        // Marked only while a tenant of it syncs here: nothing else would forget the mark.
+        guard !handledHere.tenants(of: runID).isEmpty else { return }
         cancelled.cancelNotOpenedHere(runID)
         await tellWorkers(runID)
     }

@@ -29,10 +29,12 @@ struct RunStore: Sendable {
         }
     }
 
+    /// Marks the run running, unless it has ended already: a cancel that reached it between its storing
+    /// and its start (on this or another supervisor) may have ended it.
     func markRunStarted(_ runID: String) async throws {
         try await database.withConnection { connection in
             _ = try connection.query(
-                "UPDATE sync_runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1",
+                "UPDATE sync_runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE id = $1 AND finished_at IS NULL",
                 [.text(runID)]
             )
         }
