@@ -10,7 +10,7 @@
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
 # `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
 # sync, from pg_stat_statements, is in DIR/p1-statements.txt; the table is printed, BENCHMARKS.md is left
-# alone).
+# alone), PG_EXTRA_OPTIONS (more `-c name=value` settings for the private PostgreSQL, e.g. auto_explain's).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Postgres
 import ServiceLifecycle
+import Support
 import Synchronization
 
 /// Keeps this supervisor's fleet equal to the registry, whoever changes it.

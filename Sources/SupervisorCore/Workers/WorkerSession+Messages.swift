@@ -16,6 +16,8 @@ extension WorkerSession {
         case syncEnded(SyncInHand, RunResult, outcome: SyncOutcome)
         /// A result for a run the worker was not given.
         case strayResult(runID: String)
+        /// The answer to a connection test (`check`).
+        case checkResult(ConnectionCheckResult)
     }
 
     /// Records `message` (heard, progress, fatal error, the end of the sync in hand) and says what the
@@ -38,6 +40,8 @@ extension WorkerSession {
             // A sync that lost its database may be retried (see ``TenantSyncQueue``).
             let lostDatabase = result.status == .failed && result.errorKind == .database
             return .syncEnded(run, result, outcome: lostDatabase ? .lostDatabase(result) : .finished(result))
+        case .checkResult(let result):
+            return .checkResult(result)
         case .log, .heartbeat:
             // Log lines are stored on the thread that reads the worker's stdout, never through here.
             return .none
