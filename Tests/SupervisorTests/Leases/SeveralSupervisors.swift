@@ -59,19 +59,6 @@ enum SeveralSupervisors {
 
     /// `tenantsync status` against `api`: its exit status and output.
     static func statusTable(_ api: APIClient) async throws -> (status: Int32, output: String) {
-        let executable = try Binaries.path(of: "tenantsync")
-        let key = api.apiKey ?? ""
-        return try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["status", "--url", api.baseURL, "--api-key", key]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        try await TenantsyncCLI.run(["status"], against: api)
     }
 }

@@ -115,19 +115,6 @@ struct TenantSecretsEncryptionTests {
 
     /// `tenantsync keys <arguments>`: its exit status and output.
     static func keys(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        let executable = try Binaries.path(of: "tenantsync")
-        return try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["keys"] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        try await TenantsyncCLI.run(["keys"] + arguments, environment: environment)
     }
 }

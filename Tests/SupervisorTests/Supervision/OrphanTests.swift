@@ -106,19 +106,6 @@ struct OrphanTests {
 
     /// Runs `tenantsync <arguments>` against the API and returns its exit status and output.
     func cli(_ arguments: [String], api: APIClient) async throws -> (status: Int32, output: String) {
-        let executable = try Binaries.path(of: "tenantsync")
-        let key = api.apiKey ?? ""
-        return try await offPool {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments + ["--url", api.baseURL, "--api-key", key]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        try await TenantsyncCLI.run(arguments, against: api)
     }
 }
