@@ -7,7 +7,10 @@ import TestSupport
 
 /// Two `tenantsync serve` processes on one database and one demo upstream.
 enum SeveralSupervisors {
-    static let siteNames = (1...6).map { "lease-hotel-\($0)" }
+    static let siteNames = siteNames(6)
+
+    /// `count` tenant ids: `lease-hotel-1` and on.
+    static func siteNames(_ count: Int) -> [String] { (1...count).map { "lease-hotel-\($0)" } }
 
     /// Supervisor `id` of the pair, running all six tenants at once when it holds them.
     static func configure(_ configuration: inout SupervisorConfiguration, id: String, leases: LeaseSettings) {
@@ -37,13 +40,13 @@ enum SeveralSupervisors {
         }
     }
 
-    /// Waits until A and B each hold three tenants with a ready worker, and both agree on who holds what.
-    /// Returns the pids by tenant, across both.
-    static func waitForSplit(_ a: ServeProcess, _ b: ServeProcess, timeout: Duration = .seconds(60)) async throws -> [String: Int32] {
-        try await eventually(timeout: timeout, "the tenants to split 3/3 between A and B") { () -> [String: Int32]? in
+    /// Waits until A and B each hold `each` tenants (three unless told) with a ready worker, and both
+    /// agree on who holds what. Returns the pids by tenant, across both.
+    static func waitForSplit(_ a: ServeProcess, _ b: ServeProcess, each: Int = 3, timeout: Duration = .seconds(60)) async throws -> [String: Int32] {
+        try await eventually(timeout: timeout, "the tenants to split \(each)/\(each) between A and B") { () -> [String: Int32]? in
             let onA = try await readyHere(a.api, owner: "sup-a")
             let onB = try await readyHere(b.api, owner: "sup-b")
-            guard onA.count == 3, onB.count == 3, Set(onA.keys).isDisjoint(with: onB.keys) else { return nil }
+            guard onA.count == each, onB.count == each, Set(onA.keys).isDisjoint(with: onB.keys) else { return nil }
             // Each sees the other's tenants as remote, owned there, without a pid.
             let seenByA = try await a.api.tenants()
             let seenByB = try await b.api.tenants()
