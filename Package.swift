@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "IPC", "Postgres", "CurlHTTP", "Schema", "Support", "SyncEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

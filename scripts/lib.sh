@@ -56,7 +56,8 @@ as_postgres() {
   fi
 }
 
-# Starts a private PostgreSQL cluster in $1 (created if needed) on a free loopback port, trust auth.
+# Starts a private PostgreSQL cluster in $1 (created if needed) on a free loopback port: the postgres
+# user is trusted, every other role logs in with its password (SCRAM), as tenants' worker roles do in production.
 # Sets PG_DATA_DIR, PG_PORT and DATABASE_ADMIN_URL.
 start_private_postgres() {
   local data_dir="$1"
@@ -79,6 +80,10 @@ start_private_postgres() {
   if [ ! -f "$data_dir/PG_VERSION" ]; then
     as_postgres "$bin/initdb" -D "$data_dir" -A trust -U postgres -E UTF8 --no-locale >/dev/null
   fi
+  printf '%s\n' "local all all trust" \
+    "host all postgres 127.0.0.1/32 trust" "host all postgres ::1/128 trust" \
+    "host all all 127.0.0.1/32 scram-sha-256" "host all all ::1/128 scram-sha-256" \
+    | as_postgres tee "$data_dir/pg_hba.conf" >/dev/null
   as_postgres "$bin/pg_ctl" -D "$data_dir" status >/dev/null 2>&1 && as_postgres "$bin/pg_ctl" -D "$data_dir" -m fast stop >/dev/null
   PG_PORT=$(free_port)
   pg_ctl_start "$data_dir" "$PG_PORT"

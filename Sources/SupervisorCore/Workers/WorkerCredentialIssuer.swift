@@ -20,14 +20,16 @@ struct WorkerCredentialIssuer: Sendable {
         }
         let password = Self.newPassword()
         let role: String
+        // The server stores the verifier as it is: no password hashing in it (see ScramVerifier).
+        let verifier = try ScramVerifier(password: password).text
         do {
             role = try await database.withConnection { connection in
-                let rows = try connection.query("SELECT tenantsync_issue_worker_role($1, $2) AS role", [.text(tenantID), .text(password)]).rows
+                let rows = try connection.query("SELECT tenantsync_issue_worker_role($1, $2) AS role", [.text(tenantID), .text(verifier)]).rows
                 return rows.first?["role"].flatMap { $0 } ?? ""
             }
         } catch {
             // The server's error may quote the statement that carried the password.
-            let reason = "\(error)".replacingOccurrences(of: password, with: "***")
+            let reason = "\(error)".replacingOccurrences(of: verifier, with: "***").replacingOccurrences(of: password, with: "***")
             throw WorkerCredentialError(message: "cannot issue the tenant's database role (the supervisor's role needs CREATEROLE, or set worker_identity to \"shared\"): \(reason)")
         }
         components.user = role
