@@ -4,9 +4,10 @@ import Synchronization
 
 /// One running `tenantsync-worker` child: its pipes, its pid, and a stream of what it does.
 ///
-/// stdout and stderr are drained concurrently, each on its own thread with blocking reads, so a
-/// chatty stderr can never stall the protocol channel. Events arrive on ``events`` in the order
-/// each pipe produced them; ``WorkerEvent/exited(_:)`` comes last, after both pipes hit EOF.
+/// stdout and stderr are read by ``PipeReaders``, one event-loop thread for every worker's pipes, each
+/// pipe framed on its own, so a chatty stderr can never stall the protocol channel. Events arrive on
+/// ``events`` in the order each pipe produced them; ``WorkerEvent/exited(_:)`` comes last, after both
+/// pipes hit EOF.
 final class WorkerProcess: Sendable {
     /// The child's process id.
     let pid: Int32
@@ -27,7 +28,8 @@ final class WorkerProcess: Sendable {
     /// - Parameter logs: receives the worker's `log` messages on the thread that reads its stdout,
     ///   in order, instead of through ``events``: a tenant logging at full speed then costs no task
     ///   switch per line, and a supervisor that stores them slower than they come reads slower (the
-    ///   pipe fills) rather than queueing them in memory without bound.
+    ///   pipe fills) rather than queueing them in memory without bound. Both callbacks run on the pipe
+    ///   readers' thread and must not wait on anything slower than a file write.
     static func spawn(
         executable: String, arguments: [String] = [], environment: [String: String],
         logs: @escaping @Sendable (_ record: LogRecord, _ pid: Int32) -> Void,
@@ -68,7 +70,7 @@ final class WorkerProcess: Sendable {
 
             let codec = MessageCodec()
             let pid = process.processIdentifier
-            LineReader(fileDescriptor: stdout.fileHandleForReading.fileDescriptor, name: "worker-\(process.processIdentifier)-stdout").start { event in
+            PipeReaders.shared.read(descriptor: Self.ownedCopy(of: stdout.fileHandleForReading), maximumLineLength: LineFramer.defaultMaximumLineLength, name: "worker-\(pid)-stdout") { event in
                 switch event {
                 case .line(let line):
                     do {
@@ -84,28 +86,31 @@ final class WorkerProcess: Sendable {
                 case .oversized(let length):
                     continuation.yield(.badLine(IPCError(code: .oversized, message: "line of \(length) bytes exceeds the 1 MiB cap")))
                 case .endOfFile:
-                    try? stdout.fileHandleForReading.close()
                     finishOne()
                 }
             }
-            LineReader(fileDescriptor: stderr.fileHandleForReading.fileDescriptor, maximumLineLength: 64 * 1024, name: "worker-\(process.processIdentifier)-stderr").start { event in
+            PipeReaders.shared.read(descriptor: Self.ownedCopy(of: stderr.fileHandleForReading), maximumLineLength: 64 * 1024, name: "worker-\(pid)-stderr") { event in
                 switch event {
                 case .line(let line):
-                    let text = String(decoding: line, as: UTF8.self)
-                    stderrLines(text, pid)
+                    stderrLines(String(decoding: line, as: UTF8.self), pid)
                 case .oversized(let length):
                     stderrLines("[line of \(length) bytes cut: over the 64 KiB cap]", pid)
                 case .endOfFile:
-                    try? stderr.fileHandleForReading.close()
                     finishOne()
                 }
             }
             // The writer owns a private copy of the stdin descriptor, so closing it can never
             // race with FileHandle closing (and the kernel reusing) the original.
-            let stdinDescriptor = fcntl(stdin.fileHandleForWriting.fileDescriptor, F_DUPFD_CLOEXEC, 0)
-            try? stdin.fileHandleForWriting.close()
+            let stdinDescriptor = ownedCopy(of: stdin.fileHandleForWriting)
             return WorkerProcess(process: process, stdinDescriptor: stdinDescriptor, events: events)
         }
+    }
+
+    /// A descriptor of the same pipe end that the caller owns alone; `handle` is closed.
+    private static func ownedCopy(of handle: FileHandle) -> Int32 {
+        let descriptor = fcntl(handle.fileDescriptor, F_DUPFD_CLOEXEC, 0)
+        try? handle.close()
+        return descriptor
     }
 
     /// Sends one message; returns `false` if the worker's stdin is closed.
