@@ -32,6 +32,9 @@ public final class SupervisorApp: Sendable {
     ) async throws {
         try configuration.validate()
         self.metrics = metrics
+        // Three descriptors per worker: thousands of tenants need more than the usual soft limit.
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit", metadata: ["process.open_files": "\(openFiles)"])
         let database = PostgresClient(url: configuration.databaseURL, maximumConnections: 4)
         self.database = database
         let applied = try await database.withConnection { try Migrator().migrate($0) }
