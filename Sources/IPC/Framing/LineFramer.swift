@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Cuts a byte stream into newline-terminated lines, whatever the read boundaries.
 ///
 /// A line longer than ``maximumLineLength`` is never buffered whole: the framer keeps
@@ -31,17 +39,31 @@ public struct LineFramer: Sendable {
 
     /// Feeds a chunk and returns the events it completes, in order.
     public mutating func append(_ chunk: some Collection<UInt8>) -> [Event] {
+        if let events = chunk.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) {
+            return events
+        }
+        return Array(chunk).withUnsafeBytes { append($0) }
+    }
+
+    /// Feeds a chunk of raw bytes and returns the events it completes, in order.
+    ///
+    /// Newlines are found with `memchr` over the whole chunk: the generic path's per-byte search
+    /// cost 24 µs of supervisor CPU per 70-byte log line when one thread read every worker's pipe
+    /// (8 flooding workers stored 44k lines/s), most of it in generic metadata lookups.
+    public mutating func append(_ chunk: UnsafeRawBufferPointer) -> [Event] {
         var events: [Event] = []
-        var rest = chunk[...]
-        while !rest.isEmpty {
-            if let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
-                let piece = rest[rest.startIndex..<newline]
-                finishLine(with: piece, into: &events)
-                rest = rest[rest.index(after: newline)...]
-            } else {
-                accumulate(rest)
+        guard let base = chunk.baseAddress else { return events }
+        var offset = 0
+        while offset < chunk.count {
+            let start = base + offset
+            let remaining = chunk.count - offset
+            guard let newline = memchr(start, Int32(UInt8(ascii: "\n")), remaining) else {
+                accumulate(UnsafeRawBufferPointer(start: start, count: remaining))
                 break
             }
+            let length = UnsafeRawPointer(newline) - start
+            finishLine(with: UnsafeRawBufferPointer(start: start, count: length), into: &events)
+            offset += length + 1
         }
         return events
     }
@@ -52,7 +74,9 @@ public struct LineFramer: Sendable {
         if discarding {
             events.append(.oversized(length: discardedLength))
         } else if !buffer.isEmpty {
-            events.append(.line(trimmingCarriageReturn(buffer)))
+            var line = buffer
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            events.append(.line(line))
         }
         buffer.removeAll()
         discarding = false
@@ -60,7 +84,7 @@ public struct LineFramer: Sendable {
         return events
     }
 
-    private mutating func accumulate(_ piece: some Collection<UInt8>) {
+    private mutating func accumulate(_ piece: UnsafeRawBufferPointer) {
         if discarding {
             discardedLength += piece.count
         } else if buffer.count + piece.count > maximumLineLength + 1 {
@@ -73,24 +97,26 @@ public struct LineFramer: Sendable {
         }
     }
 
-    private mutating func finishLine(with piece: some Collection<UInt8>, into events: inout [Event]) {
+    private mutating func finishLine(with piece: UnsafeRawBufferPointer, into events: inout [Event]) {
         if discarding {
             events.append(.oversized(length: discardedLength + piece.count))
             discarding = false
             discardedLength = 0
             return
         }
-        buffer.append(contentsOf: piece)
-        let line = trimmingCarriageReturn(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        var line: [UInt8]
+        if buffer.isEmpty {
+            line = Array(piece)
+        } else {
+            buffer.append(contentsOf: piece)
+            line = buffer
+            buffer.removeAll(keepingCapacity: true)
+        }
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
         if line.count > maximumLineLength {
             events.append(.oversized(length: line.count))
         } else {
             events.append(.line(line))
         }
-    }
-
-    private func trimmingCarriageReturn(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.last == UInt8(ascii: "\r") ? Array(bytes.dropLast()) : bytes
     }
 }
