@@ -26,6 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 cd "$REPO_ROOT"
+source "$REPO_ROOT/scripts/bench/helpers.sh"
 
 QUICK="${QUICK:-0}"
 REPEAT="${REPEAT:-3}"
@@ -65,8 +66,6 @@ trap cleanup EXIT
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
 export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
-
-source "$REPO_ROOT/scripts/bench/helpers.sh"
 
 # --- P1 and P9: one tenant, full sync into an empty database, then a re-sync with nothing changed.
 if wanted P1 P9 P2 P4 P11; then
@@ -181,22 +180,9 @@ fi
 
 # --- P4: sync-all of many tenants against P1's single-tenant rate.
 if wanted P4; then
-sites=$(seq -f "p4-hotel-%g" 1 "$P4_TENANTS" | paste -sd, -)
-start_upstream p4 "$sites" "$P4_BOOKINGS" 0
-p4=()
-for _ in $(seq 1 "$REPEAT"); do
-  fresh_database
-  write_config "$DB" "$WORK/p4.json"
-  start_supervisor "$WORK/p4.json"; wait_ready "$P4_TENANTS"
-  p4+=("$(sync_all)")
-  p4_rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
-  p4_usage=$(usage "$SUPERVISOR_PID" supervisor)
-  stop_supervisor
-done
-kill -TERM "$UPSTREAM_PID"
-p4_median=$(printf '%s\n' "${p4[@]}" | median)
-p4_ideal=$(echo "$p4_rows / $p1_rate" | bc -l)
-row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($p4_rows reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$p4_median" "$p4_ideal" "$(echo "$p4_median / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $p4_usage"
+sync_many p4 "$P4_TENANTS" "$P4_BOOKINGS"
+p4_ideal=$(echo "$MANY_ROWS / $p1_rate" | bc -l)
+row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$MANY_MEDIAN" "$p4_ideal" "$(echo "$MANY_MEDIAN / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $MANY_OUTCOME; $MANY_USAGE"
 fi
 
 # --- P10, P5 and P7: many tenants' workers, then supervisord with as many programs.
