@@ -6,8 +6,10 @@
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
 # default .build; P6's load generator, a package of its own in Benchmarks/LoadGenerator, builds in
 # BENCH_SCRATCH-loadgen), JOBS (parallel build jobs, default: one per core), ONLY (comma-separated
-# scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2, P4 and P11 also run P1, whose rates they compare
-# with; with ONLY the table is printed, BENCHMARKS.md is left alone),
+# scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9 or ONLY=P12; P2, P4 and P11 also run P1, whose
+# rates they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
+# TENANTS12 (P12's tenants alive, default 2000, QUICK 100), IDLE_SECONDS (P12's idle window, default 60,
+# QUICK 10),
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
 # `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
@@ -36,9 +38,11 @@ BENCH_SCRATCH="${BENCH_SCRATCH:-.build}"
 if [ "$QUICK" = "1" ]; then
   BOOKINGS=5000; TENANTS=20; REPEAT=1
   P4_TENANTS=20; P4_BOOKINGS=500; FLOOD_SECONDS=2; FLOOD_WAIT=8; DLT_BOOKINGS=1000; WRK_SECONDS=2
+  TENANTS12="${TENANTS12:-100}"; IDLE_SECONDS="${IDLE_SECONDS:-10}"
 else
   BOOKINGS=100000; TENANTS=200
   P4_TENANTS=200; P4_BOOKINGS=2000; FLOOD_SECONDS=10; FLOOD_WAIT=60; DLT_BOOKINGS=10000; WRK_SECONDS=10
+  TENANTS12="${TENANTS12:-2000}"; IDLE_SECONDS="${IDLE_SECONDS:-60}"
 fi
 P11_PAGES=$(( BOOKINGS / 100 < 200 ? BOOKINGS / 100 : 200 ))
 PROTOCOL_VERSION=$(sed -n 's/.*static let current = \([0-9]*\).*/\1/p' Sources/IPC/ProtocolVersion.swift)
@@ -71,6 +75,14 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# What P12's thousands of workers need: open files; the supervisor holds three pipes per worker,
+# supervisord its pipes and a log file per program.
+most_workers=0
+wanted P12 && most_workers=$TENANTS12
+files=$(( 6 * most_workers + 1024 ))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$files" ]; then
+  ulimit -n "$files" 2>/dev/null || die "P12 needs $files open files; the hard limit is $(ulimit -Hn) (raise it, e.g. LimitNOFILE= or limits.conf)"
+fi
 [ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
@@ -270,6 +282,81 @@ row "P10 start $TENANTS workers to ready" "$(printf 'tenantsync %.2f s; supervis
 row "P5 memory with $TENANTS workers alive" "RSS: supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB. PSS: supervisor $((supervisor_pss / 1024)) MiB; one idle worker $((worker_pss / 1024)) MiB; supervisord $((svd_pss / 1024)) MiB. Own memory (RssAnon: heap and stacks, no file pages): supervisor $((supervisor_anon / 1024)) MiB; one idle worker $((worker_anon / 1024)) MiB; supervisord $((svd_anon / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "with no tenant the supervisor holds $((idle_rss / 1024)) MiB RSS, of which $((idle_anon / 1024)) MiB its own (the rest is pages of its binary and libraries); once every worker is ready the supervisor runs $supervisor_threads threads (two pipe readers per worker); binaries built with --static-swift-stdlib. RSS counts every page a process maps, shared ones (the worker binary's code, libpq, libcurl, OpenSSL) in full in each of the $TENANTS workers; PSS divides shared pages among the processes sharing them, so a worker's PSS is what each additional tenant costs"
 p7fast_median=$(printf '%s\n' "${p7fast[@]}" | median)
 row "P7 kill -9 a worker → replacement ready" "$(printf 'tenantsync %.3f s (with a 1 ms first backoff: %.3f s); supervisord %.3f s; ratio %.2f (%.2f)' "$p7_median" "$p7fast_median" "$s7_median" "$(ratio "$p7_median" "$s7_median")" "$(ratio "$p7fast_median" "$s7_median")")" "≤ 0.2× supervisord" "until the new process has sent \`ready\` (tenantsync: polled over the API every few ms; its restart backoff is 100 ms ± jitter; supervisord: autorestart=true, the new \`ready\` line in the program's log)"
+fi
+
+# --- P12: thousands of tenants' workers alive and idle, under tenantsync and under supervisord.
+if wanted P12; then
+sites=$(seq -f "idle-%g" 1 "$TENANTS12" | paste -sd, -)
+start_upstream p12 "$sites" 10 0
+fresh_database
+write_config "$DB" "$WORK/p12.json"
+hz=$(getconf CLK_TCK)
+# idle_cpu PID → CPU seconds per minute of PID, then of its children together, over IDLE_SECONDS of
+# nobody asking anything (no API poll, no sync, no log line but the workers' own).
+idle_cpu() {
+  local self kids
+  self=$(cpu_ticks "$1"); kids=$(children_ticks "$1")
+  sleep "$IDLE_SECONDS"
+  echo "$(( $(cpu_ticks "$1") - self )) $(( $(children_ticks "$1") - kids ))" | awk -v hz="$hz" -v s="$IDLE_SECONDS" '{printf "%.2f %.2f", $1 / hz * 60 / s, $2 / hz * 60 / s}'
+}
+p12=()
+for _ in $(seq 1 "$REPEAT"); do
+  start_supervisor "$WORK/p12.json"
+  # Polled every 100 ms: GET /api/tenants lists every tenant, and a 10 ms poll would take a core.
+  wait_ready "$TENANTS12" 0.1 900
+  p12+=("$(echo "$(now) - $SUPERVISOR_START" | bc -l)")
+  stop_supervisor
+done
+# Measured once, after a last start: every worker ready, then IDLE_SECONDS of nothing.
+start_supervisor "$WORK/p12.json"
+wait_ready "$TENANTS12" 0.1 900
+p12_sessions=$(pg_sessions)
+read -r p12_cpu p12_workers_cpu <<<"$(idle_cpu "$SUPERVISOR_PID")"
+p12_rss=$(rss_kib "$SUPERVISOR_PID"); p12_anon=$(anon_kib "$SUPERVISOR_PID"); p12_threads=$(threads "$SUPERVISOR_PID")
+p12_sessions_idle=$(pg_sessions)
+stop_supervisor
+svd_hello "$DB"
+s12=()
+for i in $(seq 1 "$REPEAT"); do
+  start_supervisord "$TENANTS12" TENANTSYNC_WORKER_FAULT=none
+  deadline=$(( $(date +%s) + 900 ))
+  until [ "$(svd_ready_count)" -ge "$TENANTS12" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "P12: supervisord's programs not ready: $(svd_ready_count) of $TENANTS12"
+    sleep 0.1
+  done
+  s12+=("$(echo "$(now) - $SVD_START" | bc -l)")
+  if [ "$i" -eq "$REPEAT" ]; then
+    read -r s12_cpu s12_workers_cpu <<<"$(idle_cpu "$SVD_PID")"
+    s12_rss=$(rss_kib "$SVD_PID"); s12_anon=$(anon_kib "$SVD_PID"); s12_threads=$(threads "$SVD_PID")
+  fi
+  stop_supervisord
+done
+kill -TERM "$UPSTREAM_PID"
+# The floor: the same workers started by a plain shell loop, as in P10.
+b12=()
+for _ in $(seq 1 "$REPEAT"); do
+  rm -rf "$WORK/bare"; mkdir -p "$WORK/bare"; mkfifo "$WORK/bare/stdin"; exec 3<>"$WORK/bare/stdin"
+  bare_pids=()
+  start=$(now)
+  for i in $(seq 1 "$TENANTS12"); do
+    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$TESTKIT" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
+    bare_pids+=($!)
+  done
+  deadline=$(( $(date +%s) + 900 ))
+  until [ "$(grep -l '"type":"ready"' "$WORK"/bare/w*.out 2>/dev/null | wc -l)" -ge "$TENANTS12" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "P12: the shell loop's workers not ready"
+    sleep 0.1
+  done
+  b12+=("$(echo "$(now) - $start" | bc -l)")
+  kill -KILL "${bare_pids[@]}" 2>/dev/null || true; wait "${bare_pids[@]}" 2>/dev/null || true; exec 3>&-
+done
+rm -rf "$WORK/bare" "$WORK/sv"
+p12_median=$(printf '%s\n' "${p12[@]}" | median); s12_median=$(printf '%s\n' "${s12[@]}" | median); b12_median=$(printf '%s\n' "${b12[@]}" | median)
+row "P12 $TENANTS12 tenants alive and idle" "$(printf 'supervisor: RSS %d MiB, own memory (RssAnon) %d MiB, %d threads, idle CPU %.2f s/min; supervisord: RSS %d MiB, own memory %d MiB, %d threads, idle CPU %.2f s/min. To all ready: tenantsync %.2f s, supervisord %.2f s, plain shell loop %.2f s (tenantsync ÷ shell loop %.2f)' \
+  $((p12_rss / 1024)) $((p12_anon / 1024)) "$p12_threads" "$p12_cpu" $((s12_rss / 1024)) $((s12_anon / 1024)) "$s12_threads" "$s12_cpu" \
+  "$p12_median" "$s12_median" "$b12_median" "$(ratio "$p12_median" "$b12_median")")" \
+  "supervisor threads ≤ 32; RSS ≤ supervisord's; idle CPU ≤ supervisord's" \
+  "idle CPU: the process's user and system CPU over $IDLE_SECONDS s with every worker ready and nothing asked, per minute; the workers' own together: $p12_workers_cpu s/min under tenantsync, $s12_workers_cpu s/min under supervisord (a heartbeat every 2 s under both); PostgreSQL sessions with all $TENANTS12 workers ready: $p12_sessions, after the idle window: $p12_sessions_idle (an idle worker holds none); ready as in P10 (tenantsync: GET /api/tenants polled every 100 ms; supervisord and the shell loop: each worker's \`ready\` line), the shell loop and supervisord's programs run the worker test kit giving itself its hello"
 fi
 
 # --- P8: 8 workers logging as fast as they can, under tenantsync and under supervisord.

@@ -159,6 +159,11 @@ sync_many() {
 }
 # pg_sessions → client sessions open on the private PostgreSQL, not counting the one asking.
 pg_sessions() { psql "$DATABASE_ADMIN_URL" -qtAc "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"; }
+# cpu_ticks PID → the process's user and system CPU, in clock ticks (all its threads).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# children_ticks PID → the CPU ticks of the process's live children together.
+children_ticks() { local kid t=0; for kid in $(pgrep -P "$1" || true); do t=$(( t + $(cpu_ticks "$kid") )); done; echo "$t"; }
+threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 fresh_database() { psql "$DATABASE_ADMIN_URL" -qc "DROP DATABASE IF EXISTS bench WITH (FORCE)" >/dev/null; psql "$DATABASE_ADMIN_URL" -qc "CREATE DATABASE bench" >/dev/null; DB="postgresql://postgres@127.0.0.1:$PG_PORT/bench"; }
 
 # The peer: supervisord running N programs w1…wN, each the same worker binary. A worker waits for
@@ -172,7 +177,9 @@ start_supervisord() {
   shift
   rm -rf "$WORK/sv"; mkdir -p "$WORK/sv"
   {
-    printf '[supervisord]\nlogfile=%s\npidfile=%s\nchildlogdir=%s\nnodaemon=true\nloglevel=warn\n' "$WORK/sv/supervisord.log" "$WORK/sv/supervisord.pid" "$WORK/sv"
+    # minfds: supervisord raises its open-files limit to this, or refuses to start; each program holds
+    # its pipes and its log file open.
+    printf '[supervisord]\nlogfile=%s\npidfile=%s\nchildlogdir=%s\nnodaemon=true\nloglevel=warn\nminfds=%d\n' "$WORK/sv/supervisord.log" "$WORK/sv/supervisord.pid" "$WORK/sv" $(( 1024 > 5 * n + 100 ? 1024 : 5 * n + 100 ))
     for i in $(seq 1 "$n"); do
       printf '[program:w%d]\ncommand=%s\nstartsecs=0\nautorestart=true\nredirect_stderr=true\nstdout_logfile=%s\nstdout_logfile_maxbytes=0\nstdout_logfile_backups=0\n' \
         "$i" "$TESTKIT" "$WORK/sv/w$i.out"
