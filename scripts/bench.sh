@@ -6,10 +6,10 @@
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
 # default .build; P6's load generator, a package of its own in Benchmarks/LoadGenerator, builds in
 # BENCH_SCRATCH-loadgen), JOBS (parallel build jobs, default: one per core), ONLY (comma-separated
-# scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9 or ONLY=P12; P2, P4 and P11 also run P1, whose
+# scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9 or ONLY=P12; P2, P4, P11 and P13 also run P1, whose
 # rates they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
 # TENANTS12 (P12's tenants alive, default 2000, QUICK 100), IDLE_SECONDS (P12's idle window, default 60,
-# QUICK 10),
+# QUICK 10), P13_TENANTS and P13_BOOKINGS (P13's sync-all, default 2000 × 200, QUICK 100 × 50),
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
 # `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
@@ -38,11 +38,11 @@ BENCH_SCRATCH="${BENCH_SCRATCH:-.build}"
 if [ "$QUICK" = "1" ]; then
   BOOKINGS=5000; TENANTS=20; REPEAT=1
   P4_TENANTS=20; P4_BOOKINGS=500; FLOOD_SECONDS=2; FLOOD_WAIT=8; DLT_BOOKINGS=1000; WRK_SECONDS=2
-  TENANTS12="${TENANTS12:-100}"; IDLE_SECONDS="${IDLE_SECONDS:-10}"
+  TENANTS12="${TENANTS12:-100}"; IDLE_SECONDS="${IDLE_SECONDS:-10}"; P13_TENANTS="${P13_TENANTS:-100}"; P13_BOOKINGS="${P13_BOOKINGS:-50}"
 else
   BOOKINGS=100000; TENANTS=200
   P4_TENANTS=200; P4_BOOKINGS=2000; FLOOD_SECONDS=10; FLOOD_WAIT=60; DLT_BOOKINGS=10000; WRK_SECONDS=10
-  TENANTS12="${TENANTS12:-2000}"; IDLE_SECONDS="${IDLE_SECONDS:-60}"
+  TENANTS12="${TENANTS12:-2000}"; IDLE_SECONDS="${IDLE_SECONDS:-60}"; P13_TENANTS="${P13_TENANTS:-2000}"; P13_BOOKINGS="${P13_BOOKINGS:-200}"
 fi
 P11_PAGES=$(( BOOKINGS / 100 < 200 ? BOOKINGS / 100 : 200 ))
 PROTOCOL_VERSION=$(sed -n 's/.*static let current = \([0-9]*\).*/\1/p' Sources/IPC/ProtocolVersion.swift)
@@ -75,13 +75,19 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-# What P12's thousands of workers need: open files; the supervisor holds three pipes per worker,
-# supervisord its pipes and a log file per program.
+# What P12's and P13's thousands of workers need. Open files: the supervisor holds three pipes per
+# worker, supervisord its pipes and a log file per program. PostgreSQL: an idle worker holds no
+# session, but a worker keeps its session for 10 s after each run, so a sync-all of short runs leaves
+# up to one session per tenant open; the private cluster's 400 are raised to that.
 most_workers=0
 wanted P12 && most_workers=$TENANTS12
+wanted P13 && [ "$P13_TENANTS" -gt "$most_workers" ] && most_workers=$P13_TENANTS
 files=$(( 6 * most_workers + 1024 ))
 if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$files" ]; then
-  ulimit -n "$files" 2>/dev/null || die "P12 needs $files open files; the hard limit is $(ulimit -Hn) (raise it, e.g. LimitNOFILE= or limits.conf)"
+  ulimit -n "$files" 2>/dev/null || die "P12/P13 need $files open files; the hard limit is $(ulimit -Hn) (raise it, e.g. LimitNOFILE= or limits.conf)"
+fi
+if wanted P13 && [ "$P13_TENANTS" -gt 300 ]; then
+  PG_EXTRA_OPTIONS="-c max_connections=$(( P13_TENANTS + 100 )) ${PG_EXTRA_OPTIONS:-}"
 fi
 [ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 start_private_postgres "$WORK/pg"
@@ -89,7 +95,7 @@ export TENANTSYNC_API_KEY="bench-key"
 export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
 
 # --- P1 and P9: one tenant, full sync into an empty database, then a re-sync with nothing changed.
-if wanted P1 P9 P2 P4 P11; then
+if wanted P1 P9 P2 P4 P11 P13; then
 start_upstream p1 bench-hotel "$BOOKINGS" 0
 p1=(); p1copy=(); p9=(); rewritten=0; rows=0
 for _ in $(seq 1 "$REPEAT"); do
@@ -206,6 +212,13 @@ if wanted P4; then
 sync_many p4 "$P4_TENANTS" "$P4_BOOKINGS"
 p4_ideal=$(echo "$MANY_ROWS / $p1_rate" | bc -l)
 row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$MANY_MEDIAN" "$p4_ideal" "$(echo "$MANY_MEDIAN / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $MANY_OUTCOME; $MANY_USAGE"
+fi
+
+# --- P13: sync-all of thousands of small tenants against P1's single-tenant rate.
+if wanted P13; then
+sync_many p13 "$P13_TENANTS" "$P13_BOOKINGS"
+p13_ideal=$(echo "$MANY_ROWS / $p1_rate" | bc -l)
+row "P13 sync-all, $P13_TENANTS tenants × $P13_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f; %s' "$MANY_MEDIAN" "$p13_ideal" "$(echo "$MANY_MEDIAN / $p13_ideal" | bc -l)" "$MANY_OUTCOME")" "≤ 1.0; every tenant succeeded" "wall time from the run's own timestamps; P1's rate $p1_rate rows/s; concurrency ${CONCURRENCY:-4}; $MANY_USAGE (peak over the supervisor's life: starting every worker and the run); $MANY_SESSIONS PostgreSQL sessions open when the run ended (a worker keeps its own for 10 s after its run)"
 fi
 
 # --- P10, P5 and P7: many tenants' workers, then supervisord with as many programs.
