@@ -365,7 +365,7 @@ for _ in $(seq 1 "$REPEAT"); do
 done
 rm -rf "$WORK/bare" "$WORK/sv"
 p12_median=$(printf '%s\n' "${p12[@]}" | median); s12_median=$(printf '%s\n' "${s12[@]}" | median); b12_median=$(printf '%s\n' "${b12[@]}" | median)
-row "P12 $TENANTS12 tenants alive and idle" "$(printf 'supervisor: RSS %d MiB, own memory (RssAnon) %d MiB, %d threads, idle CPU %.2f s/min; supervisord: RSS %d MiB, own memory %d MiB, %d threads, idle CPU %.2f s/min. To all ready: tenantsync %.2f s, supervisord %.2f s, plain shell loop %.2f s (tenantsync ÷ shell loop %.2f)' \
+row "P12 $TENANTS12 tenants alive and idle" "$(printf 'supervisor: RSS %d MiB, own memory (RssAnon) %d MiB, threads %d, idle CPU %.2f s/min; supervisord: RSS %d MiB, own memory %d MiB, threads %d, idle CPU %.2f s/min. To all ready: tenantsync %.2f s, supervisord %.2f s, plain shell loop %.2f s (tenantsync ÷ shell loop %.2f)' \
   $((p12_rss / 1024)) $((p12_anon / 1024)) "$p12_threads" "$p12_cpu" $((s12_rss / 1024)) $((s12_anon / 1024)) "$s12_threads" "$s12_cpu" \
   "$p12_median" "$s12_median" "$b12_median" "$(ratio "$p12_median" "$b12_median")")" \
   "supervisor threads ≤ 32; RSS ≤ supervisord's; idle CPU ≤ supervisord's" \
