@@ -4,8 +4,12 @@
 #   make bench           full sizes
 #   make bench QUICK=1   small sizes, for a smoke check (figures are not comparable)
 # Environment: REPEAT (runs per scenario, default 3), BENCH_SCRATCH (the release build's directory,
-# default .build), ONLY (comma-separated scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9; P2, P4 and P11 also
-# run P1, whose rate they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
+# default .build; P6's load generator, a package of its own in Benchmarks/LoadGenerator, builds in
+# BENCH_SCRATCH-loadgen), JOBS (parallel build jobs, default: one per core), ONLY (comma-separated
+# scenarios to run, e.g. ONLY=P8 or ONLY=P1,P9 or ONLY=P12; P2, P4, P11 and P13 also run P1, whose
+# rates they compare with; with ONLY the table is printed, BENCHMARKS.md is left alone),
+# TENANTS12 (P12's tenants alive, default 2000, QUICK 100), IDLE_SECONDS (P12's idle window, default 60,
+# QUICK 10), P13_TENANTS and P13_BOOKINGS (P13's sync-all, default 2000 × 200, QUICK 100 × 50),
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
 # `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
@@ -14,8 +18,8 @@
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
-# tool → Debian package; supervisord and wrk are the peers, python3-venv holds dlt.
-declare -A tools=([curl]=curl [jq]=jq [bc]=bc [supervisord]=supervisor [wrk]=wrk [psql]=postgresql-client)
+# tool → Debian package; supervisord is the peer, python3-venv holds dlt.
+declare -A tools=([curl]=curl [jq]=jq [bc]=bc [supervisord]=supervisor [psql]=postgresql-client)
 missing=()
 for tool in "${!tools[@]}"; do command -v "$tool" >/dev/null || missing+=("${tools[$tool]}"); done
 dpkg-query -W -f='${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || missing+=(python3-venv)
@@ -26,6 +30,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 cd "$REPO_ROOT"
+source "$REPO_ROOT/scripts/bench/helpers.sh"
 
 QUICK="${QUICK:-0}"
 REPEAT="${REPEAT:-3}"
@@ -33,19 +38,28 @@ BENCH_SCRATCH="${BENCH_SCRATCH:-.build}"
 if [ "$QUICK" = "1" ]; then
   BOOKINGS=5000; TENANTS=20; REPEAT=1
   P4_TENANTS=20; P4_BOOKINGS=500; FLOOD_SECONDS=2; FLOOD_WAIT=8; DLT_BOOKINGS=1000; WRK_SECONDS=2
+  TENANTS12="${TENANTS12:-100}"; IDLE_SECONDS="${IDLE_SECONDS:-10}"; P13_TENANTS="${P13_TENANTS:-100}"; P13_BOOKINGS="${P13_BOOKINGS:-50}"
 else
   BOOKINGS=100000; TENANTS=200
   P4_TENANTS=200; P4_BOOKINGS=2000; FLOOD_SECONDS=10; FLOOD_WAIT=60; DLT_BOOKINGS=10000; WRK_SECONDS=10
+  TENANTS12="${TENANTS12:-2000}"; IDLE_SECONDS="${IDLE_SECONDS:-60}"; P13_TENANTS="${P13_TENANTS:-2000}"; P13_BOOKINGS="${P13_BOOKINGS:-200}"
 fi
 P11_PAGES=$(( BOOKINGS / 100 < 200 ? BOOKINGS / 100 : 200 ))
 PROTOCOL_VERSION=$(sed -n 's/.*static let current = \([0-9]*\).*/\1/p' Sources/IPC/ProtocolVersion.swift)
 BENCH_START=$(date +%s)
 
+jobs=(); [ -n "${JOBS:-}" ] && jobs=(-j "$JOBS")
 log "building (release, in $BENCH_SCRATCH)"
 for product in tenantsync-worker tenantsync-worker-testkit tenantsync tenantsync-demo-upstream; do
-  output=$(swift build -c release --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --product "$product" 2>&1) || { printf '%s\n' "$output" | grep -E 'error:' >&2; die "release build of $product failed"; }
+  output=$(swift build -c release "${jobs[@]}" --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --product "$product" 2>&1) || { printf '%s\n' "$output" | grep -E 'error:' >&2; die "release build of $product failed"; }
 done
 BIN="$(swift build -c release --static-swift-stdlib --scratch-path "$BENCH_SCRATCH" --show-bin-path)"
+# P6's fixed-rate load generator: a package of its own, so the product's build never compiles it.
+if wanted P6; then
+  loadgen_scratch="${BENCH_SCRATCH%/}-loadgen"
+  output=$(swift build -c release "${jobs[@]}" --package-path Benchmarks/LoadGenerator --scratch-path "$loadgen_scratch" 2>&1) || { printf '%s\n' "$output" | grep -E 'error:' >&2; die "release build of the load generator failed"; }
+  LOADGEN="$(swift build -c release --package-path Benchmarks/LoadGenerator --scratch-path "$loadgen_scratch" --show-bin-path)/tenantsync-loadgen"
+fi
 # The worker with its test hooks (faults, a hello of its own, fetch-benchmark), never shipped: for P8's
 # flood, the supervisord and shell-loop peers that send no hello, and P11.
 TESTKIT="$BIN/tenantsync-worker-testkit"
@@ -61,15 +75,27 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# What P12's and P13's thousands of workers need. Open files: the supervisor holds three pipes per
+# worker, supervisord its pipes and a log file per program. PostgreSQL: an idle worker holds no
+# session, but a worker keeps its session for 10 s after each run, so a sync-all of short runs leaves
+# up to one session per tenant open; the private cluster's 400 are raised to that.
+most_workers=0
+wanted P12 && most_workers=$TENANTS12
+wanted P13 && [ "$P13_TENANTS" -gt "$most_workers" ] && most_workers=$P13_TENANTS
+files=$(( 6 * most_workers + 1024 ))
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt "$files" ]; then
+  ulimit -n "$files" 2>/dev/null || die "P12/P13 need $files open files; the hard limit is $(ulimit -Hn) (raise it, e.g. LimitNOFILE= or limits.conf)"
+fi
+if wanted P13 && [ "$P13_TENANTS" -gt 300 ]; then
+  PG_EXTRA_OPTIONS="-c max_connections=$(( P13_TENANTS + 100 )) ${PG_EXTRA_OPTIONS:-}"
+fi
 [ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
 export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
 
-source "$REPO_ROOT/scripts/bench/helpers.sh"
-
 # --- P1 and P9: one tenant, full sync into an empty database, then a re-sync with nothing changed.
-if wanted P1 P9 P2 P4 P11; then
+if wanted P1 P9 P2 P4 P11 P13; then
 start_upstream p1 bench-hotel "$BOOKINGS" 0
 p1=(); p1copy=(); p9=(); rewritten=0; rows=0
 for _ in $(seq 1 "$REPEAT"); do
@@ -104,6 +130,8 @@ p9_median=$(printf '%s\n' "${p9[@]}" | median)
 p1_rate=$(echo "$rows / $p1_median" | bc -l | xargs printf '%.0f')
 p1_bookings_rate=$(echo "$BOOKINGS / $p1_median" | bc -l | xargs printf '%.0f')
 copy_rate=$(echo "$rows / $copy_median" | bc -l | xargs printf '%.0f')
+# COPY's rate in bookings: the reservation rows of P1's bookings, written by COPY, per second.
+copy_bookings_rate=$(echo "$BOOKINGS / $copy_median" | bc -l | xargs printf '%.0f')
 row "P1 full sync, 1 tenant, $BOOKINGS bookings ($rows reservation rows)" "$(printf '%.2f s, %s rows/s (%s bookings/s); psql COPY of the same rows %s rows/s; ratio %.2f' "$p1_median" "$p1_rate" "$p1_bookings_rate" "$copy_rate" "$(echo "$p1_rate / $copy_rate" | bc -l)")" "≥ 0.5 of COPY" "$p1_usage (after the full sync); PostgreSQL CPU $(printf '%.2f' "$p1_pg_cpu") s during the last sync"
 row "P9 re-sync with full=true, nothing changed (every page fetched and compared)" "$(printf '%.2f s, %s rows rewritten, %.2f of P1' "$p9_median" "$rewritten" "$(echo "$p9_median / $p1_median" | bc -l)")" "0 rewritten; ≤ 0.5 of P1" "PostgreSQL CPU $(printf '%.2f' "$p9_pg_cpu") s during the last re-sync"
 fi
@@ -155,9 +183,9 @@ if "$python" -m venv "$venv" >/dev/null 2>&1 && timeout 600 "$venv/bin/pip" inst
     dlt_records=$(echo "$line" | jq .records)
   done
   p2_rate=$(printf '%s\n' "${p2[@]}" | median | xargs printf '%.0f')
-  row "P2 dlt rest_api source, merge, $DLT_BOOKINGS bookings from the same demo upstream" "$(printf 'dlt %s bookings/s (%s loaded); tenantsync (P1) %s bookings/s: %.1f× dlt' "$p2_rate" "$dlt_records" "$p1_bookings_rate" "$(echo "$p1_bookings_rate / $p2_rate" | bc -l)")" "tenantsync ≥ 100× faster" "dlt $("$venv/bin/python" -c 'import dlt; print(dlt.__version__)'): page-number pagination stopping at X-WP-TotalPages, 100 per page, Basic auth, nested fields as dlt's child tables; dlt's time covers extract, normalise and load"
+  row "P2 dlt rest_api source, merge, $DLT_BOOKINGS bookings from the same demo upstream" "$(printf 'dlt %s bookings/s (%s loaded); tenantsync (P1) %s bookings/s; psql COPY (P1) %s bookings/s. tenantsync ÷ dlt %.1f; dlt ÷ COPY %.2f; tenantsync ÷ COPY %.2f' "$p2_rate" "$dlt_records" "$p1_bookings_rate" "$copy_bookings_rate" "$(echo "$p1_bookings_rate / $p2_rate" | bc -l)" "$(echo "$p2_rate / $copy_bookings_rate" | bc -l)" "$(echo "$p1_bookings_rate / $copy_bookings_rate" | bc -l)")" "none: reported against COPY, the limit" "dlt $("$venv/bin/python" -c 'import dlt; print(dlt.__version__)'): page-number pagination stopping at X-WP-TotalPages, 100 per page, Basic auth, nested fields as dlt's child tables; dlt's time covers extract, normalise and load; COPY's bookings/s: P1's $BOOKINGS bookings ÷ the seconds psql COPY takes to write their reservation rows"
 else
-  row "P2 dlt rest_api source, merge" "P2 not measured: dlt could not be installed" "tenantsync ≥ 100× faster" "pip install \"dlt[postgres]\" failed (no network?)"
+  row "P2 dlt rest_api source, merge" "P2 not measured: dlt could not be installed" "none: reported against COPY, the limit" "pip install \"dlt[postgres]\" failed (no network?)"
 fi
 kill -TERM "$UPSTREAM_PID"
 fi
@@ -181,22 +209,16 @@ fi
 
 # --- P4: sync-all of many tenants against P1's single-tenant rate.
 if wanted P4; then
-sites=$(seq -f "p4-hotel-%g" 1 "$P4_TENANTS" | paste -sd, -)
-start_upstream p4 "$sites" "$P4_BOOKINGS" 0
-p4=()
-for _ in $(seq 1 "$REPEAT"); do
-  fresh_database
-  write_config "$DB" "$WORK/p4.json"
-  start_supervisor "$WORK/p4.json"; wait_ready "$P4_TENANTS"
-  p4+=("$(sync_all)")
-  p4_rows=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
-  p4_usage=$(usage "$SUPERVISOR_PID" supervisor)
-  stop_supervisor
-done
-kill -TERM "$UPSTREAM_PID"
-p4_median=$(printf '%s\n' "${p4[@]}" | median)
-p4_ideal=$(echo "$p4_rows / $p1_rate" | bc -l)
-row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($p4_rows reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$p4_median" "$p4_ideal" "$(echo "$p4_median / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $p4_usage"
+sync_many p4 "$P4_TENANTS" "$P4_BOOKINGS"
+p4_ideal=$(echo "$MANY_ROWS / $p1_rate" | bc -l)
+row "P4 sync-all, $P4_TENANTS tenants × $P4_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f' "$MANY_MEDIAN" "$p4_ideal" "$(echo "$MANY_MEDIAN / $p4_ideal" | bc -l)")" "≤ 1.3" "concurrency ${CONCURRENCY:-4}; $MANY_OUTCOME; $MANY_USAGE"
+fi
+
+# --- P13: sync-all of thousands of small tenants against P1's single-tenant rate.
+if wanted P13; then
+sync_many p13 "$P13_TENANTS" "$P13_BOOKINGS"
+p13_ideal=$(echo "$MANY_ROWS / $p1_rate" | bc -l)
+row "P13 sync-all, $P13_TENANTS tenants × $P13_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f; %s' "$MANY_MEDIAN" "$p13_ideal" "$(echo "$MANY_MEDIAN / $p13_ideal" | bc -l)" "$MANY_OUTCOME")" "≤ 1.0; every tenant succeeded" "wall time from the run's own timestamps; P1's rate $p1_rate rows/s; concurrency ${CONCURRENCY:-4}; $MANY_USAGE (peak over the supervisor's life: starting every worker and the run); $MANY_SESSIONS PostgreSQL sessions open when the run ended (a worker keeps its own for 10 s after its run)"
 fi
 
 # --- P10, P5 and P7: many tenants' workers, then supervisord with as many programs.
@@ -275,6 +297,81 @@ p7fast_median=$(printf '%s\n' "${p7fast[@]}" | median)
 row "P7 kill -9 a worker → replacement ready" "$(printf 'tenantsync %.3f s (with a 1 ms first backoff: %.3f s); supervisord %.3f s; ratio %.2f (%.2f)' "$p7_median" "$p7fast_median" "$s7_median" "$(ratio "$p7_median" "$s7_median")" "$(ratio "$p7fast_median" "$s7_median")")" "≤ 0.2× supervisord" "until the new process has sent \`ready\` (tenantsync: polled over the API every few ms; its restart backoff is 100 ms ± jitter; supervisord: autorestart=true, the new \`ready\` line in the program's log)"
 fi
 
+# --- P12: thousands of tenants' workers alive and idle, under tenantsync and under supervisord.
+if wanted P12; then
+sites=$(seq -f "idle-%g" 1 "$TENANTS12" | paste -sd, -)
+start_upstream p12 "$sites" 10 0
+fresh_database
+write_config "$DB" "$WORK/p12.json"
+hz=$(getconf CLK_TCK)
+# idle_cpu PID → CPU seconds per minute of PID, then of its children together, over IDLE_SECONDS of
+# nobody asking anything (no API poll, no sync, no log line but the workers' own).
+idle_cpu() {
+  local self kids
+  self=$(cpu_ticks "$1"); kids=$(children_ticks "$1")
+  sleep "$IDLE_SECONDS"
+  echo "$(( $(cpu_ticks "$1") - self )) $(( $(children_ticks "$1") - kids ))" | awk -v hz="$hz" -v s="$IDLE_SECONDS" '{printf "%.2f %.2f", $1 / hz * 60 / s, $2 / hz * 60 / s}'
+}
+p12=()
+for _ in $(seq 1 "$REPEAT"); do
+  start_supervisor "$WORK/p12.json"
+  # Polled every 100 ms: GET /api/tenants lists every tenant, and a 10 ms poll would take a core.
+  wait_ready "$TENANTS12" 0.1 900
+  p12+=("$(echo "$(now) - $SUPERVISOR_START" | bc -l)")
+  stop_supervisor
+done
+# Measured once, after a last start: every worker ready, then IDLE_SECONDS of nothing.
+start_supervisor "$WORK/p12.json"
+wait_ready "$TENANTS12" 0.1 900
+p12_sessions=$(pg_sessions)
+read -r p12_cpu p12_workers_cpu <<<"$(idle_cpu "$SUPERVISOR_PID")"
+p12_rss=$(rss_kib "$SUPERVISOR_PID"); p12_anon=$(anon_kib "$SUPERVISOR_PID"); p12_threads=$(threads "$SUPERVISOR_PID")
+p12_sessions_idle=$(pg_sessions)
+stop_supervisor
+svd_hello "$DB"
+s12=()
+for i in $(seq 1 "$REPEAT"); do
+  start_supervisord "$TENANTS12" TENANTSYNC_WORKER_FAULT=none
+  deadline=$(( $(date +%s) + 900 ))
+  until [ "$(svd_ready_count)" -ge "$TENANTS12" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "P12: supervisord's programs not ready: $(svd_ready_count) of $TENANTS12"
+    sleep 0.1
+  done
+  s12+=("$(echo "$(now) - $SVD_START" | bc -l)")
+  if [ "$i" -eq "$REPEAT" ]; then
+    read -r s12_cpu s12_workers_cpu <<<"$(idle_cpu "$SVD_PID")"
+    s12_rss=$(rss_kib "$SVD_PID"); s12_anon=$(anon_kib "$SVD_PID"); s12_threads=$(threads "$SVD_PID")
+  fi
+  stop_supervisord
+done
+kill -TERM "$UPSTREAM_PID"
+# The floor: the same workers started by a plain shell loop, as in P10.
+b12=()
+for _ in $(seq 1 "$REPEAT"); do
+  rm -rf "$WORK/bare"; mkdir -p "$WORK/bare"; mkfifo "$WORK/bare/stdin"; exec 3<>"$WORK/bare/stdin"
+  bare_pids=()
+  start=$(now)
+  for i in $(seq 1 "$TENANTS12"); do
+    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$TESTKIT" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
+    bare_pids+=($!)
+  done
+  deadline=$(( $(date +%s) + 900 ))
+  until [ "$(grep -l '"type":"ready"' "$WORK"/bare/w*.out 2>/dev/null | wc -l)" -ge "$TENANTS12" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "P12: the shell loop's workers not ready"
+    sleep 0.1
+  done
+  b12+=("$(echo "$(now) - $start" | bc -l)")
+  kill -KILL "${bare_pids[@]}" 2>/dev/null || true; wait "${bare_pids[@]}" 2>/dev/null || true; exec 3>&-
+done
+rm -rf "$WORK/bare" "$WORK/sv"
+p12_median=$(printf '%s\n' "${p12[@]}" | median); s12_median=$(printf '%s\n' "${s12[@]}" | median); b12_median=$(printf '%s\n' "${b12[@]}" | median)
+row "P12 $TENANTS12 tenants alive and idle" "$(printf 'supervisor: RSS %d MiB, own memory (RssAnon) %d MiB, threads %d, idle CPU %.2f s/min; supervisord: RSS %d MiB, own memory %d MiB, threads %d, idle CPU %.2f s/min. To all ready: tenantsync %.2f s, supervisord %.2f s, plain shell loop %.2f s (tenantsync ÷ shell loop %.2f)' \
+  $((p12_rss / 1024)) $((p12_anon / 1024)) "$p12_threads" "$p12_cpu" $((s12_rss / 1024)) $((s12_anon / 1024)) "$s12_threads" "$s12_cpu" \
+  "$p12_median" "$s12_median" "$b12_median" "$(ratio "$p12_median" "$b12_median")")" \
+  "supervisor threads ≤ 32; RSS ≤ supervisord's; idle CPU ≤ supervisord's" \
+  "idle CPU: the process's user and system CPU over $IDLE_SECONDS s with every worker ready and nothing asked, per minute; the workers' own together: $p12_workers_cpu s/min under tenantsync, $s12_workers_cpu s/min under supervisord (a heartbeat every 2 s under both); PostgreSQL sessions with all $TENANTS12 workers ready: $p12_sessions, after the idle window: $p12_sessions_idle (an idle worker holds none); ready as in P10 (tenantsync: GET /api/tenants polled every 100 ms; supervisord and the shell loop: each worker's \`ready\` line), the shell loop and supervisord's programs run the worker test kit giving itself its hello"
+fi
+
 # --- P8: 8 workers logging as fast as they can, under tenantsync and under supervisord.
 if wanted P8; then
 sites=$(seq -f "flood-%g" 1 8 | paste -sd, -)
@@ -304,29 +401,40 @@ p8_median=$(printf '%s\n' "${f_ts[@]}" | median); s8_median=$(printf '%s\n' "${f
 row "P8 8 workers logging as fast as they can for $FLOOD_SECONDS s" "$(read -r _ a b c <<<"$ts_result"; flood_summary tenantsync "$p8_median" "$a" "$b" "$c"); $(read -r _ a b c <<<"$sv_result"; flood_summary supervisord "$s8_median" "$a" "$b" "$c"); ratio $(ratio "$p8_median" "$s8_median")" "≥ 1× supervisord, 0 lost" "the same worker binary writing the same JSON \`log\` lines (about 70 bytes) in 64 KiB writes; tenantsync parses, stamps and frames each into its tenant's log file, supervisord copies the raw bytes; counts from the last run; tenantsync's own dropped-line counter read $p8_dropped; $p8_usage; $s8_usage"
 fi
 
-# --- P6: POST /api/sync latency under load, with wrk on loopback.
+# --- P6: POST /api/sync latency at a fixed 1,000 requests/s, from each request's intended send time.
 if wanted P6; then
 start_upstream p6 p6-hotel 10 0
 fresh_database
 write_config "$DB" "$WORK/p6.json"
 start_supervisor "$WORK/p6.json"; wait_ready 1
 p6_tenant=$(api "$API/api/tenants" | jq -r '.tenants[0].id')
-# 10 connections, each pausing 10 ms between requests: at most 1,000 requests/s offered.
-wrk_line() { WRK_DELAY_MS=10 wrk -t1 -c10 -d"${WRK_SECONDS}s" --latency -s "$REPO_ROOT/scripts/bench/post_sync.lua" "$1" 2>&1 | grep '^wrk-result'; }
-p6_tenant_line=$(wrk_line "$API/api/tenants/$p6_tenant/sync")
-p6_all_line=$(wrk_line "$API/api/sync")
+# 10 keep-alive connections; request k is due at k ms and goes out on connection k mod 10, late if
+# that connection still waits for an earlier answer, and its latency counts from when it was due.
+loadgen_line() {
+  "$LOADGEN" --url "$1" --method "${2:-POST}" --rate 1000 --seconds "$WRK_SECONDS" --connections 10 \
+    --header "X-API-KEY: $TENANTSYNC_API_KEY" 2>>"$WORK/loadgen.log" | grep '^loadgen-result'
+}
+p6_tenant_line=$(loadgen_line "$API/api/tenants/$p6_tenant/sync")
+p6_tenant_usage=$(usage "$SUPERVISOR_PID" supervisor)
+p6_all_line=$(loadgen_line "$API/api/sync")
 # The same load on GET /health, which touches no database: the HTTP path's own share of the latency.
-p6_health_line=$(WRK_METHOD=GET wrk_line "$API/health")
+p6_health_line=$(loadgen_line "$API/health" GET)
 p6_runs=$(psql "$DB" -qtAc "SELECT count(*) FROM sync_runs")
 p6_usage=$(usage "$SUPERVISOR_PID" supervisor)
 stop_supervisor
 kill -TERM "$UPSTREAM_PID"
-wrk_field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-row "P6 POST /api/sync latency at up to 1,000 requests/s (wrk, 10 connections pausing 10 ms between requests, $WRK_SECONDS s each)" \
-  "$(printf 'POST /api/tenants/{id}/sync: p50 %s ms, p99 %s ms at %s requests/s; POST /api/sync: p50 %s ms, p99 %s ms at %s requests/s' \
-    "$(wrk_field "$p6_tenant_line" p50_ms)" "$(wrk_field "$p6_tenant_line" p99_ms)" "$(wrk_field "$p6_tenant_line" requests_per_s)" \
-    "$(wrk_field "$p6_all_line" p50_ms)" "$(wrk_field "$p6_all_line" p99_ms)" "$(wrk_field "$p6_all_line" requests_per_s)")" \
-  "p99 ≤ 5 ms at 1,000 requests/s" "the same load on GET /health (no database): p50 $(wrk_field "$p6_health_line" p50_ms) ms, p99 $(wrk_field "$p6_health_line" p99_ms) ms; Debian's wrk has no fixed-rate mode (wrk2): the rate comes from the pause, so a slow answer lowers it instead of queueing (no coordinated-omission correction); one tenant of 10 bookings; a tenant-scoped request joins its tenant's sync in progress, each POST /api/sync records a run ($p6_runs runs in all; errors/non-2xx: $(wrk_field "$p6_tenant_line" errors)/$(wrk_field "$p6_tenant_line" non2xx), $(wrk_field "$p6_all_line" errors)/$(wrk_field "$p6_all_line" non2xx)); $p6_usage"
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+# latency LINE → "p50 … ms, p90 …, p99 …, p99.9 …, max … ms; N sent at R requests/s answered; errors/non-2xx E/N"
+latency() {
+  printf 'p50 %s ms, p90 %s, p99 %s, p99.9 %s, max %s ms; %s sent, answered at %s requests/s; errors/non-2xx %s/%s' \
+    "$(field "$1" p50_ms)" "$(field "$1" p90_ms)" "$(field "$1" p99_ms)" "$(field "$1" p999_ms)" "$(field "$1" max_ms)" \
+    "$(field "$1" sent)" "$(field "$1" rate)" "$(field "$1" errors)" "$(field "$1" non2xx)"
+}
+p6_how="tenantsync-loadgen (Benchmarks/LoadGenerator): a fixed 1,000 requests/s for $WRK_SECONDS s over 10 keep-alive HTTP/1.1 connections on loopback, each latency from the request's intended send time (no coordinated omission), in an HdrHistogram; one tenant of 10 bookings"
+row "P6 POST /api/tenants/{id}/sync at a fixed 1,000 requests/s" "$(latency "$p6_tenant_line")" "p99 ≤ 2 ms at 1,000 requests/s" \
+  "$p6_how; a tenant-scoped request joins its tenant's sync in progress; the same load on GET /health (no database): $(latency "$p6_health_line"); $p6_tenant_usage"
+row "P6 POST /api/sync at a fixed 1,000 requests/s" "$(latency "$p6_all_line")" "p99 ≤ 5 ms at 1,000 requests/s" \
+  "measured as the row above, after it; each POST /api/sync records a run ($p6_runs runs in all); $p6_usage"
 fi
 
 BENCH_SECONDS=$(( $(date +%s) - BUILT ))
@@ -350,7 +458,7 @@ history=""
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "- commit: $(git rev-parse --short HEAD)"
   echo "- machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB memory, $(uname -m)"
-  echo "- peers: $(supervisord --version 2>/dev/null | sed 's/^/supervisord /'), $(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+  echo "- peers: $(supervisord --version 2>/dev/null | sed 's/^/supervisord /')"
   echo
   echo "| scenario | result | target | notes |"
   echo "|---|---|---|---|"

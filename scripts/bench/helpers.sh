@@ -1,4 +1,4 @@
-# Helpers for scripts/bench.sh, sourced by it after its build: timing, process measurements, the
+# Helpers for scripts/bench.sh, sourced by it before its build: timing, process measurements, the
 # supervisor, supervisord and demo upstream under test, the API, and P8's flood measurement. They read
 # the script's globals (WORK, BIN, API, DB, PG_PORT, …) when called.
 now() { date +%s.%N; }
@@ -111,16 +111,59 @@ restart_seconds() {
   done
   echo "$(now) - $start" | bc -l
 }
-wait_ready() { for _ in $(seq 1 6000); do [ "$(ready_count)" = "$1" ] && return 0; sleep 0.01; done; die "workers not ready"; }
+# wait_ready N [POLL_SECONDS] [TIMEOUT_SECONDS]: until N workers are ready (default: every 10 ms, 120 s at most).
+wait_ready() {
+  local deadline=$(( $(date +%s) + ${3:-120} ))
+  until [ "$(ready_count)" = "$1" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "workers not ready: $(ready_count) of $1 after ${3:-120} s"
+    sleep "${2:-0.01}"
+  done
+}
 # sync_all [full=true] → prints the run's duration in seconds (from the database's own timestamps).
 # One request with background=false, answered when the run ends: polling with curl and jq every
-# 50 ms took a third of a core from the sync being measured (perf, PROFILE=…).
+# 50 ms took a third of a core from the sync being measured (perf, PROFILE=…). The answer, with
+# each tenant's result, is kept in $WORK/last-sync.json.
 sync_all() {
   local run
-  run=$(api -X POST "$API/api/sync?background=false${1:+&$1}" | jq -r .run_id)
+  api -X POST "$API/api/sync?background=false${1:+&$1}" >"$WORK/last-sync.json"
+  run=$(jq -r .run_id "$WORK/last-sync.json")
   echo "$run" >"$WORK/last-run"
   psql "$DB" -qtAc "SELECT extract(epoch FROM finished_at - started_at) FROM sync_runs WHERE id = '$run'"
 }
+# last_sync_outcome → e.g. "run succeeded; 200 of 200 tenants succeeded", from the last sync_all's answer.
+last_sync_outcome() {
+  jq -r '"run \(.status); \([.run.tenants[] | select(.status == "succeeded")] | length) of \(.run.tenants | length) tenants succeeded"
+    + ([.run.tenants[] | select(.status != "succeeded") | .status] | group_by(.) | map(" (\(length) \(.[0]))") | add // "")' "$WORK/last-sync.json"
+}
+# sync_many NAME TENANTS BOOKINGS: a sync-all of TENANTS tenants of BOOKINGS bookings each, REPEAT
+# times, each into an empty database → MANY_MEDIAN (seconds), MANY_ROWS (reservation rows),
+# MANY_OUTCOME (last_sync_outcome), MANY_SESSIONS (PostgreSQL sessions when the run ended: workers
+# keep theirs for 10 s after a run), MANY_USAGE (usage of the supervisor), all from the last run.
+sync_many() {
+  local sites times=()
+  sites=$(seq -f "$1-hotel-%g" 1 "$2" | paste -sd, -)
+  start_upstream "$1" "$sites" "$3" 0
+  for _ in $(seq 1 "$REPEAT"); do
+    fresh_database
+    write_config "$DB" "$WORK/$1.json"
+    start_supervisor "$WORK/$1.json"; wait_ready "$2" 0.1 600
+    times+=("$(sync_all)")
+    MANY_SESSIONS=$(pg_sessions)
+    MANY_OUTCOME=$(last_sync_outcome)
+    MANY_ROWS=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
+    MANY_USAGE=$(usage "$SUPERVISOR_PID" supervisor)
+    stop_supervisor
+  done
+  kill -TERM "$UPSTREAM_PID"
+  MANY_MEDIAN=$(printf '%s\n' "${times[@]}" | median)
+}
+# pg_sessions → client sessions open on the private PostgreSQL, not counting the one asking.
+pg_sessions() { psql "$DATABASE_ADMIN_URL" -qtAc "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"; }
+# cpu_ticks PID → the process's user and system CPU, in clock ticks (all its threads).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# children_ticks PID → the CPU ticks of the process's live children together.
+children_ticks() { local kid t=0; for kid in $(pgrep -P "$1" || true); do t=$(( t + $(cpu_ticks "$kid") )); done; echo "$t"; }
+threads() { awk '/^Threads:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 fresh_database() { psql "$DATABASE_ADMIN_URL" -qc "DROP DATABASE IF EXISTS bench WITH (FORCE)" >/dev/null; psql "$DATABASE_ADMIN_URL" -qc "CREATE DATABASE bench" >/dev/null; DB="postgresql://postgres@127.0.0.1:$PG_PORT/bench"; }
 
 # The peer: supervisord running N programs w1…wN, each the same worker binary. A worker waits for
@@ -134,7 +177,9 @@ start_supervisord() {
   shift
   rm -rf "$WORK/sv"; mkdir -p "$WORK/sv"
   {
-    printf '[supervisord]\nlogfile=%s\npidfile=%s\nchildlogdir=%s\nnodaemon=true\nloglevel=warn\n' "$WORK/sv/supervisord.log" "$WORK/sv/supervisord.pid" "$WORK/sv"
+    # minfds: supervisord raises its open-files limit to this, or refuses to start; each program holds
+    # its pipes and its log file open.
+    printf '[supervisord]\nlogfile=%s\npidfile=%s\nchildlogdir=%s\nnodaemon=true\nloglevel=warn\nminfds=%d\n' "$WORK/sv/supervisord.log" "$WORK/sv/supervisord.pid" "$WORK/sv" $(( 1024 > 5 * n + 100 ? 1024 : 5 * n + 100 ))
     for i in $(seq 1 "$n"); do
       printf '[program:w%d]\ncommand=%s\nstartsecs=0\nautorestart=true\nredirect_stderr=true\nstdout_logfile=%s\nstdout_logfile_maxbytes=0\nstdout_logfile_backups=0\n' \
         "$i" "$TESTKIT" "$WORK/sv/w$i.out"
