@@ -23,19 +23,14 @@ actor TenantWorkerController {
     /// The worker process while one lives, with what it said and how healthy it is.
     var session: WorkerSession?
     var process: WorkerProcess? { session?.process }
-    private(set) var streams: [String] = []
-    private(set) var lastExit: WorkerExit?
+    /// What the status shows of past workers, and the run being synced.
+    private(set) var record = WorkerRecord()
     /// Bad protocol lines: counted, and reported at most once a second.
     var badLines: BadLineReport
-    var currentRunID: String? {
-        get { runIDBox.withLock { $0 } }
-        set { runIDBox.withLock { $0 = newValue } }
-    }
-    /// ``currentRunID``, readable from the thread that reads the worker's stderr.
-    private let runIDBox = LockedValue<String?>(nil)
-    private(set) var lastSync: TenantStatus.LastSync?
     /// Connection tests sent to the worker and not answered yet.
-    var connectionChecks = PendingConnectionChecks()
+    let connectionChecks = WorkerConnectionChecks()
+    /// Tells the logs and the metrics of state changes, spawns and exits.
+    let reporter: WorkerReporter
 
     /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
     let syncQueue: TenantSyncQueue
@@ -49,6 +44,7 @@ actor TenantWorkerController {
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         self.logger = logger
         self.badLines = BadLineReport(tenant: tenant, logger: logger, logStore: environment.logStore)
+        self.reporter = WorkerReporter(tenant: tenant, logger: logger, logStore: environment.logStore, metrics: environment.metrics)
         self.syncQueue = TenantSyncQueue(
             tenant: tenant, logger: logger, logStore: environment.logStore, databaseReachable: environment.databaseReachable
         )
@@ -62,6 +58,10 @@ actor TenantWorkerController {
     }
 
     var state: WorkerState { lifecycle.state }
+    /// The run the worker is syncing, if any.
+    var currentRunID: String? { record.currentRunID }
+    /// The streams the last ready worker syncs, in its order.
+    var streams: [String] { record.streams }
 
     func markShuttingDown() {
         shuttingDown = true
@@ -98,7 +98,7 @@ actor TenantWorkerController {
         let worker: WorkerProcess
         do {
             try await launcher.issueCredentials()
-            worker = try await launcher.spawn(runID: runIDBox)
+            worker = try await launcher.spawn(runID: record.runIDBox)
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
             let cause = error is WorkerCredentialError ? "\(error)" : "\(environment.executable): \(error)"
@@ -106,8 +106,7 @@ actor TenantWorkerController {
             return
         }
         session = WorkerSession(process: worker, at: .now)
-        logger.info("worker spawned", metadata: ["worker.pid": "\(worker.pid)"])
-        environment.logStore.supervisorEvent(tenant: tenant, pid: worker.pid, message: "worker spawned (pid \(worker.pid))")
+        reporter.spawned(pid: worker.pid)
         if lifecycle.state == .starting, !shuttingDown {
             worker.send(launcher.hello())
         } else {
@@ -141,22 +140,18 @@ actor TenantWorkerController {
             logger.error("worker refused", metadata: ["worker.pid": "\(process?.pid ?? 0)", "worker.cause": "\(cause)"])
             if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
         case .ready(let streams, let detail):
-            self.streams = streams
+            record.streams = streams
             _ = apply(.ready(at: .now), detail: detail)
         case .fatal(let fatal):
             logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
         case .syncEnded(let run, let result, let outcome):
-            currentRunID = nil
-            lastSync = TenantStatus.LastSync(
-                runID: result.runID, status: result.status.rawValue, finishedAt: Date().formatted(.iso8601),
-                counts: result.totals, error: result.error
-            )
+            record.syncEnded(result)
             _ = apply(.syncFinished(runID: result.runID, status: result.status.rawValue))
             run.continuation.resume(returning: outcome)
         case .strayResult(let runID):
             logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(runID)"])
         case .checkResult(let result):
-            if !connectionChecks.finish(result) {
+            if !connectionChecks.answer(result) {
                 logger.info("connection test answered after its wait ended", metadata: ["check.id": "\(result.checkID)"])
             }
         }
@@ -165,17 +160,13 @@ actor TenantWorkerController {
     private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess, launcher: WorkerLauncher) {
         var ended = session
         session = nil
-        lastExit = exit
+        record.lastExit = exit
         connectionChecks.failAll(reason: "the worker exited (\(exit)) before answering")
         environment.metrics?.recordExit(exit, tenant: tenant.id)
         let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
-        if lifecycle.state == .stopped {
-            logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
-        } else {
-            logger.warning("worker exited unexpectedly", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
-        }
+        reporter.exited(exit, pid: worker.pid, stopped: lifecycle.state == .stopped)
         if let run = ended?.takeSyncInHand() {
-            currentRunID = nil
+            record.currentRunID = nil
             let message = "worker \(worker.pid) \(exit) during the run"
             let willRestart = !shuttingDown && [.backoff, .starting].contains(lifecycle.state)
             run.continuation.resume(returning: willRestart ? .crashed(message) : .failed(message))
@@ -192,16 +183,8 @@ actor TenantWorkerController {
         let before = lifecycle.state
         let restartsBefore = lifecycle.restarts
         let action = lifecycle.event(event)
-        let after = lifecycle.state
-        environment.metrics?.recordRestarts(lifecycle.restarts - restartsBefore, tenant: tenant.id)
-        if before != after {
-            var metadata: Logger.Metadata = ["worker.cause": "\(lifecycle.cause)", "worker.state": "\(after.rawValue)"]
-            if let detail { metadata["worker.detail"] = "\(detail)" }
-            let level: Logger.Level = [.backoff, .errored].contains(after) ? .warning : .info
-            logger.log(level: level, "worker state \(before.rawValue) → \(after.rawValue)", metadata: metadata)
-            environment.logStore.supervisorEvent(tenant: tenant, pid: process?.pid, level: level == .info ? "notice" : level.rawValue, message: "worker state \(before.rawValue) → \(after.rawValue): \(lifecycle.cause)\(detail.map { " (\($0))" } ?? "")")
-            changes.wakeAll()
-        }
+        reporter.transition(from: before, restartsBefore: restartsBefore, to: lifecycle, detail: detail, pid: process?.pid)
+        if before != lifecycle.state { changes.wakeAll() }
         return action
     }
 
