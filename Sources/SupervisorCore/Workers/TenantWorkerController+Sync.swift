@@ -32,18 +32,8 @@ extension TenantWorkerController {
             await changes.wait(until: deadline)
         }
         guard process != nil else { return .failed("worker is gone") }
-        _ = apply(.syncStarted(runID: command.runID))
-        record.currentRunID = command.runID
         return await withCheckedContinuation { continuation in
-            // A cancel that came while this request waited (``cancelRun`` found no sync of its run
-            // in hand then) still stops it.
-            let started = session?.start(
-                command, for: continuation, attempts: attempts, cancelReason: cancelReason, onProgress: onProgress, at: .now
-            )
-            if started != true {
-                record.currentRunID = nil
-                continuation.resume(returning: .failed("worker's input is closed"))
-            }
+            tracker.startSync(command, for: continuation, attempts: attempts, cancelReason: cancelReason, onProgress: onProgress)
         }
     }
 }

@@ -5,10 +5,11 @@ import Support
 
 /// Owns one tenant's worker process: starts it, restarts it, feeds it syncs, stops it.
 ///
-/// What the worker should be doing is decided by a ``WorkerLifecycle``; this actor feeds it the
-/// events it sees (messages, exits, operator verbs, liveness failures) and performs the actions it
-/// answers. ``supervise()`` spawns workers while the lifecycle says so and ``monitor()`` checks
-/// liveness and samples resource use; both run in the fleet's task group until shutdown.
+/// What the worker should be doing is decided by a ``WorkerLifecycle``, kept with the process alive now
+/// in a ``WorkerTracker``; this actor feeds it the events it sees (messages, exits, operator verbs,
+/// liveness failures) and performs the actions it answers. ``supervise()`` spawns workers while the
+/// lifecycle says so and ``monitor()`` checks liveness and samples resource use; both run in the fleet's
+/// task group until shutdown.
 actor TenantWorkerController {
     let tenant: TenantConfiguration
     let environment: WorkerEnvironment
@@ -16,26 +17,16 @@ actor TenantWorkerController {
     var logStore: TenantLogStore { environment.logStore }
     var logger: Logger
 
-    private(set) var lifecycle: WorkerLifecycle
+    /// The worker's lifecycle, the process alive now and what past ones left; changed here only.
+    var tracker: WorkerTracker
     private(set) var liveness: LivenessPolicy
     private(set) var supervising = false
     private(set) var shuttingDown = false
-    /// The worker process while one lives, with what it said and how healthy it is.
-    var session: WorkerSession?
-    var process: WorkerProcess? { session?.process }
-    /// What the status shows of past workers, and the run being synced.
-    private(set) var record = WorkerRecord()
-    /// Bad protocol lines: counted, and reported at most once a second.
-    var badLines: BadLineReport
-    /// Connection tests sent to the worker and not answered yet.
-    let connectionChecks = WorkerConnectionChecks()
-    /// Tells the logs and the metrics of state changes, spawns and exits.
-    let reporter: WorkerReporter
 
     /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
     let syncQueue: TenantSyncQueue
     /// Woken at every state change; the supervise loop, stops and hand-overs wait on it.
-    let changes = ChangeSignal()
+    let changes: ChangeSignal
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
         self.tenant = tenant
@@ -43,13 +34,15 @@ actor TenantWorkerController {
         var logger = logger
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         self.logger = logger
-        self.badLines = BadLineReport(tenant: tenant, logger: logger, logStore: environment.logStore)
-        self.reporter = WorkerReporter(tenant: tenant, logger: logger, logStore: environment.logStore, metrics: environment.metrics)
         self.syncQueue = TenantSyncQueue(
             tenant: tenant, logger: logger, logStore: environment.logStore, databaseReachable: environment.databaseReachable
         )
         let settings = Self.settings(tenant, environment)
-        self.lifecycle = WorkerLifecycle(policy: settings.restartPolicy)
+        let changes = ChangeSignal()
+        self.changes = changes
+        self.tracker = WorkerTracker(
+            tenant: tenant, lifecycle: WorkerLifecycle(policy: settings.restartPolicy), environment: environment, logger: logger, changes: changes
+        )
         self.liveness = settings.livenessPolicy
     }
 
@@ -57,14 +50,25 @@ actor TenantWorkerController {
         (tenant.supervision ?? SupervisionSettings()).over(environment.supervision)
     }
 
+    var lifecycle: WorkerLifecycle { tracker.lifecycle }
     var state: WorkerState { lifecycle.state }
+    /// The worker process while one lives, with what it said and how healthy it is.
+    var session: WorkerSession? { tracker.session }
+    var process: WorkerProcess? { tracker.process }
     /// The run the worker is syncing, if any.
-    var currentRunID: String? { record.currentRunID }
+    var currentRunID: String? { tracker.record.currentRunID }
     /// The streams the last ready worker syncs, in its order.
-    var streams: [String] { record.streams }
+    var streams: [String] { tracker.record.streams }
+    /// The time a worker gets to exit after `shutdown`.
+    var gracePeriod: Duration { .milliseconds(Int(environment.shutdownGracePeriod * 1000)) }
 
     func markShuttingDown() {
         shuttingDown = true
+    }
+
+    /// A snapshot for status displays.
+    func status() -> TenantStatus {
+        tracker.status(in: environment)
     }
 
     // MARK: Life
@@ -98,15 +102,14 @@ actor TenantWorkerController {
         let worker: WorkerProcess
         do {
             try await launcher.issueCredentials()
-            worker = try await launcher.spawn(runID: record.runIDBox)
+            worker = try await launcher.spawn(runID: tracker.record.runIDBox)
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
             let cause = error is WorkerCredentialError ? "\(error)" : "\(environment.executable): \(error)"
             await perform(apply(.spawnFailed(error: cause, at: .now)))
             return
         }
-        session = WorkerSession(process: worker, at: .now)
-        reporter.spawned(pid: worker.pid)
+        tracker.spawned(worker, at: .now)
         if lifecycle.state == .starting, !shuttingDown {
             worker.send(launcher.hello())
         } else {
@@ -116,63 +119,7 @@ actor TenantWorkerController {
         }
 
         for await event in worker.events {
-            handle(event, from: worker, launcher: launcher)
-        }
-    }
-
-    private func handle(_ event: WorkerEvent, from worker: WorkerProcess, launcher: WorkerLauncher) {
-        switch event {
-        case .message(let message):
-            react(to: session?.receive(message, at: .now) ?? .none)
-        case .badLine(let error):
-            badLines.record("\(error)", pid: worker.pid, at: .now)
-        case .exited(let exit):
-            handleExit(exit, of: worker, launcher: launcher)
-        }
-    }
-
-    private func react(to reaction: WorkerSession.Reaction) {
-        switch reaction {
-        case .none:
-            break
-        case .refuse(let cause):
-            // Nothing it would say could be trusted to mean what this supervisor reads: stop it for good.
-            logger.error("worker refused", metadata: ["worker.pid": "\(process?.pid ?? 0)", "worker.cause": "\(cause)"])
-            if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
-        case .ready(let streams, let detail):
-            record.streams = streams
-            _ = apply(.ready(at: .now), detail: detail)
-        case .fatal(let fatal):
-            logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
-        case .syncEnded(let run, let result, let outcome):
-            record.syncEnded(result)
-            _ = apply(.syncFinished(runID: result.runID, status: result.status.rawValue))
-            run.continuation.resume(returning: outcome)
-        case .strayResult(let runID):
-            logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(runID)"])
-        case .checkResult(let result):
-            if !connectionChecks.answer(result) {
-                logger.info("connection test answered after its wait ended", metadata: ["check.id": "\(result.checkID)"])
-            }
-        }
-    }
-
-    private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess, launcher: WorkerLauncher) {
-        var ended = session
-        session = nil
-        record.lastExit = exit
-        connectionChecks.failAll(reason: "the worker exited (\(exit)) before answering")
-        environment.metrics?.recordExit(exit, tenant: tenant.id)
-        let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
-        reporter.exited(exit, pid: worker.pid, stopped: lifecycle.state == .stopped)
-        if let run = ended?.takeSyncInHand() {
-            record.currentRunID = nil
-            let message = "worker \(worker.pid) \(exit) during the run"
-            let willRestart = !shuttingDown && [.backoff, .starting].contains(lifecycle.state)
-            run.continuation.resume(returning: willRestart ? .crashed(message) : .failed(message))
-        }
-        if case .giveUp = action {
-            logger.error("worker errored; not restarting until started", metadata: ["worker.cause": "\(lifecycle.cause)"])
+            tracker.handle(event, from: worker, launcher: launcher, shuttingDown: shuttingDown)
         }
     }
 
@@ -180,12 +127,7 @@ actor TenantWorkerController {
 
     /// Feeds `event` to the lifecycle, logs any state change with its cause, wakes waiters.
     func apply(_ event: WorkerLifecycle.Event, detail: String? = nil) -> WorkerLifecycle.Action {
-        let before = lifecycle.state
-        let restartsBefore = lifecycle.restarts
-        let action = lifecycle.event(event)
-        reporter.transition(from: before, restartsBefore: restartsBefore, to: lifecycle, detail: detail, pid: process?.pid)
-        if before != lifecycle.state { changes.wakeAll() }
-        return action
+        tracker.apply(event, detail: detail)
     }
 
     /// Carries out what the lifecycle asked for.
@@ -209,11 +151,7 @@ actor TenantWorkerController {
         guard let worker = process else { return }
         worker.send(.shutdown(Shutdown(reason: lifecycle.cause)))
         worker.closeInput()
-        let grace = Duration.milliseconds(Int(environment.shutdownGracePeriod * 1000))
-        let deadline = ContinuousClock.now + grace
-        while process === worker, ContinuousClock.now < deadline {
-            await changes.wait(until: deadline)
-        }
+        await waitForExit(of: worker, timeout: gracePeriod)
         if process === worker {
             logger.warning("worker did not exit within the grace period; killing it", metadata: ["worker.pid": "\(worker.pid)"])
             worker.signal(SIGKILL)
