@@ -62,34 +62,3 @@ extension TenantLogEntry {
         }
     }
 }
-
-extension LogTimestamp {
-    /// Parses the stamp the files use (`2026-01-02T03:04:05.678Z`) without a formatter, falling back
-    /// to ``parse(_:)`` for any other RFC 3339 form.
-    static func parseFileStamp(_ text: Substring) -> Date? {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "."),
-            bytes[23] == UInt8(ascii: "Z")
-        else { return parse(String(text)) }
-        func number(_ range: Range<Int>) -> Int32? {
-            var value: Int32 = 0
-            for byte in bytes[range] {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int32(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-            let minute = number(14..<16), let second = number(17..<19), let millisecond = number(20..<23)
-        else { return parse(String(text)) }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
-        let seconds = timegm(&parts)
-        return Date(timeIntervalSince1970: Double(seconds) + Double(millisecond) / 1000)
-    }
-}

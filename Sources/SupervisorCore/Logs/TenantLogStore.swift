@@ -37,8 +37,7 @@ public final class TenantLogStore: Service, Sendable {
     private struct TenantState {
         var masker: SecretMasker
         var configuration: TenantConfiguration?
-        var ring: [TenantLogEntry] = []
-        var ringHead = 0
+        var ring = TenantLogRing()
         var counters = Counters()
         var unwrittenDropped = 0
     }
@@ -131,7 +130,7 @@ public final class TenantLogStore: Service, Sendable {
             let masker = tenantState.masker
             var text = masker.isEmpty ? message : masker.mask(message)
             if text.utf8.count > settings.maxLineBytes {
-                text = Self.cut(text, to: settings.maxLineBytes)
+                text = LogLineCap.cut(text, to: settings.maxLineBytes)
                 tenantState.counters.cutLines += 1
             }
             let entry = TenantLogEntry(
@@ -142,12 +141,7 @@ public final class TenantLogStore: Service, Sendable {
             state.nextSequence += 1
             tenantState.counters.lines += 1
 
-            if tenantState.ring.count < settings.ringLines {
-                tenantState.ring.append(entry)
-            } else {
-                tenantState.ring[tenantState.ringHead] = entry
-                tenantState.ringHead = (tenantState.ringHead + 1) % settings.ringLines
-            }
+            tenantState.ring.append(entry, capacity: settings.ringLines)
 
             for follower in state.followers.values where follower.filter.matches(entry) {
                 if !follower.offer(entry) { tenantState.counters.droppedByFollowers += 1 }
@@ -168,14 +162,6 @@ public final class TenantLogStore: Service, Sendable {
         }
     }
 
-    /// `text` cut to at most `limit` bytes on a character boundary, with a marker saying how much went.
-    static func cut(_ text: String, to limit: Int) -> String {
-        let bytes = Array(text.utf8)
-        var end = limit
-        while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
-        return String(decoding: bytes[..<end], as: UTF8.self) + " … [line cut: \(bytes.count - end) more bytes over the \(limit / 1024) KiB cap]"
-    }
-
     /// Waits until every line accepted so far is in the files.
     public func flush() {
         disk.flush()
@@ -189,7 +175,7 @@ public final class TenantLogStore: Service, Sendable {
         guard limit > 0 else { return [] }
         let rings: [[TenantLogEntry]] = state.withLock { state in
             let selected = filter.tenant.map { id in state.tenants[id].map { [$0] } ?? [] } ?? Array(state.tenants.values)
-            return selected.map { Array($0.ring[$0.ringHead...] + $0.ring[..<$0.ringHead]) }
+            return selected.map(\.ring.oldestFirst)
         }
         var merged = rings.count == 1 ? rings[0] : rings.flatMap { $0 }.sorted { $0.sequence < $1.sequence }
         merged.removeAll { !filter.matches($0) }
@@ -198,10 +184,7 @@ public final class TenantLogStore: Service, Sendable {
 
     /// `tenant`'s lines held in memory, oldest first.
     func ring(of tenant: String) -> [TenantLogEntry] {
-        state.withLock { state in
-            guard let tenantState = state.tenants[tenant] else { return [] }
-            return Array(tenantState.ring[tenantState.ringHead...] + tenantState.ring[..<tenantState.ringHead])
-        }
+        state.withLock { $0.tenants[tenant]?.ring.oldestFirst ?? [] }
     }
 
     /// Every tenant with lines or a configuration, sorted.
@@ -254,14 +237,5 @@ public final class TenantLogStore: Service, Sendable {
 extension TenantLogStore {
     /// A service that flushes the files at graceful shutdown. Listed *first* in a service group it
     /// is stopped last, after the workers, so their final lines reach the disk before exit.
-    public var flushAtShutdown: some Service { FlushAtShutdown(store: self) }
-
-    private struct FlushAtShutdown: Service {
-        let store: TenantLogStore
-
-        func run() async throws {
-            try? await gracefulShutdown()
-            store.flush()
-        }
-    }
+    public var flushAtShutdown: some Service { LogFlushAtShutdown(store: self) }
 }

@@ -32,8 +32,8 @@ extension TenantRegistry {
                 var rewrapped: [String] = []
                 for row in rows {
                     let id = try row.decode(String.self, "id")
-                    guard let ciphertext = row["secret_settings"].flatMap(Self.bytes(hex:)), let key = row["secret_data_key"].flatMap(Self.bytes(hex:)),
-                          let keyID = row["master_key_id"] else { throw UnreadableRow(tenantID: id, column: "secret_data_key") }
+                    guard let ciphertext = row["secret_settings"].flatMap(TenantRow.bytes(hex:)), let key = row["secret_data_key"].flatMap(TenantRow.bytes(hex:)),
+                          let keyID = row["master_key_id"] else { throw TenantRow.UnreadableRow(tenantID: id, column: "secret_data_key") }
                     let sealed = try SealedSecrets(ciphertext: ciphertext, wrappedDataKey: key, masterKeyID: keyID)
                         .rewrapped(tenantID: id, under: master, keyring: keyring)
                     _ = try connection.query(

@@ -46,7 +46,7 @@ struct TenantRegistry: Sendable {
     func all() async throws -> [TenantRecord] {
         let keyring = keys.current
         return try await database.withConnection { connection in
-            try connection.query("SELECT \(Self.columns) FROM tenants ORDER BY created_at, id").rows.map { try Self.record(from: $0, keyring: keyring) }
+            try connection.query("SELECT \(TenantRow.columns) FROM tenants ORDER BY created_at, id").rows.map { try TenantRow.record(from: $0, keyring: keyring) }
         }
     }
 
@@ -54,7 +54,7 @@ struct TenantRegistry: Sendable {
     func record(_ id: String) async throws -> TenantRecord? {
         let keyring = keys.current
         return try await database.withConnection { connection in
-            try connection.query("SELECT \(Self.columns) FROM tenants WHERE id = $1", [.text(id)]).rows.first.map { try Self.record(from: $0, keyring: keyring) }
+            try connection.query("SELECT \(TenantRow.columns) FROM tenants WHERE id = $1", [.text(id)]).rows.first.map { try TenantRow.record(from: $0, keyring: keyring) }
         }
     }
 
@@ -84,7 +84,7 @@ struct TenantRegistry: Sendable {
                 if let current, Self.isUnchanged(current, by: tenant, source: source) {
                     return Write(record: current, created: false, changed: false)
                 }
-                return Write(record: try Self.upsert(tenant, source: source, keyring: keyring, connection: connection), created: current == nil, changed: true)
+                return Write(record: try TenantRow.upsert(tenant, source: source, keyring: keyring, connection: connection), created: current == nil, changed: true)
             }
         }
     }
@@ -115,8 +115,8 @@ struct TenantRegistry: Sendable {
             try connection.withTransaction { connection in
                 _ = try connection.query("SELECT pg_advisory_xact_lock($1)", [.int(Self.listLockKey)])
                 let stored = Dictionary(
-                    uniqueKeysWithValues: try connection.query("SELECT \(Self.columns) FROM tenants ORDER BY id FOR UPDATE").rows
-                        .map { try Self.record(from: $0, keyring: keyring) }.map { ($0.tenant.id, $0) }
+                    uniqueKeysWithValues: try connection.query("SELECT \(TenantRow.columns) FROM tenants ORDER BY id FOR UPDATE").rows
+                        .map { try TenantRow.record(from: $0, keyring: keyring) }.map { ($0.tenant.id, $0) }
                 )
                 var change = ListChange()
                 let listed = Set(tenants.map(\.id))
@@ -126,7 +126,7 @@ struct TenantRegistry: Sendable {
                 }
                 for tenant in tenants {
                     if let current = stored[tenant.id], Self.isUnchanged(current, by: tenant, source: source) { continue }
-                    _ = try Self.upsert(tenant, source: source, keyring: keyring, connection: connection)
+                    _ = try TenantRow.upsert(tenant, source: source, keyring: keyring, connection: connection)
                     change.written.append(tenant.id)
                     if stored[tenant.id] == nil { change.created.append(tenant.id) }
                 }
@@ -142,6 +142,6 @@ struct TenantRegistry: Sendable {
     }
 
     private static func lock(_ id: String, keyring: MasterKeyring, connection: PostgresConnection) throws -> TenantRecord? {
-        try connection.query("SELECT \(columns) FROM tenants WHERE id = $1 FOR UPDATE", [.text(id)]).rows.first.map { try record(from: $0, keyring: keyring) }
+        try connection.query("SELECT \(TenantRow.columns) FROM tenants WHERE id = $1 FOR UPDATE", [.text(id)]).rows.first.map { try TenantRow.record(from: $0, keyring: keyring) }
     }
 }

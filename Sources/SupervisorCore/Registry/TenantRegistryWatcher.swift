@@ -64,7 +64,7 @@ final class TenantRegistryWatcher: Service, Sendable {
     }
 
     func run() async throws {
-        let hangups = configurationPath.map { _ in WorkerFleet.hangups() }
+        let hangups = configurationPath.map { _ in HangupSignals.observe() }
         await withDiscardingTaskGroup { group in
             group.addTask { [wakeSink] in
                 try? await gracefulShutdown()

@@ -84,14 +84,14 @@ struct RunCancelStore: Sendable {
                     """, [.text(runID), .text(ownerID), .textArray(syncingHere)])
                 let statuses = try connection.query(
                     "SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]
-                ).rows.map { row -> TenantRunStatus in try RunStore.status(row.decode(String.self, "status")) }
+                ).rows.map { row -> TenantRunStatus in try RunRow.status(row.decode(String.self, "status")) }
                 guard !statuses.contains(where: \.isLive) else { return .cancelling }
                 let outcome = RunOutcome(tenants: statuses, cancelled: true)
                 _ = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
                     [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]
                 )
-                if let snapshot = try RunStore.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
+                if let snapshot = try RunRow.snapshot(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
                 return .endedHere
             }
         }

@@ -53,7 +53,7 @@ extension RunStore {
     /// The tenant's row of the run once it has ended (any status but `queued` and `running`), else `nil`.
     func endedTenant(_ runID: String, tenantID: String) async throws -> TenantRunSnapshot? {
         try await database.withConnection { connection in
-            guard let snapshot = try Self.fetch(runID, connection: connection) else { return nil }
+            guard let snapshot = try RunRow.snapshot(runID, connection: connection) else { return nil }
             return snapshot.tenants.first { $0.tenantID == tenantID && !$0.status.isLive }
         }
     }
@@ -71,14 +71,14 @@ extension RunStore {
                 guard let run = runs.first, run["owner_id"] != ownerID || !ownRunLiveHere else { return false }
                 let statuses = try connection.query(
                     "SELECT status FROM sync_run_tenants WHERE run_id = $1", [.text(runID)]
-                ).rows.map { row -> TenantRunStatus in try Self.status(row.decode(String.self, "status")) }
+                ).rows.map { row -> TenantRunStatus in try RunRow.status(row.decode(String.self, "status")) }
                 guard !statuses.contains(where: \.isLive) else { return false }
                 let outcome = RunOutcome(tenants: statuses, cancelled: run["cancel_requested"] == "t")
                 _ = try connection.query(
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1",
                     [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]
                 )
-                if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
+                if let snapshot = try RunRow.snapshot(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
                 return true
             }
         }

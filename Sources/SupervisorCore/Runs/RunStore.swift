@@ -7,11 +7,6 @@ struct RunStore: Sendable {
     let database: PostgresClient
     let ownerID: String
 
-    /// Timestamps as RFC 3339 text in UTC, straight from the database.
-    static func timestamp(_ column: String) -> String {
-        "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS \(column)"
-    }
-
     /// Records a new queued run with one queued row per tenant.
     func create(runID: String, scope: String, trigger: String, tenantIDs: [String], options: SyncOptions) async throws {
         let optionsJSON = String(decoding: try APIJSON.encoder.encode(options), as: UTF8.self)
@@ -84,7 +79,7 @@ struct RunStore: Sendable {
                     "UPDATE sync_runs SET status = $2, error = $3, finished_at = now() WHERE id = $1 AND finished_at IS NULL RETURNING id",
                     [.text(runID), .text(outcome.status.rawValue), outcome.error.map { .text($0) } ?? .null]
                 ).rows.count == 1
-                guard let snapshot = try Self.fetch(runID, connection: connection) else { return nil }
+                guard let snapshot = try RunRow.snapshot(runID, connection: connection) else { return nil }
                 if ended { try outbox.enqueue(snapshot, connection: connection) }
                 return snapshot
             }
@@ -112,7 +107,7 @@ struct RunStore: Sendable {
                 ORDER BY created_at DESC, id DESC LIMIT $4
                 """, [tenant.map { .text($0) } ?? .null, scope.map { .text($0) } ?? .null, status.map { .text($0.rawValue) } ?? .null, .int(limit)])
                 .rows.map { try $0.decode(String.self, "id") }
-            return try ids.compactMap { try Self.fetch($0, connection: connection) }
+            return try ids.compactMap { try RunRow.snapshot($0, connection: connection) }
         }
     }
 
@@ -137,7 +132,7 @@ struct RunStore: Sendable {
                     """, [.textArray(owners)]).rows.map { try $0.decode(String.self, "id") }
                 // Interrupted runs ended too: their callbacks go out like any other.
                 for runID in ids {
-                    if let snapshot = try Self.fetch(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
+                    if let snapshot = try RunRow.snapshot(runID, connection: connection) { try outbox.enqueue(snapshot, connection: connection) }
                 }
                 var abandoned: [String: AbandonedRun] = [:]
                 for row in unfinished {
@@ -156,67 +151,6 @@ struct RunStore: Sendable {
 
     /// The run with its tenants, or `nil` if there is no such run.
     func fetch(_ runID: String) async throws -> RunSnapshot? {
-        try await database.withConnection { connection in try Self.fetch(runID, connection: connection) }
+        try await database.withConnection { connection in try RunRow.snapshot(runID, connection: connection) }
     }
-
-    static func fetch(_ runID: String, connection: PostgresConnection) throws -> RunSnapshot? {
-        let runs = try connection.query("""
-            SELECT id, scope, trigger, status, error, \(Self.timestamp("created_at")), \(Self.timestamp("started_at")),
-                   \(Self.timestamp("finished_at")), options::text AS options,
-                   extract(epoch FROM coalesce(finished_at, now()) - coalesce(started_at, created_at))::float8::text AS duration
-            FROM sync_runs WHERE id = $1
-            """, [.text(runID)]).rows
-        guard let run = runs.first else { return nil }
-        let tenants = try connection.query("""
-            SELECT tenant_id, status, attempts, streams::text AS streams, fetched, created, updated, unchanged, rejected, error,
-                   \(Self.timestamp("started_at")), \(Self.timestamp("finished_at"))
-            FROM sync_run_tenants WHERE run_id = $1 ORDER BY tenant_id
-            """, [.text(runID)]).rows.map { row in
-                var counts = StreamCounts(
-                    fetched: try row.decode(Int.self, "fetched"), created: try row.decode(Int.self, "created"),
-                    updated: try row.decode(Int.self, "updated"), unchanged: try row.decode(Int.self, "unchanged"),
-                    rejected: try row.decode(Int.self, "rejected")
-                )
-                let streams = try JSONDecoder().decode([StreamResult].self, from: Data((row["streams"] ?? "[]").utf8))
-                // Rows marked deleted have no column of their own; the streams carry them.
-                counts.deleted = streams.reduce(0) { $0 + $1.counts.deleted }
-                return TenantRunSnapshot(
-                    tenantID: try row.decode(String.self, "tenant_id"), status: try Self.status(row.decode(String.self, "status")),
-                    attempts: try row.decode(Int.self, "attempts"), counts: counts, streams: streams, error: row["error"],
-                    startedAt: row["started_at"], finishedAt: row["finished_at"], progress: nil
-                )
-            }
-        var totals = StreamCounts()
-        for tenant in tenants { totals.add(tenant.counts) }
-        return RunSnapshot(
-            runID: try run.decode(String.self, "id"), scope: try run.decode(String.self, "scope"),
-            trigger: try run.decode(String.self, "trigger"), status: try Self.status(run.decode(String.self, "status")),
-            error: run["error"], createdAt: try run.decode(String.self, "created_at"), startedAt: run["started_at"],
-            finishedAt: run["finished_at"], totals: totals, tenants: tenants,
-            options: try? JSONDecoder().decode(SyncOptions.self, from: Data((run["options"] ?? "{}").utf8)),
-            durationSeconds: run["duration"].flatMap(Double.init)
-        )
-    }
-}
-
-extension RunStore {
-    /// A status column's value as its type; a value no version of tenantsync writes is an error.
-    static func status<Status: RawRepresentable<String>>(_ text: String) throws -> Status {
-        guard let status = Status(rawValue: text) else { throw RunStoreError(message: "unknown status \"\(text)\" in the runs tables") }
-        return status
-    }
-}
-
-/// A row of the runs tables that this version cannot read.
-struct RunStoreError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// A run a previous supervisor left unfinished, with the tenants it never finished.
-struct AbandonedRun: Sendable {
-    var runID: String
-    var scope: String
-    var options: SyncOptions
-    var tenantIDs: [String]
 }

@@ -19,14 +19,14 @@ extension WorkerFleet {
         await withTaskGroup(of: Void.self) { group in
             for tenantID in tenantIDs {
                 guard let controller = controller(for: tenantID) else { continue }
-                group.addTask { await controller.leaseLost(cause: cause) }
+                group.addTask { await controller.carryOut(.leaseLost(cause: cause)) }
             }
         }
     }
 
     /// Stops the worker of a tenant whose lease is handed to another supervisor, gracefully.
     func handBack(_ tenantID: String) async {
-        await controller(for: tenantID)?.handBack()
+        await controller(for: tenantID)?.carryOut(.handBack)
     }
 
     /// `tenantIDs` with idle tenants first, so rebalancing interrupts as few syncs as possible.

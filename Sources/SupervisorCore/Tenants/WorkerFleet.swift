@@ -10,27 +10,10 @@ import Synchronization
 /// worker (shutdown message, grace period, then SIGKILL) before returning.
 ///
 /// Schedules are kept apart from workers: a controller's `tenant` has no schedule (``ScheduleChoice/inherited``),
-/// each tenant's resolved schedule is in ``Members/schedules`` and published to the environment's
+/// each tenant's resolved schedule is in ``FleetRoster/schedules`` and published to the environment's
 /// ``ScheduleBook``, so changing only a tenant's schedule leaves its worker running.
 public final class WorkerFleet: Service, Sendable {
-    private struct Members: Sendable {
-        var controllers: [String: TenantWorkerController] = [:]
-        /// Tenant ids in configuration order.
-        var order: [String] = []
-        /// Each tenant's schedule, resolved against the default (never ``ScheduleChoice/inherited``).
-        var schedules: [String: ScheduleChoice] = [:]
-
-        /// The tenants as configured, schedules included, in configuration order.
-        var configurations: [TenantConfiguration] {
-            order.compactMap { id in
-                guard var tenant = controllers[id]?.tenant else { return nil }
-                tenant.schedule = schedules[id] ?? .onDemand
-                return tenant
-            }
-        }
-    }
-
-    private let members = Mutex(Members())
+    private let members = Mutex(FleetRoster())
     let environment: WorkerEnvironment
     let logger: Logger
     private let additions: AsyncStream<TenantWorkerController>
@@ -53,7 +36,7 @@ public final class WorkerFleet: Service, Sendable {
         (additions, additionSink) = AsyncStream.makeStream(of: TenantWorkerController.self)
         members.withLock { members in
             for tenant in tenants {
-                members.controllers[tenant.id] = TenantWorkerController(tenant: Self.withoutSchedule(tenant), environment: environment, logger: logger)
+                members.controllers[tenant.id] = TenantWorkerController(tenant: FleetRoster.withoutSchedule(tenant), environment: environment, logger: logger)
                 members.schedules[tenant.id] = tenant.schedule.resolved(default: defaultSchedule)
                 members.order.append(tenant.id)
             }
@@ -61,19 +44,9 @@ public final class WorkerFleet: Service, Sendable {
         publishSchedules()
     }
 
-    /// The tenant as its worker sees it: without a schedule, which the worker has no use for.
-    private static func withoutSchedule(_ tenant: TenantConfiguration) -> TenantConfiguration {
-        var tenant = tenant
-        tenant.schedule = .inherited
-        return tenant
-    }
-
     /// Writes every tenant's schedule into the environment's ``ScheduleBook``.
     private func publishSchedules() {
-        let schedules = members.withLock { members in
-            Dictionary(uniqueKeysWithValues: members.order.map { ($0, members.schedules[$0]?.schedule) })
-        }
-        environment.schedules.configure(schedules)
+        environment.schedules.configure(members.withLock { $0.scheduleBookEntries })
     }
 
     /// Every tenant as configured, schedules included, in configuration order.
@@ -144,48 +117,19 @@ public final class WorkerFleet: Service, Sendable {
     /// ``reconcile(_:)`` once the caller holds ``changes``.
     @discardableResult
     private func apply(_ tenants: [TenantConfiguration]) async -> ReloadSummary {
-        var summary = ReloadSummary()
-        var stale: [TenantWorkerController] = []
-        var fresh: [TenantWorkerController] = []
         let defaultSchedule = self.defaultSchedule.withLock { $0 }
-        members.withLock { members in
-            let wanted = Set(tenants.map(\.id))
-            for id in members.order where !wanted.contains(id) {
-                if let old = members.controllers.removeValue(forKey: id) { stale.append(old) }
-                members.schedules.removeValue(forKey: id)
-                summary.removed.append(id)
+        let change = members.withLock { members in
+            members.reconcile(to: tenants, defaultSchedule: defaultSchedule) { tenant in
+                TenantWorkerController(tenant: tenant, environment: environment, logger: logger)
             }
-            for configured in tenants {
-                let schedule = configured.schedule.resolved(default: defaultSchedule)
-                let scheduleChanged = members.schedules.updateValue(schedule, forKey: configured.id) != schedule
-                let tenant = Self.withoutSchedule(configured)
-                if let existing = members.controllers[tenant.id] {
-                    if existing.tenant == tenant {
-                        // A new schedule alone keeps the worker: the scheduler picks it up from the book.
-                        if scheduleChanged {
-                            summary.changed.append(tenant.id)
-                        } else {
-                            summary.unchanged.append(tenant.id)
-                        }
-                        continue
-                    }
-                    stale.append(existing)
-                    summary.changed.append(tenant.id)
-                } else {
-                    summary.added.append(tenant.id)
-                }
-                let controller = TenantWorkerController(tenant: tenant, environment: environment, logger: logger)
-                members.controllers[tenant.id] = controller
-                fresh.append(controller)
-            }
-            members.order = tenants.map(\.id)
         }
+        let summary = change.summary
         // A changed tenant's old worker is gone before its new one starts.
-        for controller in stale { await controller.shutdown() }
+        for controller in change.stale { await controller.shutdown() }
         // Only once their workers are gone, so their exits do not bring the series back.
         for id in summary.removed { environment.metrics?.forgetTenant(id) }
         await retireRoles(of: summary.removed)
-        for controller in fresh { additionSink.yield(controller) }
+        for controller in change.fresh { additionSink.yield(controller) }
         publishSchedules()
         onTenantsChanged.withLock { $0 }()
         logger.info("tenants reloaded", metadata: [

@@ -43,14 +43,14 @@ struct WebhookDeliveryStore: Sendable {
     func deliveries(of runID: String) async throws -> [Delivery] {
         try await database.withConnection { connection in
             let rows = try connection.query("""
-                SELECT id, url, status, \(RunStore.timestamp("next_attempt_at")), \(RunStore.timestamp("delivered_at")),
-                       \(RunStore.timestamp("created_at"))
+                SELECT id, url, status, \(RunRow.timestamp("next_attempt_at")), \(RunRow.timestamp("delivered_at")),
+                       \(RunRow.timestamp("created_at"))
                 FROM webhook_deliveries WHERE run_id = $1 ORDER BY created_at, id
                 """, [.text(runID)]).rows
             return try rows.map { row in
                 let id = try row.decode(String.self, "id")
                 let attempts = try connection.query("""
-                    SELECT attempt, \(RunStore.timestamp("attempted_at")), status_code, error, duration_ms
+                    SELECT attempt, \(RunRow.timestamp("attempted_at")), status_code, error, duration_ms
                     FROM webhook_attempts WHERE delivery_id = $1 ORDER BY attempt
                     """, [.text(id)]).rows.map { attempt in
                         Attempt(

@@ -31,23 +31,9 @@ extension TenantWorkerController {
             }
             await changes.wait(until: deadline)
         }
-        guard let process else { return .failed("worker is gone") }
-        _ = apply(.syncStarted(runID: command.runID))
-        currentRunID = command.runID
+        guard process != nil else { return .failed("worker is gone") }
         return await withCheckedContinuation { continuation in
-            session?.handOver(command.runID, to: continuation, attempts: attempts, onProgress: onProgress, at: .now)
-            guard process.send(.sync(command)) else {
-                _ = session?.takeSyncInHand()
-                currentRunID = nil
-                continuation.resume(returning: .failed("worker's input is closed"))
-                return
-            }
-            attempts.withLock { $0.begin() }
-            // A cancel that came while this request waited (``cancelRun`` found no sync of its run
-            // in hand then) still stops it: the worker cancels a run it has not started yet.
-            if let reason = cancelReason() {
-                process.send(.cancel(CancelRun(runID: command.runID, reason: reason)))
-            }
+            tracker.startSync(command, for: continuation, attempts: attempts, cancelReason: cancelReason, onProgress: onProgress)
         }
     }
 }

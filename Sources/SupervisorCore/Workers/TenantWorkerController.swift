@@ -5,10 +5,11 @@ import Support
 
 /// Owns one tenant's worker process: starts it, restarts it, feeds it syncs, stops it.
 ///
-/// What the worker should be doing is decided by a ``WorkerLifecycle``; this actor feeds it the
-/// events it sees (messages, exits, operator verbs, liveness failures) and performs the actions it
-/// answers. ``supervise()`` spawns workers while the lifecycle says so and ``monitor()`` checks
-/// liveness and samples resource use; both run in the fleet's task group until shutdown.
+/// What the worker should be doing is decided by a ``WorkerLifecycle``, kept with the process alive now
+/// in a ``WorkerTracker``; this actor feeds it the events it sees (messages, exits, operator verbs,
+/// liveness failures) and performs the actions it answers. ``supervise()`` spawns workers while the
+/// lifecycle says so and ``monitor()`` checks liveness and samples resource use; both run in the fleet's
+/// task group until shutdown.
 actor TenantWorkerController {
     let tenant: TenantConfiguration
     let environment: WorkerEnvironment
@@ -16,31 +17,16 @@ actor TenantWorkerController {
     var logStore: TenantLogStore { environment.logStore }
     var logger: Logger
 
-    private(set) var lifecycle: WorkerLifecycle
+    /// The worker's lifecycle, the process alive now and what past ones left; changed here only.
+    var tracker: WorkerTracker
     private(set) var liveness: LivenessPolicy
     private(set) var supervising = false
     private(set) var shuttingDown = false
-    /// The worker process while one lives, with what it said and how healthy it is.
-    var session: WorkerSession?
-    var process: WorkerProcess? { session?.process }
-    private(set) var streams: [String] = []
-    private(set) var lastExit: WorkerExit?
-    /// Bad protocol lines: counted, and reported at most once a second.
-    var badLines: BadLineReport
-    var currentRunID: String? {
-        get { runIDBox.withLock { $0 } }
-        set { runIDBox.withLock { $0 = newValue } }
-    }
-    /// ``currentRunID``, readable from the thread that reads the worker's stderr.
-    private let runIDBox = LockedValue<String?>(nil)
-    private(set) var lastSync: TenantStatus.LastSync?
-    /// Connection tests sent to the worker and not answered yet.
-    var connectionChecks = PendingConnectionChecks()
 
     /// The tenant's sync requests: joins, waits and retries; each attempt comes back here (``runSync``).
     let syncQueue: TenantSyncQueue
     /// Woken at every state change; the supervise loop, stops and hand-overs wait on it.
-    let changes = ChangeSignal()
+    let changes: ChangeSignal
 
     init(tenant: TenantConfiguration, environment: WorkerEnvironment, logger: Logger) {
         self.tenant = tenant
@@ -48,12 +34,15 @@ actor TenantWorkerController {
         var logger = logger
         logger[metadataKey: "tenant.id"] = "\(tenant.id)"
         self.logger = logger
-        self.badLines = BadLineReport(tenant: tenant, logger: logger, logStore: environment.logStore)
         self.syncQueue = TenantSyncQueue(
             tenant: tenant, logger: logger, logStore: environment.logStore, databaseReachable: environment.databaseReachable
         )
         let settings = Self.settings(tenant, environment)
-        self.lifecycle = WorkerLifecycle(policy: settings.restartPolicy)
+        let changes = ChangeSignal()
+        self.changes = changes
+        self.tracker = WorkerTracker(
+            tenant: tenant, lifecycle: WorkerLifecycle(policy: settings.restartPolicy), environment: environment, logger: logger, changes: changes
+        )
         self.liveness = settings.livenessPolicy
     }
 
@@ -61,10 +50,25 @@ actor TenantWorkerController {
         (tenant.supervision ?? SupervisionSettings()).over(environment.supervision)
     }
 
+    var lifecycle: WorkerLifecycle { tracker.lifecycle }
     var state: WorkerState { lifecycle.state }
+    /// The worker process while one lives, with what it said and how healthy it is.
+    var session: WorkerSession? { tracker.session }
+    var process: WorkerProcess? { tracker.process }
+    /// The run the worker is syncing, if any.
+    var currentRunID: String? { tracker.record.currentRunID }
+    /// The streams the last ready worker syncs, in its order.
+    var streams: [String] { tracker.record.streams }
+    /// The time a worker gets to exit after `shutdown`.
+    var gracePeriod: Duration { .milliseconds(Int(environment.shutdownGracePeriod * 1000)) }
 
     func markShuttingDown() {
         shuttingDown = true
+    }
+
+    /// A snapshot for status displays.
+    func status() -> TenantStatus {
+        tracker.status(in: environment)
     }
 
     // MARK: Life
@@ -98,16 +102,14 @@ actor TenantWorkerController {
         let worker: WorkerProcess
         do {
             try await launcher.issueCredentials()
-            worker = try await launcher.spawn(runID: runIDBox)
+            worker = try await launcher.spawn(runID: tracker.record.runIDBox)
         } catch {
             logger.error("worker spawn failed", metadata: ["error": "\(error)"])
             let cause = error is WorkerCredentialError ? "\(error)" : "\(environment.executable): \(error)"
             await perform(apply(.spawnFailed(error: cause, at: .now)))
             return
         }
-        session = WorkerSession(process: worker, at: .now)
-        logger.info("worker spawned", metadata: ["worker.pid": "\(worker.pid)"])
-        environment.logStore.supervisorEvent(tenant: tenant, pid: worker.pid, message: "worker spawned (pid \(worker.pid))")
+        tracker.spawned(worker, at: .now)
         if lifecycle.state == .starting, !shuttingDown {
             worker.send(launcher.hello())
         } else {
@@ -117,71 +119,7 @@ actor TenantWorkerController {
         }
 
         for await event in worker.events {
-            handle(event, from: worker, launcher: launcher)
-        }
-    }
-
-    private func handle(_ event: WorkerEvent, from worker: WorkerProcess, launcher: WorkerLauncher) {
-        switch event {
-        case .message(let message):
-            react(to: session?.receive(message, at: .now) ?? .none)
-        case .badLine(let error):
-            badLines.record("\(error)", pid: worker.pid, at: .now)
-        case .exited(let exit):
-            handleExit(exit, of: worker, launcher: launcher)
-        }
-    }
-
-    private func react(to reaction: WorkerSession.Reaction) {
-        switch reaction {
-        case .none:
-            break
-        case .refuse(let cause):
-            // Nothing it would say could be trusted to mean what this supervisor reads: stop it for good.
-            logger.error("worker refused", metadata: ["worker.pid": "\(process?.pid ?? 0)", "worker.cause": "\(cause)"])
-            if apply(.refused(cause: cause)) == .kill { process?.signal(SIGKILL) }
-        case .ready(let streams, let detail):
-            self.streams = streams
-            _ = apply(.ready(at: .now), detail: detail)
-        case .fatal(let fatal):
-            logger.error("worker reported a fatal error", metadata: ["error.code": "\(fatal.code.rawValue)", "error": "\(fatal.message)"])
-        case .syncEnded(let run, let result, let outcome):
-            currentRunID = nil
-            lastSync = TenantStatus.LastSync(
-                runID: result.runID, status: result.status.rawValue, finishedAt: Date().formatted(.iso8601),
-                counts: result.totals, error: result.error
-            )
-            _ = apply(.syncFinished(runID: result.runID, status: result.status.rawValue))
-            run.continuation.resume(returning: outcome)
-        case .strayResult(let runID):
-            logger.warning("result for a run the worker was not given ignored", metadata: ["sync.run_id": "\(runID)"])
-        case .checkResult(let result):
-            if !connectionChecks.finish(result) {
-                logger.info("connection test answered after its wait ended", metadata: ["check.id": "\(result.checkID)"])
-            }
-        }
-    }
-
-    private func handleExit(_ exit: WorkerExit, of worker: WorkerProcess, launcher: WorkerLauncher) {
-        var ended = session
-        session = nil
-        lastExit = exit
-        connectionChecks.failAll(reason: "the worker exited (\(exit)) before answering")
-        environment.metrics?.recordExit(exit, tenant: tenant.id)
-        let action = apply(.exited(exit, at: .now, reason: ended?.fatal.map(launcher.reason(for:))))
-        if lifecycle.state == .stopped {
-            logger.info("worker exited", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
-        } else {
-            logger.warning("worker exited unexpectedly", metadata: ["worker.pid": "\(worker.pid)", "worker.exit": "\(exit)"])
-        }
-        if let run = ended?.takeSyncInHand() {
-            currentRunID = nil
-            let message = "worker \(worker.pid) \(exit) during the run"
-            let willRestart = !shuttingDown && [.backoff, .starting].contains(lifecycle.state)
-            run.continuation.resume(returning: willRestart ? .crashed(message) : .failed(message))
-        }
-        if case .giveUp = action {
-            logger.error("worker errored; not restarting until started", metadata: ["worker.cause": "\(lifecycle.cause)"])
+            tracker.handle(event, from: worker, launcher: launcher, shuttingDown: shuttingDown)
         }
     }
 
@@ -189,20 +127,7 @@ actor TenantWorkerController {
 
     /// Feeds `event` to the lifecycle, logs any state change with its cause, wakes waiters.
     func apply(_ event: WorkerLifecycle.Event, detail: String? = nil) -> WorkerLifecycle.Action {
-        let before = lifecycle.state
-        let restartsBefore = lifecycle.restarts
-        let action = lifecycle.event(event)
-        let after = lifecycle.state
-        environment.metrics?.recordRestarts(lifecycle.restarts - restartsBefore, tenant: tenant.id)
-        if before != after {
-            var metadata: Logger.Metadata = ["worker.cause": "\(lifecycle.cause)", "worker.state": "\(after.rawValue)"]
-            if let detail { metadata["worker.detail"] = "\(detail)" }
-            let level: Logger.Level = [.backoff, .errored].contains(after) ? .warning : .info
-            logger.log(level: level, "worker state \(before.rawValue) → \(after.rawValue)", metadata: metadata)
-            environment.logStore.supervisorEvent(tenant: tenant, pid: process?.pid, level: level == .info ? "notice" : level.rawValue, message: "worker state \(before.rawValue) → \(after.rawValue): \(lifecycle.cause)\(detail.map { " (\($0))" } ?? "")")
-            changes.wakeAll()
-        }
-        return action
+        tracker.apply(event, detail: detail)
     }
 
     /// Carries out what the lifecycle asked for.
@@ -226,11 +151,7 @@ actor TenantWorkerController {
         guard let worker = process else { return }
         worker.send(.shutdown(Shutdown(reason: lifecycle.cause)))
         worker.closeInput()
-        let grace = Duration.milliseconds(Int(environment.shutdownGracePeriod * 1000))
-        let deadline = ContinuousClock.now + grace
-        while process === worker, ContinuousClock.now < deadline {
-            await changes.wait(until: deadline)
-        }
+        await waitForExit(of: worker, timeout: gracePeriod)
         if process === worker {
             logger.warning("worker did not exit within the grace period; killing it", metadata: ["worker.pid": "\(worker.pid)"])
             worker.signal(SIGKILL)

@@ -56,6 +56,26 @@ struct WorkerSession: Sendable {
         lastProgressAt = now
     }
 
+    /// Gives the worker `command`, its progress and result to go to `continuation` and `onProgress`;
+    /// `false`, with nothing left in hand, when the worker's input is closed. The attempt is counted in
+    /// `attempts` once the worker has it, and a cancel asked for meanwhile (`cancelReason`) follows at
+    /// once: the worker cancels a run it has not started yet.
+    mutating func start(
+        _ command: SyncCommand, for continuation: CheckedContinuation<SyncOutcome, Never>, attempts: LockedValue<SyncAttempts>,
+        cancelReason: () -> String?, onProgress: @escaping @Sendable (SyncProgress) -> Void, at now: ContinuousClock.Instant
+    ) -> Bool {
+        handOver(command.runID, to: continuation, attempts: attempts, onProgress: onProgress, at: now)
+        guard process.send(.sync(command)) else {
+            _ = takeSyncInHand()
+            return false
+        }
+        attempts.withLock { $0.begin() }
+        if let reason = cancelReason() {
+            process.send(.cancel(CancelRun(runID: command.runID, reason: reason)))
+        }
+        return true
+    }
+
     /// Records progress of the sync in hand and returns who wants to hear of it; `nil` for progress
     /// of any other run.
     mutating func progressed(_ progress: SyncProgress, at now: ContinuousClock.Instant) -> SyncInHand? {

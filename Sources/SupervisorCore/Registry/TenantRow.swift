@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
 
-/// How a ``TenantConfiguration`` maps onto a row of `tenants`, and back.
-extension TenantRegistry {
+/// How a ``TenantConfiguration`` maps onto a row of `tenants`, and back: the columns read, a row
+/// decoded (its secrets opened), a tenant written (its secrets sealed). ``TenantRegistry`` runs them.
+enum TenantRow {
     /// The columns every read selects, JSON as text and times as ISO 8601 in UTC.
     static let columns = """
         id, connector, settings::text AS settings, encode(secret_settings, 'hex') AS secret_settings,

@@ -3,12 +3,12 @@ import Foundation
 import Synchronization
 
 /// SIGHUP, which ``TenantRegistryWatcher`` answers by applying the configuration file to the registry.
-extension WorkerFleet {
+enum HangupSignals {
     /// SIGHUPs as an async sequence, with the handle that stops them.
     ///
     /// The default action of SIGHUP ends the process, so it is ignored first and observed through
     /// a dispatch source instead.
-    static func hangups() -> (signals: AsyncStream<Void>, stop: @Sendable () -> Void) {
+    static func observe() -> (signals: AsyncStream<Void>, stop: @Sendable () -> Void) {
         let (signals, sink) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         signal(SIGHUP, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
