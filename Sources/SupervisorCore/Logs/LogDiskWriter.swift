@@ -65,6 +65,26 @@ final class LogDiskWriter: @unchecked Sendable {
 
     private let pending = LockedValue<(items: [Pending], drainScheduled: Bool)>(([], false))
 
+    /// Callers refused a place, woken when the next batch is written.
+    private let roomWaiters = LockedValue<[@Sendable () -> Void]>([])
+
+    /// Calls `wake` once places free up: after the next batch is written, or at once when nothing
+    /// is queued (the places may all be free already). A woken caller tries again and may be
+    /// refused again, then waits again.
+    func whenPlacesFree(_ wake: @escaping @Sendable () -> Void) {
+        roomWaiters.withLock { $0.append(wake) }
+        let idle = pending.withLock { $0.items.isEmpty && !$0.drainScheduled }
+        if idle { wakeRoomWaiters() }
+    }
+
+    private func wakeRoomWaiters() {
+        let waiters = roomWaiters.withLock { waiters in
+            defer { waiters.removeAll() }
+            return waiters
+        }
+        for wake in waiters { wake() }
+    }
+
     /// Queues `entry`, for which a place was reserved, for its tenant's file. Records are written in
     /// batches: one drain on the disk queue takes everything queued so far and writes each tenant's
     /// share with one `write` call.
@@ -99,6 +119,7 @@ final class LogDiskWriter: @unchecked Sendable {
                 write(byTenant[tenant] ?? [], tenant: tenant)
             }
             for _ in batch { places.signal() }
+            wakeRoomWaiters()
         }
     }
 

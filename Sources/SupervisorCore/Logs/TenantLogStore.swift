@@ -16,23 +16,7 @@ import Synchronization
 /// notice while the files keep every line.
 public final class TenantLogStore: Service, Sendable {
     /// Per-tenant counters for status displays.
-    public struct Counters: Codable, Sendable, Equatable {
-        /// Lines accepted for this tenant.
-        public var lines: UInt64 = 0
-        /// Lines followers of this tenant missed because they fell behind (the files have them).
-        public var droppedByFollowers: UInt64 = 0
-        /// Lines that never reached the files because the disk fell too far behind.
-        public var droppedFromFiles: UInt64 = 0
-        /// Lines cut at the line cap.
-        public var cutLines: UInt64 = 0
-
-        enum CodingKeys: String, CodingKey {
-            case lines
-            case droppedByFollowers = "dropped_by_followers"
-            case droppedFromFiles = "dropped_from_files"
-            case cutLines = "cut_lines"
-        }
-    }
+    public typealias Counters = TenantLogCounters
 
     private struct TenantState {
         var masker: SecretMasker
@@ -76,16 +60,6 @@ public final class TenantLogStore: Service, Sendable {
 
     // MARK: Writing
 
-    /// Records a line a worker wrote to stderr.
-    ///
-    /// - Parameter waitForDisk: as for ``append(tenant:pid:record:waitForDisk:)``.
-    public func appendStderr(tenant: TenantConfiguration, pid: Int32?, line: String, runID: String? = nil, waitForDisk: Bool = false) {
-        append(
-            tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.guess(from: line), runID: runID, stream: nil,
-            source: .stderr, message: line, fields: [:], waitForDisk: waitForDisk
-        )
-    }
-
     /// Records a worker's `log` message.
     ///
     /// - Parameter waitForDisk: when the disk writer is ``LogSettings/maxPendingWrites`` records
@@ -98,6 +72,31 @@ public final class TenantLogStore: Service, Sendable {
             runID: record.runID, stream: record.stream, source: .log, message: record.message, fields: record.fields,
             waitForDisk: waitForDisk
         )
+    }
+
+    /// Records a worker's `log` message if the disk writer has room for it now, and returns whether it
+    /// did: `false` stores nothing. For the pipe readers' event loop, which must never wait: a refused
+    /// line is offered again once ``whenDiskHasRoom(_:)`` calls back, and that worker's pipe is not
+    /// read meanwhile.
+    public func offer(tenant: TenantConfiguration, pid: Int32?, record: IPC.LogRecord) -> Bool {
+        append(
+            tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.normalize(record.level) ?? "info",
+            runID: record.runID, stream: record.stream, source: .log, message: record.message, fields: record.fields,
+            whenDiskIsFull: .refuse
+        )
+    }
+
+    /// Records a line a worker wrote to stderr if the disk writer has room for it now; as ``offer(tenant:pid:record:)``.
+    public func offerStderr(tenant: TenantConfiguration, pid: Int32?, line: String, runID: String? = nil) -> Bool {
+        append(
+            tenant: tenant.id, configuration: tenant, pid: pid, level: LogLevels.guess(from: line), runID: runID, stream: nil,
+            source: .stderr, message: line, fields: [:], whenDiskIsFull: .refuse
+        )
+    }
+
+    /// Calls `wake` once the disk writer has freed room (at once if it may have room now).
+    public func whenDiskHasRoom(_ wake: @escaping @Sendable () -> Void) {
+        disk.whenPlacesFree(wake)
     }
 
     /// Records something the supervisor did to or saw of a tenant's worker (spawned, exited, killed).
@@ -115,8 +114,31 @@ public final class TenantLogStore: Service, Sendable {
         stream: String? = nil, source: TenantLogEntry.Source, message: String, fields: [String: String] = [:],
         waitForDisk: Bool = false
     ) {
+        append(
+            tenant: tenant, configuration: configuration, pid: pid, level: level, runID: runID, stream: stream, source: source,
+            message: message, fields: fields, whenDiskIsFull: waitForDisk ? .wait : .leaveOutOfFiles
+        )
+    }
+
+    /// Stamps, masks, caps and stores one line; `false` when `whenDiskIsFull` is `.refuse` and the
+    /// disk writer had no room, and nothing was stored.
+    @discardableResult
+    func append(
+        tenant: String, configuration: TenantConfiguration?, pid: Int32?, level: String, runID: String?,
+        stream: String?, source: TenantLogEntry.Source, message: String, fields: [String: String],
+        whenDiskIsFull: LogDiskFullPolicy
+    ) -> Bool {
         // A place in the disk writer's queue is taken before the lock, so a wait holds up nobody else.
-        let reserved = disk.enabled && (waitForDisk ? disk.reserve() : disk.tryReserve())
+        var reserved = false
+        if disk.enabled {
+            switch whenDiskIsFull {
+            case .wait: reserved = disk.reserve()
+            case .leaveOutOfFiles: reserved = disk.tryReserve()
+            case .refuse:
+                reserved = disk.tryReserve()
+                if !reserved { return false }
+            }
+        }
         let now = Date()
         state.withLock { state in
             // Taken out of the dictionary, not copied: the ring is then uniquely referenced and
@@ -160,6 +182,7 @@ public final class TenantLogStore: Service, Sendable {
             }
             state.tenants[tenant] = tenantState
         }
+        return true
     }
 
     /// Waits until every line accepted so far is in the files.

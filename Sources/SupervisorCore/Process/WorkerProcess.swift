@@ -29,11 +29,13 @@ final class WorkerProcess: Sendable {
     ///   in order, instead of through ``events``: a tenant logging at full speed then costs no task
     ///   switch per line, and a supervisor that stores them slower than they come reads slower (the
     ///   pipe fills) rather than queueing them in memory without bound. Both callbacks run on the pipe
-    ///   readers' thread and must not wait on anything slower than a file write.
+    ///   readers' thread and must not wait: they return `false` to refuse a line for now, and the
+    ///   line is offered again once `whenRoom` calls back, that worker's pipe unread meanwhile.
     static func spawn(
         executable: String, arguments: [String] = [], environment: [String: String],
-        logs: @escaping @Sendable (_ record: LogRecord, _ pid: Int32) -> Void,
-        stderrLines: @escaping @Sendable (_ line: String, _ pid: Int32) -> Void
+        logs: @escaping @Sendable (_ record: LogRecord, _ pid: Int32) -> Bool,
+        stderrLines: @escaping @Sendable (_ line: String, _ pid: Int32) -> Bool,
+        whenRoom: @escaping PipeLineHandler.WhenRoom = { $0() }
     ) async throws -> WorkerProcess {
         try await SpawnerThread.shared.run {
             let process = Process()
@@ -70,35 +72,35 @@ final class WorkerProcess: Sendable {
 
             let codec = MessageCodec()
             let pid = process.processIdentifier
-            PipeReaders.shared.read(descriptor: Self.ownedCopy(of: stdout.fileHandleForReading), maximumLineLength: LineFramer.defaultMaximumLineLength, name: "worker-\(pid)-stdout") { event in
-                switch event {
-                case .line(let line):
-                    do {
-                        let message = try codec.decodeWorkerMessage(line)
-                        if case .log(let record) = message {
-                            logs(record, pid)
-                        } else {
+            PipeReaders.shared.read(
+                descriptor: Self.ownedCopy(of: stdout.fileHandleForReading), maximumLineLength: LineFramer.defaultMaximumLineLength,
+                name: "worker-\(pid)-stdout", handler: { event in
+                    switch event {
+                    case .line(let line):
+                        do {
+                            let message = try codec.decodeWorkerMessage(line)
+                            if case .log(let record) = message { return logs(record, pid) }
                             continuation.yield(.message(message))
+                        } catch {
+                            continuation.yield(.badLine(error as? IPCError ?? IPCError(code: .malformed, message: "\(error)")))
                         }
-                    } catch {
-                        continuation.yield(.badLine(error as? IPCError ?? IPCError(code: .malformed, message: "\(error)")))
+                    case .oversized(let length):
+                        continuation.yield(.badLine(IPCError(code: .oversized, message: "line of \(length) bytes exceeds the 1 MiB cap")))
+                    case .endOfFile:
+                        finishOne()
                     }
-                case .oversized(let length):
-                    continuation.yield(.badLine(IPCError(code: .oversized, message: "line of \(length) bytes exceeds the 1 MiB cap")))
-                case .endOfFile:
-                    finishOne()
-                }
-            }
-            PipeReaders.shared.read(descriptor: Self.ownedCopy(of: stderr.fileHandleForReading), maximumLineLength: 64 * 1024, name: "worker-\(pid)-stderr") { event in
-                switch event {
-                case .line(let line):
-                    stderrLines(String(decoding: line, as: UTF8.self), pid)
-                case .oversized(let length):
-                    stderrLines("[line of \(length) bytes cut: over the 64 KiB cap]", pid)
-                case .endOfFile:
-                    finishOne()
-                }
-            }
+                    return true
+                }, whenRoom: whenRoom)
+            PipeReaders.shared.read(
+                descriptor: Self.ownedCopy(of: stderr.fileHandleForReading), maximumLineLength: 64 * 1024,
+                name: "worker-\(pid)-stderr", handler: { event in
+                    switch event {
+                    case .line(let line): return stderrLines(String(decoding: line, as: UTF8.self), pid)
+                    case .oversized(let length): return stderrLines("[line of \(length) bytes cut: over the 64 KiB cap]", pid)
+                    case .endOfFile: finishOne()
+                    }
+                    return true
+                }, whenRoom: whenRoom)
             // The writer owns a private copy of the stdin descriptor, so closing it can never
             // race with FileHandle closing (and the kernel reusing) the original.
             let stdinDescriptor = ownedCopy(of: stdin.fileHandleForWriting)

@@ -34,7 +34,8 @@ struct WorkerLauncher: Sendable {
     func spawn(runID: LockedValue<String?>) async throws -> WorkerProcess {
         let readers = Self.logReaders(tenant: tenant, logStore: environment.logStore, logger: logger, runID: runID)
         return try await WorkerProcess.spawn(
-            executable: environment.executable, environment: workerEnvironment(), logs: readers.logs, stderrLines: readers.stderr
+            executable: environment.executable, environment: workerEnvironment(), logs: readers.logs, stderrLines: readers.stderr,
+            whenRoom: { [logStore = environment.logStore] wake in logStore.whenDiskHasRoom(wake) }
         )
     }
 
@@ -67,20 +68,22 @@ struct WorkerLauncher: Sendable {
 
     /// Where a worker's `log` records and stderr lines go, called on the threads that read its pipes.
     ///
-    /// Both wait for the disk writer when it is far behind (see ``TenantLogStore``), which slows the
-    /// reading of that worker's pipe only. `runID` is read for each stderr line, so a line written
-    /// during a sync carries the run.
+    /// Both refuse a line while the disk writer is far behind (see ``TenantLogStore``); the pipe
+    /// readers then stop reading that worker's pipe until there is room, which slows that worker
+    /// only. `runID` is read for each stderr line, so a line written during a sync carries the run.
     static func logReaders(
         tenant: TenantConfiguration, logStore: TenantLogStore, logger: Logger, runID: LockedValue<String?>
-    ) -> (logs: @Sendable (LogRecord, Int32) -> Void, stderr: @Sendable (String, Int32) -> Void) {
+    ) -> (logs: @Sendable (LogRecord, Int32) -> Bool, stderr: @Sendable (String, Int32) -> Bool) {
         (
             logs: { record, pid in
-                logStore.append(tenant: tenant, pid: pid, record: record, waitForDisk: true)
+                guard logStore.offer(tenant: tenant, pid: pid, record: record) else { return false }
                 echo(record, logger: logger)
+                return true
             },
             stderr: { line, pid in
+                guard logStore.offerStderr(tenant: tenant, pid: pid, line: line, runID: runID.withLock { $0 }) else { return false }
                 logger.info("\(line)", metadata: ["worker.pid": "\(pid)", "log.source": "stderr"])
-                logStore.appendStderr(tenant: tenant, pid: pid, line: line, runID: runID.withLock { $0 }, waitForDisk: true)
+                return true
             }
         )
     }

@@ -49,7 +49,7 @@ struct TenantLogStoreTests {
     func jsonLines() throws {
         try withLogsDirectory { directory throws in
             let store = TenantLogStore(directory: directory, settings: LogSettings(format: .json), tenants: [Self.tenant])
-            store.appendStderr(tenant: Self.tenant, pid: 7, line: "two\nlines in one message")
+            _ = store.offerStderr(tenant: Self.tenant, pid: 7, line: "two\nlines in one message")
             let line = try #require(try storedLines(store, tenant: "hotel-a").first)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["tenant"] as? String == "hotel-a")
@@ -64,7 +64,7 @@ struct TenantLogStoreTests {
         try withLogsDirectory { directory throws in
             let store = TenantLogStore(directory: directory, tenants: [Self.tenant], databaseURL: "postgresql://sync:db_pass_4321@db.invalid/tenants")
             let follower = store.follow(LogFilter(tenant: "hotel-a"))
-            store.appendStderr(tenant: Self.tenant, pid: 1, line: "GET ?consumer_key=ck_visible_only_to_us_1234&consumer_secret=cs_very_secret_value_987")
+            _ = store.offerStderr(tenant: Self.tenant, pid: 1, line: "GET ?consumer_key=ck_visible_only_to_us_1234&consumer_secret=cs_very_secret_value_987")
             store.append(tenant: Self.tenant, pid: 1, record: LogRecord(level: "error", message: "connect failed", fields: ["url": "postgresql://sync:db_pass_4321@db.invalid"]))
             store.supervisorEvent(tenant: Self.tenant, message: "cause: cs_very_secret_value_987")
             let secrets = ["ck_visible_only_to_us_1234", "cs_very_secret_value_987", "db_pass_4321"]
@@ -84,7 +84,7 @@ struct TenantLogStoreTests {
     func longLineCut() throws {
         try withLogsDirectory { directory throws in
             let store = TenantLogStore(directory: directory, tenants: [Self.tenant])
-            store.appendStderr(tenant: Self.tenant, pid: 1, line: String(repeating: "é", count: 50_000))
+            _ = store.offerStderr(tenant: Self.tenant, pid: 1, line: String(repeating: "é", count: 50_000))
             let entry = try #require(store.tail(LogFilter(), limit: 1).first)
             #expect(entry.message.contains("[line cut: 34464 more bytes over the 64 KiB cap]"))
             #expect(entry.message.utf8.count < 64 * 1024 + 100)
