@@ -274,25 +274,13 @@ for _ in $(seq 1 "$REPEAT"); do
 done
 kill -TERM "$UPSTREAM_PID"
 p10_median=$(printf '%s\n' "${p10[@]}" | median); s10_median=$(printf '%s\n' "${s10[@]}" | median)
-# The floor under both: the same workers started by a plain shell loop, all at once, each giving
-# itself its hello; stdin is a FIFO nobody writes, so they stay up until every one has said `ready`.
+# The floor under both: the same workers started by a plain shell loop (shell_loop_seconds).
 bare=()
-for _ in $(seq 1 "$REPEAT"); do
-  rm -rf "$WORK/bare"; mkdir -p "$WORK/bare"; mkfifo "$WORK/bare/stdin"; exec 3<>"$WORK/bare/stdin"
-  bare_pids=()
-  start=$(now)
-  for i in $(seq 1 "$TENANTS"); do
-    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$TESTKIT" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
-    bare_pids+=($!)
-  done
-  for _ in $(seq 1 6000); do [ "$(grep -l '"type":"ready"' "$WORK"/bare/w*.out 2>/dev/null | wc -l)" -ge "$TENANTS" ] && break; sleep 0.01; done
-  bare+=("$(echo "$(now) - $start" | bc -l)")
-  kill -KILL "${bare_pids[@]}" 2>/dev/null || true; wait "${bare_pids[@]}" 2>/dev/null || true; exec 3>&-
-done
+for _ in $(seq 1 "$REPEAT"); do bare+=("$(shell_loop_seconds "$TENANTS")"); done
 bare_median=$(printf '%s\n' "${bare[@]}" | median)
 p7_median=$(printf '%s\n' "${p7[@]}" | median); s7_median=$(printf '%s\n' "${s7[@]}" | median)
 row "P10 start $TENANTS workers to ready" "$(printf 'tenantsync %.2f s; supervisord %.2f s; ratio %.2f' "$p10_median" "$s10_median" "$(ratio "$p10_median" "$s10_median")")" "≤ 0.3× supervisord" "the same $TENANTS workers started by a plain shell loop, all at once, reach \`ready\` in $(printf '%.2f' "$bare_median") s: the floor for any supervisor on this machine; from launching the supervisor to every worker's \`ready\` (tenantsync: its API answered after $(printf '%.2f' "$(printf '%s\n' "${p10api[@]}" | median)") s (migrations checked, leases taken), the rest is spawning the workers and their handshakes; readiness from the state in GET /api/tenants; supervisord: the \`ready\` line in each program's stdout log, startsecs=0, the worker saying its own hello); $p10_usage; $s10_usage"
-row "P5 memory with $TENANTS workers alive" "RSS: supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB. PSS: supervisor $((supervisor_pss / 1024)) MiB; one idle worker $((worker_pss / 1024)) MiB; supervisord $((svd_pss / 1024)) MiB. Own memory (RssAnon: heap and stacks, no file pages): supervisor $((supervisor_anon / 1024)) MiB; one idle worker $((worker_anon / 1024)) MiB; supervisord $((svd_anon / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "with no tenant the supervisor holds $((idle_rss / 1024)) MiB RSS, of which $((idle_anon / 1024)) MiB its own (the rest is pages of its binary and libraries); once every worker is ready the supervisor runs $supervisor_threads threads (two pipe readers per worker); binaries built with --static-swift-stdlib. RSS counts every page a process maps, shared ones (the worker binary's code, libpq, libcurl, OpenSSL) in full in each of the $TENANTS workers; PSS divides shared pages among the processes sharing them, so a worker's PSS is what each additional tenant costs"
+row "P5 memory with $TENANTS workers alive" "RSS: supervisor $((supervisor_rss / 1024)) MiB; one idle worker $((worker_rss / 1024)) MiB; supervisord $((svd_rss / 1024)) MiB. PSS: supervisor $((supervisor_pss / 1024)) MiB; one idle worker $((worker_pss / 1024)) MiB; supervisord $((svd_pss / 1024)) MiB. Own memory (RssAnon: heap and stacks, no file pages): supervisor $((supervisor_anon / 1024)) MiB; one idle worker $((worker_anon / 1024)) MiB; supervisord $((svd_anon / 1024)) MiB" "≤ 34 MB; ≤ 15 MB" "with no tenant the supervisor holds $((idle_rss / 1024)) MiB RSS, of which $((idle_anon / 1024)) MiB its own (the rest is pages of its binary and libraries); once every worker is ready the supervisor runs $supervisor_threads threads (every worker's pipes are read by one event loop); binaries built with --static-swift-stdlib. RSS counts every page a process maps, shared ones (the worker binary's code, libpq, libcurl, OpenSSL) in full in each of the $TENANTS workers; PSS divides shared pages among the processes sharing them, so a worker's PSS is what each additional tenant costs"
 p7fast_median=$(printf '%s\n' "${p7fast[@]}" | median)
 row "P7 kill -9 a worker → replacement ready" "$(printf 'tenantsync %.3f s (with a 1 ms first backoff: %.3f s); supervisord %.3f s; ratio %.2f (%.2f)' "$p7_median" "$p7fast_median" "$s7_median" "$(ratio "$p7_median" "$s7_median")" "$(ratio "$p7fast_median" "$s7_median")")" "≤ 0.2× supervisord" "until the new process has sent \`ready\` (tenantsync: polled over the API every few ms; its restart backoff is 100 ms ± jitter; supervisord: autorestart=true, the new \`ready\` line in the program's log)"
 fi
@@ -347,22 +335,7 @@ done
 kill -TERM "$UPSTREAM_PID"
 # The floor: the same workers started by a plain shell loop, as in P10.
 b12=()
-for _ in $(seq 1 "$REPEAT"); do
-  rm -rf "$WORK/bare"; mkdir -p "$WORK/bare"; mkfifo "$WORK/bare/stdin"; exec 3<>"$WORK/bare/stdin"
-  bare_pids=()
-  start=$(now)
-  for i in $(seq 1 "$TENANTS12"); do
-    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$TESTKIT" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
-    bare_pids+=($!)
-  done
-  deadline=$(( $(date +%s) + 900 ))
-  until [ "$(grep -l '"type":"ready"' "$WORK"/bare/w*.out 2>/dev/null | wc -l)" -ge "$TENANTS12" ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || die "P12: the shell loop's workers not ready"
-    sleep 0.1
-  done
-  b12+=("$(echo "$(now) - $start" | bc -l)")
-  kill -KILL "${bare_pids[@]}" 2>/dev/null || true; wait "${bare_pids[@]}" 2>/dev/null || true; exec 3>&-
-done
+for _ in $(seq 1 "$REPEAT"); do b12+=("$(shell_loop_seconds "$TENANTS12")"); done
 rm -rf "$WORK/bare" "$WORK/sv"
 p12_median=$(printf '%s\n' "${p12[@]}" | median); s12_median=$(printf '%s\n' "${s12[@]}" | median); b12_median=$(printf '%s\n' "${b12[@]}" | median)
 row "P12 $TENANTS12 tenants alive and idle" "$(printf 'supervisor: RSS %d MiB, own memory (RssAnon) %d MiB, threads %d, idle CPU %.2f s/min; supervisord: RSS %d MiB, own memory %d MiB, threads %d, idle CPU %.2f s/min. To all ready: tenantsync %.2f s, supervisord %.2f s, plain shell loop %.2f s (tenantsync ÷ shell loop %.2f)' \

@@ -268,3 +268,25 @@ flood_summary() {
     printf '%s %s lines/s stored, %s of %s lost' "$1" "$2" "$(( $4 - $3 ))" "$4"
   fi
 }
+
+# shell_loop_seconds COUNT: the floor for any supervisor: COUNT workers started by a plain shell loop,
+# all at once, each giving itself its hello; stdin is a FIFO nobody writes, so they stay up until every
+# one has said `ready`. Prints the seconds from the first start to the last `ready`.
+shell_loop_seconds() {
+  local count=$1 start deadline
+  local -a bare_pids=()
+  rm -rf "$WORK/bare"; mkdir -p "$WORK/bare"; mkfifo "$WORK/bare/stdin"; exec 3<>"$WORK/bare/stdin"
+  start=$(now)
+  for i in $(seq 1 "$count"); do
+    TENANTSYNC_WORKER_HELLO="$SVD_HELLO" TENANTSYNC_WORKER_FAULT=none "$TESTKIT" <&3 >"$WORK/bare/w$i.out" 2>/dev/null &
+    bare_pids+=($!)
+  done
+  deadline=$(( $(date +%s) + 900 ))
+  until [ "$(grep -l '"type":"ready"' "$WORK"/bare/w*.out 2>/dev/null | wc -l)" -ge "$count" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || die "the shell loop's $count workers were not ready within 900 s"
+    sleep 0.01
+  done
+  echo "$(now) - $start" | bc -l
+  kill -KILL "${bare_pids[@]}" 2>/dev/null || true; wait "${bare_pids[@]}" 2>/dev/null || true; exec 3>&-
+  rm -rf "$WORK/bare"
+}
