@@ -16,7 +16,7 @@ struct FetchedPage<Payload> {
 /// and a killed run resumes after the last committed page without losing or duplicating a row.
 ///
 /// A batch is the page just fetched plus the pages after it that are already at hand (prefetched),
-/// up to ``maximumBatchRecords`` records: one `COPY` and one upsert per batch instead of per page,
+/// up to ``maximumBatchRecords`` records: one upsert per batch instead of one per page,
 /// and never a wait for a page that is still on its way while there is something to write. Batches
 /// are written on a ``PipelinedWriter``, so the next batch is fetched and parsed while PostgreSQL
 /// works on the current one.
