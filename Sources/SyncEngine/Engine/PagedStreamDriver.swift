@@ -137,7 +137,9 @@ struct PagedStreamDriver {
                 // Page 0 holds what the confirmation found: never a page number of the listing.
                 try checkpoints.recordKeys(stream: stream, page: 0, keys: found.flatMap(\.keys), on: connection)
             }
-            let deleted = try check.softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+            // With nothing found, the keys are those read above: this worker is the pass's only writer.
+            let seen = found.isEmpty ? recorded : try checkpoints.recordedKeys(stream: stream, on: connection)
+            let deleted = try check.softDelete(seen, connection)
             try checkpoints.complete(stream: stream, pass: pass, on: connection)
             return (counts, deleted)
         }
