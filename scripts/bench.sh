@@ -13,8 +13,9 @@
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
 # `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
-# sync, from pg_stat_statements, is in DIR/p1-statements.txt; the table is printed, BENCHMARKS.md is left
-# alone), PG_EXTRA_OPTIONS (more `-c name=value` settings for the private PostgreSQL, e.g. auto_explain's).
+# sync and the last P4 and P13 sync-alls, from pg_stat_statements, is in DIR/p1-statements.txt,
+# DIR/p4-statements.txt and DIR/p13-statements.txt; the table is printed, BENCHMARKS.md is left alone),
+# PG_EXTRA_OPTIONS (more `-c name=value` settings for the private PostgreSQL, e.g. auto_explain's).
 source "$(dirname "$0")/lib.sh"
 
 ensure_packages
@@ -89,7 +90,7 @@ fi
 if wanted P13 && [ "$P13_TENANTS" -gt 300 ]; then
   PG_EXTRA_OPTIONS="-c max_connections=$(( P13_TENANTS + 100 )) ${PG_EXTRA_OPTIONS:-}"
 fi
-[ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+[ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=20000"
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
 export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
@@ -218,7 +219,7 @@ fi
 if wanted P13; then
 sync_many p13 "$P13_TENANTS" "$P13_BOOKINGS"
 p13_ideal=$(echo "$MANY_ROWS / $p1_rate" | bc -l)
-row "P13 sync-all, $P13_TENANTS tenants × $P13_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f; %s' "$MANY_MEDIAN" "$p13_ideal" "$(echo "$MANY_MEDIAN / $p13_ideal" | bc -l)" "$MANY_OUTCOME")" "≤ 1.0; every tenant succeeded" "wall time from the run's own timestamps; P1's rate $p1_rate rows/s; concurrency ${CONCURRENCY:-4}; $MANY_USAGE (peak over the supervisor's life: starting every worker and the run); $MANY_SESSIONS PostgreSQL sessions open when the run ended (a worker keeps its own for 10 s after its run)"
+row "P13 sync-all, $P13_TENANTS tenants × $P13_BOOKINGS bookings ($MANY_ROWS reservation rows)" "$(printf '%.2f s; at P1'\''s rate %.2f s; ratio %.2f; %s' "$MANY_MEDIAN" "$p13_ideal" "$(echo "$MANY_MEDIAN / $p13_ideal" | bc -l)" "$MANY_OUTCOME")" "≤ 1.0; every tenant succeeded" "wall time from the run's own timestamps; P1's rate $p1_rate rows/s; concurrency ${CONCURRENCY:-4}; PostgreSQL CPU $MANY_PG_CPU s during the run$([ -n "${PROFILE:-}" ] && echo ", $MANY_STATEMENTS statements"); $MANY_USAGE (peak over the supervisor's life: starting every worker and the run); $MANY_SESSIONS PostgreSQL sessions open when the run ended (a worker keeps its own for 10 s after its run)"
 fi
 
 # --- P10, P5 and P7: many tenants' workers, then supervisord with as many programs.

@@ -138,7 +138,9 @@ last_sync_outcome() {
 # sync_many NAME TENANTS BOOKINGS: a sync-all of TENANTS tenants of BOOKINGS bookings each, REPEAT
 # times, each into an empty database → MANY_MEDIAN (seconds), MANY_ROWS (reservation rows),
 # MANY_OUTCOME (last_sync_outcome), MANY_SESSIONS (PostgreSQL sessions when the run ended: workers
-# keep theirs for 10 s after a run), MANY_USAGE (usage of the supervisor), all from the last run.
+# keep theirs for 10 s after a run), MANY_USAGE (usage of the supervisor), MANY_PG_CPU (PostgreSQL's
+# CPU seconds during the run), MANY_STATEMENTS (statements PostgreSQL ran for it, with PROFILE set;
+# they are in $PROFILE/NAME-statements.txt), all from the last run.
 sync_many() {
   local sites times=()
   sites=$(seq -f "$1-hotel-%g" 1 "$2" | paste -sd, -)
@@ -147,7 +149,12 @@ sync_many() {
     fresh_database
     write_config "$DB" "$WORK/$1.json"
     start_supervisor "$WORK/$1.json"; wait_ready "$2" 0.1 600
+    statements_reset
+    pg_before=$(postgres_cpu)
     times+=("$(sync_all)")
+    MANY_PG_CPU=$(echo "$(postgres_cpu) - $pg_before" | bc -l | xargs printf '%.2f')
+    statements_save "$1"
+    MANY_STATEMENTS=$(statements_count)
     MANY_SESSIONS=$(pg_sessions)
     MANY_OUTCOME=$(last_sync_outcome)
     MANY_ROWS=$(psql "$DB" -qtAc "SELECT count(*) FROM reservations")
@@ -211,7 +218,8 @@ profile_start() {
   sleep 0.3 # perf needs a moment to open its events; a profile, not a measurement.
 }
 # statements_reset / statements_save NAME: with PROFILE set, PostgreSQL's time per statement between
-# the two (pg_stat_statements), the costliest first, in $PROFILE/NAME-statements.txt.
+# the two (pg_stat_statements), the costliest first, in $PROFILE/NAME-statements.txt. Each tenant's
+# worker logs in as a role of its own, and pg_stat_statements counts per role: the same text is summed.
 statements_reset() {
   [ -n "${PROFILE:-}" ] || return 0
   psql "$DB" -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
@@ -219,8 +227,14 @@ statements_reset() {
 }
 statements_save() {
   [ -n "${PROFILE:-}" ] || return 0
-  psql "$DB" -c "SELECT round(total_exec_time::numeric, 1) AS ms, calls, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query
-    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 25" >"$PROFILE/$1-statements.txt"
+  psql "$DB" -c "SELECT round(sum(total_exec_time)::numeric, 1) AS ms, sum(calls) AS calls, sum(rows) AS rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query
+    FROM pg_stat_statements GROUP BY query ORDER BY 1 DESC LIMIT 40" >"$PROFILE/$1-statements.txt"
+}
+# statements_count → the statements pg_stat_statements counted since statements_reset (nested ones
+# too: foreign-key checks, the row-level security function), or "n/a" without PROFILE.
+statements_count() {
+  [ -n "${PROFILE:-}" ] || { echo n/a; return 0; }
+  psql "$DB" -qtAc "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'"
 }
 profile_stop() { [ -n "${PERF_PID:-}" ] || return 0; kill -INT "$PERF_PID"; wait "$PERF_PID" 2>/dev/null || true; PERF_PID=""; }
 

@@ -88,7 +88,11 @@ struct CheckpointStore {
     /// pass over everything, the time of the last full pass).
     func complete(stream: String, pass: StreamPass, on connection: PostgresConnection) throws(SyncError) {
         do {
+            // One statement with the pass's keys' removal: one round trip fewer per stream and run.
             _ = try connection.query("""
+                WITH dropped_keys AS (
+                    DELETE FROM sync_pass_keys WHERE tenant_id = $1 AND stream = $2
+                )
                 INSERT INTO sync_checkpoints AS c (tenant_id, stream, completed_mark, full_completed_at)
                 VALUES ($1, $2, $3::timestamptz, CASE WHEN $4::boolean THEN $3::timestamptz END)
                 ON CONFLICT (tenant_id, stream) DO UPDATE SET
@@ -97,7 +101,6 @@ struct CheckpointStore {
                     pass_mark = NULL, pass_since = NULL, pass_full = NULL,
                     pass_next_page = NULL, pass_run_id = NULL, pass_keys_recorded = NULL, updated_at = now()
                 """, [.text(tenantID), .text(stream), .text(pass.mark), .text(pass.since == nil ? "true" : "false")])
-            _ = try connection.query("DELETE FROM sync_pass_keys WHERE tenant_id = $1 AND stream = $2", [.text(tenantID), .text(stream)])
         } catch {
             throw SyncError.database(error, while: "completing the checkpoint of \(stream)")
         }

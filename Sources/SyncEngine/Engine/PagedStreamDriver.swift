@@ -16,7 +16,7 @@ struct FetchedPage<Payload> {
 /// and a killed run resumes after the last committed page without losing or duplicating a row.
 ///
 /// A batch is the page just fetched plus the pages after it that are already at hand (prefetched),
-/// up to ``maximumBatchRecords`` records: one `COPY` and one upsert per batch instead of per page,
+/// up to ``maximumBatchRecords`` records: one upsert per batch instead of one per page,
 /// and never a wait for a page that is still on its way while there is something to write. Batches
 /// are written on a ``PipelinedWriter``, so the next batch is fetched and parsed while PostgreSQL
 /// works on the current one.
@@ -137,7 +137,9 @@ struct PagedStreamDriver {
                 // Page 0 holds what the confirmation found: never a page number of the listing.
                 try checkpoints.recordKeys(stream: stream, page: 0, keys: found.flatMap(\.keys), on: connection)
             }
-            let deleted = try check.softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+            // With nothing found, the keys are those read above: this worker is the pass's only writer.
+            let seen = found.isEmpty ? recorded : try checkpoints.recordedKeys(stream: stream, on: connection)
+            let deleted = try check.softDelete(seen, connection)
             try checkpoints.complete(stream: stream, pass: pass, on: connection)
             return (counts, deleted)
         }

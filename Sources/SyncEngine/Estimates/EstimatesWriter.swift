@@ -1,7 +1,7 @@
 import IPC
 import Postgres
 
-/// Writes estimates a page at a time: copied into ``StagingTable/records``, then one
+/// Writes estimates a page at a time: ``StagedRows/records`` from array parameters, read by one
 /// `INSERT … SELECT … ON CONFLICT … WHERE … IS DISTINCT FROM` whose counts come from the database.
 struct EstimatesWriter {
     let tenantID: String
@@ -11,10 +11,10 @@ struct EstimatesWriter {
         guard !records.isEmpty else { return StreamCounts() }
         var seen = Set<String>()
         let unique = records.reversed().filter { seen.insert($0.id).inserted }.reversed()
-        try StagingTable.records.fill(unique.map { [.text($0.id), .text($0.json)] }, describing: "estimates", on: connection)
+        let staged = StagedRows.records.rows(unique.map { [.text($0.id), .text($0.json)] }, firstParameter: 2)
         do {
             let row = try connection.query("""
-                WITH input AS (
+                WITH \(staged.definition), input AS (
                     SELECT external_id, data FROM record_staging
                 ), written AS (
                     INSERT INTO estimates AS t
@@ -31,7 +31,7 @@ struct EstimatesWriter {
                     RETURNING (xmax = 0) AS inserted
                 )
                 SELECT count(*) FILTER (WHERE inserted) AS created, count(*) FILTER (WHERE NOT inserted) AS updated FROM written
-                """, [.text(tenantID)]).rows.first
+                """, [.text(tenantID)] + staged.parameters).rows.first
             let created = try row?.decode(Int.self, "created") ?? 0
             let updated = try row?.decode(Int.self, "updated") ?? 0
             return StreamCounts(fetched: records.count, created: created, updated: updated, unchanged: records.count - created - updated)

@@ -71,7 +71,7 @@ extension MotoPressWriter {
             throw SyncError.database(error, while: "carrying parent deletions to reservation lines")
         }
 
-        let released = try StagingTable.reservations.fill(selecting: """
+        let quarantined = """
             SELECT split_part(j.external_id, '/', 1)::bigint, split_part(j.external_id, '/', 2)::integer,
                    (j.record->'reserved_accommodation'->>'accommodation')::bigint, j.record::text,
                    nullif((j.record->'reserved_accommodation'->>'rate')::bigint, 0), NULL::bigint
@@ -81,9 +81,19 @@ extension MotoPressWriter {
             LEFT JOIN accommodation_types at ON at.id = a.accommodation_type_id
             WHERE j.tenant_id = $1 AND j.stream = 'reservations' AND j.reason LIKE 'quarantined:%'
               AND j.external_id ~ '^[0-9]+/[0-9]+$' AND at.deleted_at IS NULL
-            """, parameters: [.text(tenantID)], describing: "quarantined lines whose accommodation is listed again", on: connection)
+            """
+        let released: Int
+        do {
+            let row = try connection.query("SELECT count(*) FROM (\(quarantined)) AS released", [.text(tenantID)]).rows.first
+            released = row.flatMap { $0[0].flatMap { Int($0) } } ?? 0
+        } catch {
+            throw SyncError.database(error, while: "finding quarantined lines whose accommodation is listed again")
+        }
         if released > 0 {
-            var restored = try upsertStagedReservations(fetched: released, duplicates: 0, on: connection)
+            // The same rows again, read by the upsert itself in the same transaction.
+            var restored = try upsertStagedReservations(
+                StagedRows.reservations.selecting(quarantined), fetched: released, duplicates: 0, on: connection
+            )
             // These were not fetched by this run: only what was written back counts.
             restored.fetched = 0
             restored.unchanged = 0

@@ -3,8 +3,8 @@ import Postgres
 
 /// Writes MotoPress records into the tenant tables, one batch per statement.
 ///
-/// Each batch is copied (`COPY … FROM STDIN`) into a session-local ``StagingTable``, then written by
-/// a single `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM …`: identical rows
+/// Each batch goes as array parameters into ``StagedRows``, read by a single
+/// `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT FROM …`: identical rows
 /// are not rewritten, and `xmax = 0` tells inserted rows from updated ones, so the counts come from
 /// the database itself.
 struct MotoPressWriter {
@@ -13,7 +13,7 @@ struct MotoPressWriter {
 
     func upsertAccommodationTypes(_ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
-            WITH input AS (
+            input AS (
                 SELECT external_id::bigint AS external_id, data FROM record_staging
             ), written AS (
                 INSERT INTO accommodation_types AS t
@@ -52,7 +52,7 @@ struct MotoPressWriter {
 
     private func upsertTypeChildren(_ table: TypeChildTable, _ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
-            WITH input AS (
+            input AS (
                 SELECT external_id::bigint AS external_id, data FROM record_staging
             ), resolved AS (
                 SELECT i.external_id, i.data, (i.data->>'accommodation_type_id')::bigint AS type_external_id, at.id AS type_id
@@ -87,25 +87,25 @@ struct MotoPressWriter {
         var seen = Set<String>()
         let unique = lines.reversed().filter { seen.insert("\($0.bookingID)/\($0.lineNumber)").inserted }.reversed()
         guard !unique.isEmpty else { return StreamCounts() }
-        try StagingTable.reservations.fill(unique.map { line -> [PostgresValue] in
+        let staged = StagedRows.reservations.rows(unique.map { line -> [PostgresValue] in
             [
                 .text(String(line.bookingID)), .text(String(line.lineNumber)),
                 line.accommodationID.map { .text(String($0)) } ?? .null, .text(line.json),
                 line.rateID.map { .text(String($0)) } ?? .null, .text(String(line.fingerprint)),
             ]
-        }, describing: "reservations", on: connection)
-        return try upsertStagedReservations(fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
+        }, firstParameter: 3)
+        return try upsertStagedReservations(staged, fetched: lines.count, duplicates: lines.count - unique.count, on: connection)
     }
 
-    /// Upserts the lines in ``StagingTable/reservations``; see ``upsertReservations(_:on:)``.
+    /// Upserts the lines of `staged` (``StagedRows/reservations``, its parameters from `$3`); see ``upsertReservations(_:on:)``.
     ///
     /// A line's unit resolves only to a live accommodation whose type is live; its rate only to a
     /// live rate. A stored line whose rate does not resolve keeps the upstream's id in
     /// `rate_external_id`, and a row in `sync_rejects` (key `booking/line:rate`) says why `rate_id`
     /// is NULL; the row goes once the rate resolves.
-    func upsertStagedReservations(fetched: Int, duplicates: Int, on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
+    func upsertStagedReservations(_ staged: StagedRows.Input, fetched: Int, duplicates: Int, on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         let sql = """
-            WITH input AS (
+            WITH \(staged.definition), input AS (
                 -- A line stored from the same text (same fingerprint), with the same unit and rate, not
                 -- deleted and not quarantined since, is unchanged: it stops here, before its JSON is parsed.
                 SELECT s.booking_id, s.line_number, s.accommodation_external_id, s.data::jsonb AS data,
@@ -205,7 +205,7 @@ struct MotoPressWriter {
                    (SELECT count(*) FROM rejected) AS rejected
             FROM written
             """
-        return try upsert(sql, parameters: [.text(tenantID), .text(runID)], fetched: fetched, duplicates: duplicates, on: connection)
+        return try upsert(sql, parameters: [.text(tenantID), .text(runID)] + staged.parameters, fetched: fetched, duplicates: duplicates, on: connection)
     }
 
     /// Keys of the tenant's live rows whose key is not in `seen`: the candidates for deletion.
@@ -266,13 +266,16 @@ struct MotoPressWriter {
         }
     }
 
-    /// Stages `records` (the last of each id) in ``StagingTable/records`` and runs `sql`, which reads
-    /// them from there with `$1` the tenant.
+    /// Runs `sql` (the rest of a `WITH` list, with `$1` the tenant) after ``StagedRows/records``
+    /// holding `records`, the last of each id.
     private func upsertStaged(_ sql: String, _ records: [JSONRecord], on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
         guard !records.isEmpty else { return StreamCounts() }
         let unique = Self.lastByID(records)
-        try StagingTable.records.fill(unique.map { [.text(String($0.externalID)), .text($0.json)] }, describing: "records", on: connection)
-        return try upsert(sql, parameters: [.text(tenantID)], fetched: records.count, duplicates: records.count - unique.count, on: connection)
+        let staged = StagedRows.records.rows(unique.map { [.text(String($0.externalID)), .text($0.json)] }, firstParameter: 2)
+        return try upsert(
+            "WITH \(staged.definition), \(sql)", parameters: [.text(tenantID)] + staged.parameters,
+            fetched: records.count, duplicates: records.count - unique.count, on: connection
+        )
     }
 
     private func upsert(_ sql: String, parameters: [PostgresValue], fetched: Int, duplicates: Int, on connection: PostgresConnection) throws(SyncError) -> StreamCounts {
