@@ -99,18 +99,24 @@ struct SyncSlotQueue {
     private mutating func nextGrantable() -> Ticket? {
         guard inUse < capacity else { return nil }
         // A run's turn: the sequence number of its latest grant (0: never served), then its lane's age.
-        let byTurn = laneOrder.enumerated().sorted {
-            (lastGrant[$0.element] ?? 0, $0.offset) < (lastGrant[$1.element] ?? 0, $1.offset)
-        }
-        for (_, runID) in byTurn {
+        // One pass in the lanes' age order, no sort: the first lane with the lowest turn and a ticket
+        // whose host has room wins, and a never-served one ends the search. Sorting every lane on every
+        // release took 17 % of the supervisor's samples (`perf`) under 1,000 `POST /api/sync` a second,
+        // each run a lane of its own, thousands of them waiting.
+        var best: (turn: UInt64, runID: String, position: Int)?
+        for runID in laneOrder {
+            let turn = lastGrant[runID] ?? 0
+            if let best, best.turn <= turn { continue }
             guard let position = lanes[runID]?.firstIndex(where: { isFree(for: $0.host) }) else { continue }
-            let ticket = lanes[runID]!.remove(at: position)
-            if lanes[runID]!.isEmpty {
-                lanes[runID] = nil
-                laneOrder.removeAll { $0 == runID }
-            }
-            return ticket
+            best = (turn, runID, position)
+            if turn == 0 { break }
         }
-        return nil
+        guard let best else { return nil }
+        let ticket = lanes[best.runID]!.remove(at: best.position)
+        if lanes[best.runID]!.isEmpty {
+            lanes[best.runID] = nil
+            laneOrder.removeAll { $0 == best.runID }
+        }
+        return ticket
     }
 }
