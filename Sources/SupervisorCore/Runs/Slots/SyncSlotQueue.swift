@@ -115,7 +115,8 @@ struct SyncSlotQueue {
         let ticket = lanes[best.runID]!.remove(at: best.position)
         if lanes[best.runID]!.isEmpty {
             lanes[best.runID] = nil
-            laneOrder.removeAll { $0 == best.runID }
+            // Usually the oldest lane: found at once, not compared with every other run's id.
+            if let index = laneOrder.firstIndex(of: best.runID) { laneOrder.remove(at: index) }
         }
         return ticket
     }
