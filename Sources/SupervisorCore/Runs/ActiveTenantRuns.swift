@@ -1,4 +1,4 @@
-import Synchronization
+import Support
 
 /// The one-tenant run each tenant is syncing for, with its options, until it finishes there.
 ///
@@ -6,7 +6,7 @@ import Synchronization
 /// of queueing a second sync of the tenant; a request with other options is a run of its own (its
 /// worker controller makes it wait for the sync in hand).
 final class ActiveTenantRuns: Sendable {
-    private let runs = Mutex<[String: (runID: String, options: SyncOptions)]>([:])
+    private let runs = LockedValue<[String: (runID: String, options: SyncOptions)]>([:])
 
     /// Claims `tenantID` for `runID` if no run holds it. Returns the run to join instead, if one holds
     /// it with the same options; `nil` otherwise (claimed, or held with other options and left to it).

@@ -1,4 +1,4 @@
-import Synchronization
+import Support
 
 /// The runs of this supervisor that may still be cancelled, and those asked to cancel.
 ///
@@ -21,7 +21,7 @@ final class CancelledRuns: Sendable {
         var cancelled: Set<String> = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
 
     /// A run started here, which cancels may now reach.
     func open(_ runID: String) {

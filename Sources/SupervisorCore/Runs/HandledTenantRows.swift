@@ -1,8 +1,8 @@
-import Synchronization
+import Support
 
 /// Tenant rows (run, tenant) this supervisor runs or follows itself, which the queue poller leaves alone.
 final class HandledTenantRows: Sendable {
-    private let rows = Mutex<Set<String>>([])
+    private let rows = LockedValue<Set<String>>([])
 
     private static func key(_ runID: String, _ tenantID: String) -> String { runID + "\u{0}" + tenantID }
 

@@ -1,9 +1,9 @@
 import IPC
-import Synchronization
+import Support
 
 /// The latest progress of every running tenant, by run; kept in memory only.
 final class LiveProgress: Sendable {
-    private let byRun = Mutex<[String: [String: SyncProgress]]>([:])
+    private let byRun = LockedValue<[String: [String: SyncProgress]]>([:])
 
     func record(_ progress: SyncProgress, tenantID: String) {
         byRun.withLock { $0[progress.runID, default: [:]][tenantID] = progress }

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Synchronization
 
 /// The events of recent runs, in memory, for `GET /api/runs/{id}/events`.
@@ -29,7 +30,7 @@ final class RunEventLog: Sendable {
         var finishedOrder: [String] = []
     }
 
-    private let state = Mutex(State())
+    private let state = LockedValue(State())
     private let nextSubscriber = Atomic<Int>(0)
 
     func start(_ runID: String) {

@@ -1,4 +1,4 @@
-import Synchronization
+import Support
 
 /// The supervisor's `concurrency` sync slots, shared by every run: a tenant syncs only while it
 /// holds one. Who gets a freed slot is ``SyncSlotQueue``'s rule (round-robin across runs, at most
@@ -10,10 +10,10 @@ final class SyncSlots: Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state: Mutex<State>
+    private let state: LockedValue<State>
 
     init(capacity: Int, maxPerHost: Int? = nil) {
-        state = Mutex(State(queue: SyncSlotQueue(capacity: capacity, maxPerHost: maxPerHost)))
+        state = LockedValue(State(queue: SyncSlotQueue(capacity: capacity, maxPerHost: maxPerHost)))
     }
 
     /// Runs `body` while holding a slot for `tenantID` of `runID`, whose sync calls `host`.
