@@ -16,7 +16,8 @@ struct SyncController {
         var runID: String
         var timestamp: String
         var tenants: [String]
-        /// Whether the request joined a run already syncing this tenant.
+        /// Whether the request joined a run instead of starting one: a run already syncing this tenant, or a
+        /// sync-all of the same tenants and options that has not started.
         var joined = false
 
         enum CodingKeys: String, CodingKey {
@@ -85,14 +86,24 @@ struct SyncController {
             return try EditedResponse(headers: [.location: "/api/runs/\(runID)"], response: body).response(from: request, context: context)
         }
         let body = SyncAccepted(
-            message: submission.joined
-                ? "Tenant \(tenantIDs[0]) is already syncing in run \(runID); this request joined that run."
-                : "Background synchronization started for \(tenantIDs.count) tenant(s). This may take several minutes.",
+            message: Self.acceptedMessage(submission, tenantIDs: tenantIDs, scopedTo: tenantID),
             runID: runID,
             timestamp: Date().formatted(.iso8601),
             tenants: tenantIDs,
             joined: submission.joined
         )
         return try EditedResponse(status: .accepted, headers: [.location: "/api/runs/\(runID)"], response: body).response(from: request, context: context)
+    }
+
+    /// What a `202` says: a run started, or which run the request joined and why.
+    private static func acceptedMessage(_ submission: RunCoordinator.Submission, tenantIDs: [String], scopedTo tenantID: String?) -> String {
+        let runID = submission.runID
+        if !submission.joined {
+            return "Background synchronization started for \(tenantIDs.count) tenant(s). This may take several minutes."
+        }
+        if let tenantID {
+            return "Tenant \(tenantID) is already syncing in run \(runID); this request joined that run."
+        }
+        return "A sync of the same \(tenantIDs.count) tenant(s) with the same options is queued in run \(runID) and has not started; this request joined it."
     }
 }

@@ -23,6 +23,8 @@ public final class RunCoordinator: Service, Sendable {
     /// Tenant rows of runs this supervisor runs or follows itself, which the queue poller leaves alone.
     let handledHere = HandledTenantRows()
     let live = LiveProgress()
+    /// Sync-all runs none of whose tenants has started, which a matching sync-all joins.
+    let unstarted = UnstartedRuns()
     /// Tenants this supervisor holds; `nil` runs every tenant here (no lease manager).
     let leases: LeaseTable?
     let stopping = LockedValue(false)
@@ -47,7 +49,7 @@ public final class RunCoordinator: Service, Sendable {
         self.logger = logger
         runner = TenantRunner(
             store: store, fleet: fleet, slots: slots, live: live, events: events, cancelled: cancelled, active: active,
-            handledHere: handledHere, leases: leases, metrics: metrics, durable: DurableWrites(stopping: stopping), pollInterval: pollInterval
+            handledHere: handledHere, unstarted: unstarted, leases: leases, metrics: metrics, durable: DurableWrites(stopping: stopping), pollInterval: pollInterval
         )
         cancels = RunCancels(
             store: RunCancelStore(store), fleet: fleet, outbox: outbox, cancelled: cancelled, handledHere: handledHere, stopping: stopping,
@@ -69,10 +71,11 @@ public final class RunCoordinator: Service, Sendable {
         public var joined: Bool
     }
 
-    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but a request for one tenant (scope = that tenant)
-    /// that is already syncing in a one-tenant run with the same options joins that run instead of
-    /// queueing a second sync of the tenant. (A tenant syncing as part of another run is joined, or
-    /// waited for, by its worker controller instead.)
+    /// Like ``submit(tenantIDs:scope:trigger:options:)``, but joins a run instead of queueing another:
+    /// a request for one tenant (scope = that tenant) that is already syncing in a one-tenant run with
+    /// the same options joins that run, and a sync-all joins a sync-all of the same tenants and options
+    /// none of whose tenants has started yet (``UnstartedRuns``). (A tenant syncing as part of another
+    /// run is joined, or waited for, by its worker controller instead.)
     public func submitJoining(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> Submission {
         let runID = Self.makeRunID()
         // The tenant is claimed before the run is stored, in one step with the check, so two
@@ -82,6 +85,16 @@ public final class RunCoordinator: Service, Sendable {
                 "tenant.id": "\(scope)", "sync.run_id": "\(holder)",
             ])
             return Submission(runID: holder, joined: true)
+        }
+        let key = tenantIDs == [scope] ? nil : UnstartedRuns.Key(tenantIDs: tenantIDs, options: options)
+        if let key, let queued = unstarted.join(key, accepts: { [cancelled, leases] runID in
+            // A cancelled run never syncs; a tenant held elsewhere may start there at any moment.
+            !cancelled.contains(runID) && tenantIDs.allSatisfy { leases?.runsHere($0) != false }
+        }) {
+            logger.info("a sync-all of the same tenants is queued and has not started; request joined it", metadata: [
+                "sync.run_id": "\(queued)", "run.tenants": "\(tenantIDs.count)",
+            ])
+            return Submission(runID: queued, joined: true)
         }
         // Registered before the rows exist, so the queue poller never races this run's own tasks.
         handledHere.insert(runID, tenantIDs)
@@ -96,6 +109,7 @@ public final class RunCoordinator: Service, Sendable {
         }
         events.start(runID)
         cancelled.open(runID)
+        if let key { unstarted.add(runID, key) }
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options, trigger: trigger))
         return Submission(runID: runID, joined: false)
@@ -169,6 +183,7 @@ public final class RunCoordinator: Service, Sendable {
             for await status in group { outcomes.append(status) }
             return outcomes
         }
+        unstarted.started(request.runID)
         let statuses = outcomes.compactMap { $0 }
         guard statuses.count == outcomes.count else {
             // Shutting down while other supervisors still run some tenants: the last of them ends the run.

@@ -1,5 +1,5 @@
 /// Options of a sync request, stored with the run and passed to every tenant's worker.
-public struct SyncOptions: Codable, Sendable, Equatable {
+public struct SyncOptions: Codable, Sendable, Hashable {
     /// Scan everything instead of resuming from checkpoints.
     public var full: Bool
     public var startDate: String?

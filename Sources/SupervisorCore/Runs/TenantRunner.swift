@@ -15,6 +15,8 @@ struct TenantRunner: Sendable {
     let cancelled: CancelledRuns
     let active: ActiveTenantRuns
     let handledHere: HandledTenantRows
+    /// Sync-all runs still joinable, until one of their tenants starts.
+    let unstarted: UnstartedRuns
     /// Tenants this supervisor holds; `nil` runs every tenant here (no lease manager).
     let leases: LeaseTable?
     let metrics: SupervisorMetrics?
@@ -32,11 +34,14 @@ struct TenantRunner: Sendable {
         tenantLogger[metadataKey: "tenant.id"] = "\(tenantID)"
         let logger = tenantLogger
         if fleet.controller(for: tenantID) != nil, leases?.runsHere(tenantID) == false {
+            // Its holder may start it at any moment: the run can no longer be joined.
+            unstarted.started(request.runID)
             handledHere.remove(request.runID, tenantID)
             return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
         }
         defer { handledHere.remove(request.runID, tenantID) }
         let status = await withSlot(request.runID, tenantID: tenantID) { () -> TenantRunStatus? in
+            unstarted.started(request.runID)
             if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
                 logger.info("tenant cancelled before it started")
                 events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
