@@ -2,14 +2,19 @@
 ///
 /// Backoff doubles from ``initialBackoff`` to ``maximumBackoff`` with each consecutive crash and
 /// is drawn at random from the upper half of that value (jitter), so many tenants crashing
-/// together do not restart in lockstep. A worker that crashes after staying up ``resetAfter`` is
-/// replaced at once, and the doubling starts over from its next crash. More than ``maximumCrashes`` crashes within ``crashWindow`` put the worker in
-/// `errored`: no more restarts until an operator starts it.
+/// together do not restart in lockstep. A worker that crashes after staying up ``stableUptime``, with
+/// no other crash within ``crashWindow``, is replaced at once (as supervisord replaces a program that
+/// ran past its `startsecs`); the backoff applies from the second crash within the window. One that
+/// crashes after staying up ``resetAfter`` is replaced at once too, and the doubling starts over.
+/// More than ``maximumCrashes`` crashes within ``crashWindow`` put the worker in `errored`: no more
+/// restarts until an operator starts it.
 public struct RestartPolicy: Sendable, Equatable {
     /// Delay before the first restart. Default 100 ms.
     public var initialBackoff: Duration = .milliseconds(100)
     /// Upper bound of the delay. Default 30 s.
     public var maximumBackoff: Duration = .seconds(30)
+    /// Uptime after which a worker's first crash within ``crashWindow`` restarts it at once. Default 1 s.
+    public var stableUptime: Duration = .seconds(1)
     /// Uptime after which a crash restarts the worker at once and counts as the first again. Default 60 s.
     public var resetAfter: Duration = .seconds(60)
     /// Crashes tolerated within ``crashWindow``; one more means `errored`. Default 5.

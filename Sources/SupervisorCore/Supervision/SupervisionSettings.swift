@@ -5,6 +5,7 @@
 public struct SupervisionSettings: Codable, Sendable, Equatable {
     public var initialBackoff: Double?
     public var maximumBackoff: Double?
+    public var stableUptime: Double?
     public var backoffResetAfter: Double?
     public var maximumCrashes: Int?
     public var crashWindow: Double?
@@ -19,8 +20,9 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         initialBackoff: Double? = nil, maximumBackoff: Double? = nil, backoffResetAfter: Double? = nil,
         maximumCrashes: Int? = nil, crashWindow: Double? = nil, syncRetries: Int? = nil,
         heartbeatTimeout: Double? = nil, stuckTimeout: Double? = nil, memoryLimitMegabytes: Double? = nil,
-        checkInterval: Double? = nil, readyTimeout: Double? = nil
+        checkInterval: Double? = nil, readyTimeout: Double? = nil, stableUptime: Double? = nil
     ) {
+        self.stableUptime = stableUptime
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.backoffResetAfter = backoffResetAfter
@@ -37,6 +39,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case initialBackoff = "initial_backoff"
         case maximumBackoff = "maximum_backoff"
+        case stableUptime = "stable_uptime"
         case backoffResetAfter = "backoff_reset_after"
         case maximumCrashes = "maximum_crashes"
         case crashWindow = "crash_window"
@@ -62,7 +65,8 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
             stuckTimeout: stuckTimeout ?? fallback.stuckTimeout,
             memoryLimitMegabytes: memoryLimitMegabytes ?? fallback.memoryLimitMegabytes,
             checkInterval: checkInterval ?? fallback.checkInterval,
-            readyTimeout: readyTimeout ?? fallback.readyTimeout
+            readyTimeout: readyTimeout ?? fallback.readyTimeout,
+            stableUptime: stableUptime ?? fallback.stableUptime
         )
     }
 
@@ -71,6 +75,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
         var policy = RestartPolicy()
         if let initialBackoff { policy.initialBackoff = Self.duration(initialBackoff) }
         if let maximumBackoff { policy.maximumBackoff = Self.duration(maximumBackoff) }
+        if let stableUptime { policy.stableUptime = Self.duration(stableUptime) }
         if let backoffResetAfter { policy.resetAfter = Self.duration(backoffResetAfter) }
         if let maximumCrashes { policy.maximumCrashes = maximumCrashes }
         if let crashWindow { policy.crashWindow = Self.duration(crashWindow) }
@@ -93,7 +98,7 @@ public struct SupervisionSettings: Codable, Sendable, Equatable {
     public func validate(context: String) throws(ConfigurationError) {
         let positive: [(String, Double?)] = [
             ("initial_backoff", initialBackoff), ("maximum_backoff", maximumBackoff), ("backoff_reset_after", backoffResetAfter),
-            ("crash_window", crashWindow), ("heartbeat_timeout", heartbeatTimeout), ("stuck_timeout", stuckTimeout),
+            ("stable_uptime", stableUptime), ("crash_window", crashWindow), ("heartbeat_timeout", heartbeatTimeout), ("stuck_timeout", stuckTimeout),
             ("memory_limit_mb", memoryLimitMegabytes), ("check_interval", checkInterval), ("ready_timeout", readyTimeout),
         ]
         for (name, value) in positive {

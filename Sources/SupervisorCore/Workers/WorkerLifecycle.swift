@@ -225,21 +225,24 @@ public struct WorkerLifecycle: Sendable {
             move(to: .errored, "\(cause)\(detail.map { "; \($0)" } ?? ""): permanent failure, not restarting until started")
             return .giveUp
         }
-        let afterStableUptime = startedAt.map { at - $0 >= policy.resetAfter } ?? false
-        if afterStableUptime {
+        let uptime = startedAt.map { at - $0 }
+        let afterLongUptime = uptime.map { $0 >= policy.resetAfter } ?? false
+        if afterLongUptime {
             consecutiveCrashes = 0
         }
         consecutiveCrashes += 1
-        crashTimes.append(at)
         crashTimes.removeAll { at - $0 > policy.crashWindow }
+        let firstInWindow = crashTimes.isEmpty
+        crashTimes.append(at)
         if crashTimes.count > policy.maximumCrashes {
             move(to: .errored, "\(cause): \(crashTimes.count) crashes within \(policy.crashWindow.formatted()), not restarting")
             return .giveUp
         }
-        if afterStableUptime {
-            // One crash after a stable uptime is an accident, not a loop: the tenant gets its worker
-            // back at once, and the backoff applies from the next crash.
-            return begin(at: at, cause: "\(cause); restarted at once after \(Self.uptime(at - (startedAt ?? at))) up", counted: true)
+        let afterStableUptime = uptime.map { $0 >= policy.stableUptime } ?? false
+        if afterLongUptime || (afterStableUptime && firstInWindow) {
+            // One crash of a worker that had started well is an accident, not a loop: the tenant gets
+            // its worker back at once, and the backoff applies from the next crash within the window.
+            return begin(at: at, cause: "\(cause); restarted at once after \(Self.uptime(uptime ?? .zero)) up", counted: true)
         }
         let delay = policy.delay(attempt: consecutiveCrashes, unit: random())
         backoffUntil = at + delay
@@ -248,7 +251,7 @@ public struct WorkerLifecycle: Sendable {
     }
 
     private static func uptime(_ duration: Duration) -> String {
-        duration.formatted(.units(allowed: [.hours, .minutes, .seconds], width: .narrow))
+        duration.formatted(.units(allowed: [.hours, .minutes, .seconds, .milliseconds], width: .narrow, maximumUnitCount: 2))
     }
 
     private mutating func forgetCrashes() {

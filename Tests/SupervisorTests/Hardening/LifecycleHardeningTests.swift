@@ -12,15 +12,15 @@ struct LifecycleHardeningTests: LifecycleScenario {
         var policy = RestartPolicy()
         policy.maximumCrashes = 1
         var lifecycle = running(policy)
-        _ = lifecycle.event(.exited(crash, at: at(1)))
+        _ = lifecycle.event(.exited(crash, at: at(0.5)))
         _ = lifecycle.event(.backoffElapsed(at: at(2)))
-        _ = lifecycle.event(.exited(crash, at: at(3)))
+        _ = lifecycle.event(.exited(crash, at: at(2.5)))
         #expect(lifecycle.state == .errored)
         #expect(lifecycle.event(.stop(cause: "stopped by an operator")) == .none)
         #expect(lifecycle.state == .stopped)
         #expect(lifecycle.event(.start(cause: "started by an operator", at: at(4))) == .spawn)
         #expect(lifecycle.consecutiveCrashes == 0)
-        guard case .scheduleRestart = lifecycle.event(.exited(crash, at: at(5))) else {
+        guard case .scheduleRestart = lifecycle.event(.exited(crash, at: at(4.5))) else {
             Issue.record("one crash after a fresh start put the worker in \(lifecycle.state): \(lifecycle.cause)")
             return
         }

@@ -73,6 +73,35 @@ struct WorkerLifecycleTests: LifecycleScenario {
         #expect(lifecycle.event(.exited(crash, at: at(now + 62))) == .scheduleRestart(after: .milliseconds(200)))
     }
 
+    @Test("a first crash after a stable uptime (1 s) restarts at once; a second within the window backs off from 200 ms")
+    func firstCrashAfterStableUptime() {
+        var lifecycle = running()
+        #expect(lifecycle.event(.exited(sigkill, at: at(3))) == .spawn)
+        #expect(lifecycle.state == .starting)
+        #expect(lifecycle.cause.contains("restarted at once after 3s up"), "\(lifecycle.cause)")
+        #expect(lifecycle.restarts == 1)
+        #expect(lifecycle.consecutiveCrashes == 1)
+        #expect(lifecycle.event(.ready(at: at(3.1))) == .none)
+        // Up 10 s again, but the first crash is 10 s old: the backoff applies, as the second crash.
+        #expect(lifecycle.event(.exited(crash, at: at(13))) == .scheduleRestart(after: .milliseconds(200)))
+        #expect(lifecycle.state == .backoff)
+    }
+
+    @Test("a crash within the first second backs off, even the first; once the window has passed a crash is first again")
+    func crashBeforeStableUptimeBacksOff() {
+        var lifecycle = running()
+        #expect(lifecycle.event(.exited(crash, at: at(0.9))) == .scheduleRestart(after: .milliseconds(100)))
+        #expect(lifecycle.event(.backoffElapsed(at: at(1))) == .spawn)
+        #expect(lifecycle.event(.ready(at: at(1))) == .none)
+        // 70 s later the crash at 0.9 s has left the 60 s window: this one is replaced at once.
+        #expect(lifecycle.event(.exited(crash, at: at(71))) == .spawn)
+        // A shorter stable uptime makes an early crash count as one of a worker that started well.
+        var policy = RestartPolicy()
+        policy.stableUptime = .milliseconds(200)
+        var quick = running(policy)
+        #expect(quick.event(.exited(crash, at: at(0.3))) == .spawn)
+    }
+
     @Test("a crash after a stable uptime still counts toward the crash window")
     func stableCrashCountsInTheWindow() {
         var policy = RestartPolicy()
@@ -90,8 +119,11 @@ struct WorkerLifecycleTests: LifecycleScenario {
             now += 20
             let action = lifecycle.event(.exited(crash, at: at(now)))
             #expect(action != .giveUp)
-            now = WorkerLifecycleClock.seconds(lifecycle.backoffUntil! - t0)
-            #expect(lifecycle.event(.backoffElapsed(at: at(now))) == .spawn)
+            // The first crash within the window is replaced at once; the later ones wait out a backoff.
+            if case .scheduleRestart = action {
+                now = WorkerLifecycleClock.seconds(lifecycle.backoffUntil! - t0)
+                #expect(lifecycle.event(.backoffElapsed(at: at(now))) == .spawn)
+            }
             _ = lifecycle.event(.ready(at: at(now)))
         }
         #expect(lifecycle.state == .ready)
@@ -119,7 +151,7 @@ struct WorkerLifecycleTests: LifecycleScenario {
         #expect(lifecycle.lastError == "credentials rejected: HTTP 401")
         // A reason does not make a transient exit permanent.
         var transient = running()
-        #expect(transient.event(.exited(crash, at: at(1), reason: "ignored")) == .scheduleRestart(after: .milliseconds(100)))
+        #expect(transient.event(.exited(crash, at: at(0.5), reason: "ignored")) == .scheduleRestart(after: .milliseconds(100)))
         #expect(transient.lastError == "worker exited with status 1")
     }
 
@@ -159,7 +191,7 @@ struct WorkerLifecycleTests: LifecycleScenario {
         #expect(lifecycle.state == .syncing)
         #expect(lifecycle.event(.unhealthy(cause: "stuck")) == .kill)
         #expect(lifecycle.state == .stopping)
-        #expect(lifecycle.event(.exited(sigkill, at: at(1))) == .scheduleRestart(after: .milliseconds(100)))
+        #expect(lifecycle.event(.exited(sigkill, at: at(0.5))) == .scheduleRestart(after: .milliseconds(100)))
         #expect(lifecycle.state == .backoff)
         #expect(lifecycle.lastError?.contains("stuck") == true)
         #expect(lifecycle.consecutiveCrashes == 1)
@@ -168,7 +200,7 @@ struct WorkerLifecycleTests: LifecycleScenario {
     @Test("stop during backoff cancels the restart; start from stopped spawns")
     func stopDuringBackoff() {
         var lifecycle = running()
-        _ = lifecycle.event(.exited(crash, at: at(1)))
+        _ = lifecycle.event(.exited(crash, at: at(0.5)))
         #expect(lifecycle.state == .backoff)
         #expect(lifecycle.event(.stop(cause: "operator")) == .none)
         #expect(lifecycle.state == .stopped)
@@ -180,8 +212,8 @@ struct WorkerLifecycleTests: LifecycleScenario {
     @Test("an early backoff wake-up waits for the rest of the delay")
     func earlyWakeUp() {
         var lifecycle = running()
-        _ = lifecycle.event(.exited(crash, at: at(1)))
-        #expect(lifecycle.event(.backoffElapsed(at: at(1.05))) == .scheduleRestart(after: .milliseconds(50)))
+        _ = lifecycle.event(.exited(crash, at: at(0.5)))
+        #expect(lifecycle.event(.backoffElapsed(at: at(0.55))) == .scheduleRestart(after: .milliseconds(50)))
         #expect(lifecycle.state == .backoff)
     }
 
@@ -199,8 +231,10 @@ struct WorkerLifecycleTests: LifecycleScenario {
     @Test("supervision settings: tenant values win over global ones, which win over defaults")
     func settingsMerge() throws {
         let global = SupervisionSettings(initialBackoff: 0.5, maximumCrashes: 3, heartbeatTimeout: 20)
-        let tenant = SupervisionSettings(maximumCrashes: 9, memoryLimitMegabytes: 64)
+        let tenant = SupervisionSettings(maximumCrashes: 9, memoryLimitMegabytes: 64, stableUptime: 2.5)
         let merged = tenant.over(global)
+        #expect(merged.restartPolicy.stableUptime == .milliseconds(2500))
+        #expect(global.restartPolicy.stableUptime == .seconds(1))
         #expect(merged.restartPolicy.initialBackoff == .milliseconds(500))
         #expect(merged.restartPolicy.maximumCrashes == 9)
         #expect(merged.restartPolicy.maximumBackoff == .seconds(30))
@@ -208,6 +242,7 @@ struct WorkerLifecycleTests: LifecycleScenario {
         #expect(merged.livenessPolicy.stuckTimeout == .seconds(300))
         #expect(merged.livenessPolicy.memoryLimitBytes == 64 * 1024 * 1024)
         #expect(throws: ConfigurationError.self) { try SupervisionSettings(heartbeatTimeout: -1).validate(context: "x") }
+        #expect(throws: ConfigurationError.self) { try SupervisionSettings(stableUptime: 0).validate(context: "x") }
     }
 
     @Test("/proc parsing copes with spaces and parentheses in the command name")
