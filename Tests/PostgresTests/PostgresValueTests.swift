@@ -11,11 +11,46 @@ struct PostgresValueTests {
     ]
 
     @Test func textArrayLiteralQuotesEveryElement() {
-        #expect(PostgresValue.textArray([]) == .text("{}"))
-        #expect(PostgresValue.textArray([nil]) == .text("{NULL}"))
-        #expect(PostgresValue.textArray(["", "NULL", nil]) == .text(#"{"","NULL",NULL}"#))
-        #expect(PostgresValue.textArray([#"a"b\c"#]) == .text(#"{"a\"b\\c"}"#))
+        #expect(PostgresValue.textArray([]).postgresText == "{}")
+        #expect(PostgresValue.textArray([nil]).postgresText == "{NULL}")
+        #expect(PostgresValue.textArray(["", "NULL", nil]).postgresText == #"{"","NULL",NULL}"#)
+        #expect(PostgresValue.textArray([#"a"b\c"#]).postgresText == #"{"a\"b\\c"}"#)
         #expect(PostgresValue.intArray([1, nil, -3]) == .text("{1,NULL,-3}"))
+    }
+
+    @Test("a text array goes in binary and casts to the array type the statement names; empty and NULL-only arrays too")
+    func binaryTextArrayCasts() async throws {
+        try await withTestDatabase { url in
+            let connection = try PostgresConnection(url: url)
+            let numbers = try connection.query("SELECT sum(n) AS s, count(*) AS c FROM unnest($1::bigint[]) AS n", [.textArray(["1", "-2", "9007199254740993", nil])])
+            #expect(try numbers.rows.first?.decode(Int.self, "s") == 9_007_199_254_740_992)
+            #expect(try numbers.rows.first?.decode(Int.self, "c") == 4)
+            let json = try connection.query(
+                "SELECT string_agg(j->>'a', ',' ORDER BY o) AS a FROM unnest($1::jsonb[]) WITH ORDINALITY AS t(j, o)",
+                [.textArray([#"{"a": "x\"y"}"#, #"{"a": "Zürich ☃"}"#])]
+            )
+            #expect(json.rows.first?["a"] == #"x"y,Zürich ☃"#)
+            #expect(try connection.query("SELECT cardinality($1::text[]) AS n", [.textArray([])]).rows.first?.decode(Int.self, "n") == 0)
+            #expect(try connection.query("SELECT count(*) FILTER (WHERE v IS NULL) AS n FROM unnest($1::text[]) AS v", [.textArray([nil, nil])]).rows.first?.decode(Int.self, "n") == 2)
+            // Beside text parameters, in any order.
+            let mixed = try connection.query("SELECT $1 || ':' || array_to_string($2::text[], '|') || ':' || $3 AS m", ["a", .textArray(["b", "c"]), "d"])
+            #expect(mixed.rows.first?["m"] == "a:b|c:d")
+        }
+    }
+
+    @Test("a NUL byte in a text array element is refused before anything is sent, naming the parameter")
+    func nulInTextArrayRefused() async throws {
+        try await withTestDatabase { url in
+            let connection = try PostgresConnection(url: url)
+            do {
+                _ = try connection.query("SELECT $1, $2::text[]", ["a", .textArray(["ok", "bad\u{0}byte"])])
+                Issue.record("a NUL byte went through")
+            } catch let error as PostgresError {
+                #expect(error.sqlState == "22021")
+                #expect(error.message.contains("$2"))
+            }
+            #expect(try connection.query("SELECT 1 AS one").rows.first?["one"] == "1")
+        }
     }
 
     @Test func textArrayRoundTripsThroughUnnest() async throws {

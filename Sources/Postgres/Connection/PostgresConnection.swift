@@ -44,17 +44,19 @@ public final class PostgresConnection: @unchecked Sendable {
         PQbackendPID(handle.pointer)
     }
 
-    /// Runs one statement with text-format bind parameters (`$1`, `$2`, ...) through `PQexecParams`.
+    /// Runs one statement with bind parameters (`$1`, `$2`, ...) through `PQexecParams`.
     ///
-    /// Each parameter's type is inferred by the server; cast in SQL where that is ambiguous.
+    /// Each parameter's type is inferred by the server, except text arrays (``PostgresValue/textArray(_:)``),
+    /// sent as binary `text[]`; cast in SQL where that is ambiguous.
     /// - Throws: ``PostgresError/Code/queryFailed`` with the SQLSTATE, or
     ///   ``PostgresError/Code/connectionLost`` when the connection broke.
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws(PostgresError) -> PostgresResult {
         try Self.rejectNUL(in: sql)
-        let texts = try PostgresValue.parameterTexts(parameters)
-        let raw = withCStringArray(texts) { values in
-            PQexecParams(handle.pointer, sql, Int32(texts.count), nil, values, nil, nil, 0)
+        let bound = try PostgresValue.parameters(parameters)
+        let raw = bound.withLibpqArrays { types, values, lengths, formats in
+            PQexecParams(handle.pointer, sql, Int32(bound.count), bound.isEmpty ? nil : types, bound.isEmpty ? nil : values,
+                         bound.isEmpty ? nil : lengths, bound.isEmpty ? nil : formats, 0)
         }
         return PostgresResult(try check(raw, failure: .queryFailed))
     }

@@ -10,6 +10,10 @@ public enum PostgresValue: Sendable, Hashable {
     case bool(Bool)
     /// Raw bytes for a `bytea` parameter, sent in hex format (`\x0a1b`).
     case bytes([UInt8])
+    /// A `text[]` parameter (``textArray(_:)``), sent in the binary array format; cast it in SQL to
+    /// the array type the statement needs (`$1::bigint[]`, `$2::jsonb[]`). As a `COPY` field it is the
+    /// text literal.
+    case textElements([String?])
 
     /// The value in PostgreSQL's text input format, or `nil` for SQL NULL.
     public var postgresText: String? {
@@ -26,6 +30,8 @@ public enum PostgresValue: Sendable, Hashable {
             return bool ? "t" : "f"
         case .bytes(let bytes):
             return Self.renderHex(bytes)
+        case .textElements(let elements):
+            return Self.renderTextArray(elements)
         }
     }
 
@@ -51,22 +57,63 @@ public enum PostgresValue: Sendable, Hashable {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// Texts for `PQexecParams`, rejecting NUL bytes, which a PostgreSQL text value cannot hold.
-    static func parameterTexts(_ values: [PostgresValue]) throws(PostgresError) -> [String?] {
-        var texts: [String?] = []
-        texts.reserveCapacity(values.count)
+    /// The parameters as `PQexecParams` takes them, rejecting NUL bytes, which a PostgreSQL text value
+    /// cannot hold: text arrays in the binary format, everything else in the text format.
+    static func parameters(_ values: [PostgresValue]) throws(PostgresError) -> [PostgresParameter] {
+        var parameters: [PostgresParameter] = []
+        parameters.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
-            let text = value.postgresText
-            if let text, text.utf8.contains(0) {
-                throw PostgresError(
-                    code: .queryFailed,
-                    sqlState: "22021",
-                    message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot store"
-                )
+            let nul = PostgresError(
+                code: .queryFailed,
+                sqlState: "22021",
+                message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot store"
+            )
+            switch value {
+            case .textElements(let elements):
+                if elements.contains(where: { $0?.utf8.contains(0) == true }) { throw nul }
+                parameters.append(PostgresParameter(
+                    bytes: PostgresTextArrayEncoding.encode(elements), type: PostgresTextArrayEncoding.textArrayOID, binary: true
+                ))
+            default:
+                guard let text = value.postgresText else {
+                    parameters.append(PostgresParameter(bytes: nil, type: 0, binary: false))
+                    continue
+                }
+                if text.utf8.contains(0) { throw nul }
+                parameters.append(PostgresParameter(bytes: Array(text.utf8) + [0], type: 0, binary: false))
             }
-            texts.append(text)
         }
-        return texts
+        return parameters
+    }
+
+    /// `elements` as a `text[]` literal: every non-NULL element double-quoted with `"` and `\`
+    /// escaped, so empty strings, the string `"NULL"`, commas, braces and whitespace all survive.
+    static func renderTextArray(_ elements: [String?]) -> String {
+        // Built from UTF-8 bytes: `"` and `\` are ASCII, which no byte of a multi-byte UTF-8
+        // sequence is, so escaping bytes escapes exactly those characters.
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        var literal: [UInt8] = []
+        literal.reserveCapacity(elements.reduce(2) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        literal.append(UInt8(ascii: "{"))
+        for (index, element) in elements.enumerated() {
+            if index > 0 {
+                literal.append(UInt8(ascii: ","))
+            }
+            guard let element else {
+                literal.append(contentsOf: "NULL".utf8)
+                continue
+            }
+            literal.append(quote)
+            for byte in element.utf8 {
+                if byte == quote || byte == backslash {
+                    literal.append(backslash)
+                }
+                literal.append(byte)
+            }
+            literal.append(quote)
+        }
+        literal.append(UInt8(ascii: "}"))
+        return String(decoding: literal, as: UTF8.self)
     }
 }
 
