@@ -225,6 +225,46 @@ struct UpstreamChangeTests {
         }
     }
 
+    @Test("a stored line moved to a room that is no longer listed leaves the live rows and is quarantined, as a fresh sync would")
+    func lineMovedToTrashedRoom() async throws {
+        let site = DemoSite(name: "hotel-move", accommodations: 6, bookings: 60)
+        try await Self.withSite(site) { server, endpoint, url in
+            let spec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: url)
+            #expect(try await offPool { try MotoPressSyncTests.sync(spec, runID: "first") }.result.status == .succeeded)
+            // The room with the fewest lines goes to the trash; a booking's first line (line_number 1, the
+            // upstream's reserved_accommodations[0]) in another room then moves into it.
+            let rooms = try PostgresConnection(url: url).query("""
+                SELECT a.external_id AS room, min(r.booking_id) AS booking FROM accommodations a
+                JOIN reservations r ON r.accommodation_unit_id = a.id AND r.line_number = 1
+                GROUP BY a.external_id ORDER BY count(*), a.external_id
+                """).rows.map { (try $0.decode(Int.self, "room"), try $0.decode(Int.self, "booking")) }
+            let trashedRoom = try #require(rooms.first).0
+            let moved = try #require(rooms.last).1
+            try server.apply(.trashAccommodation(id: trashedRoom), to: site.name)
+            #expect(try await offPool { try MotoPressSyncTests.sync(spec, runID: "trashed") }.result.status == .succeeded)
+            let quarantinedBefore = try Self.quarantine(url)
+            let liveBefore = try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL")
+            #expect(quarantinedBefore["\(moved)/1"] == nil)
+
+            try server.apply(.moveBookingLine(id: moved, line: 0, toAccommodation: trashedRoom), to: site.name)
+            let after = try await offPool { try MotoPressSyncTests.sync(spec, runID: "moved") }.result
+            #expect(after.status == .succeeded, "\(after.error ?? "")")
+            #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM reservations WHERE deleted_at IS NULL") == liveBefore - 1)
+            #expect(try await TestDatabase.scalar(
+                url, "SELECT count(*) FROM reservations WHERE booking_id = $1 AND line_number = 1 AND deleted_at IS NOT NULL", [.int(moved)]
+            ) == 1)
+            let quarantine = try Self.quarantine(url)
+            #expect(quarantine["\(moved)/1"]?.contains("quarantined") == true, "\(quarantine)")
+            #expect(quarantine.count == quarantinedBefore.count + 1)
+            // A fresh tenant on the same site quarantines the same lines.
+            try await TestDatabase.withDatabase { (fresh: String) async throws in
+                let freshSpec = DemoTenants.motoPress(site: site, endpoint: endpoint, databaseURL: fresh)
+                #expect(try await offPool { try MotoPressSyncTests.sync(freshSpec, runID: "fresh") }.result.status == .succeeded)
+                #expect(try Self.quarantine(fresh) == quarantine)
+            }
+        }
+    }
+
     @Test("a line whose rate is no longer listed keeps the upstream's rate id and says why")
     func disabledRateKeepsItsID() async throws {
         let site = DemoSite(name: "hotel-rate", accommodations: 6, bookings: 80)

@@ -12,6 +12,9 @@ public enum DemoSiteChange: Sendable, Hashable {
     case setBookingNote(id: Int, note: String)
     /// Adds a booking, a copy of booking `copying` with a new id, created now.
     case addBooking(copying: Int)
+    /// Puts line `line` of a booking in another unit (staff picking another room in the booking
+    /// editor: a post edit).
+    case moveBookingLine(id: Int, line: Int, toAccommodation: Int)
     /// Moves a booking to the trash.
     case trashBooking(id: Int)
     /// Restores a trashed booking to the status it had.

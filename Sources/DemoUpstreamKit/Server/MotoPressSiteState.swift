@@ -48,6 +48,13 @@ struct MotoPressSiteState: Sendable {
             booking.note = note
             models.bookings[id] = booking
             self.rewrite(booking, modifiedAt: nil)
+        case .moveBookingLine(let id, let line, let unitID):
+            guard var booking = models.bookings[id], booking.reservedAccommodations.indices.contains(line) else { throw unknown("booking", id) }
+            guard let unit = models.accommodations[unitID] else { throw unknown("accommodation", unitID) }
+            booking.reservedAccommodations[line].accommodation = unit.id
+            booking.reservedAccommodations[line].accommodationType = unit.accommodationTypeID
+            models.bookings[id] = booking
+            self.rewrite(booking, modifiedAt: now)
         case .addBooking(let template):
             guard var booking = models.bookings[template] else { throw unknown("booking", template) }
             booking.id = models.nextID
