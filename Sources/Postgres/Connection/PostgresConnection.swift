@@ -55,8 +55,7 @@ public final class PostgresConnection: @unchecked Sendable {
         try Self.rejectNUL(in: sql)
         let bound = try PostgresValue.parameters(parameters)
         let raw = bound.withLibpqArrays { types, values, lengths, formats in
-            PQexecParams(handle.pointer, sql, Int32(bound.count), bound.isEmpty ? nil : types, bound.isEmpty ? nil : values,
-                         bound.isEmpty ? nil : lengths, bound.isEmpty ? nil : formats, 0)
+            PQexecParams(handle.pointer, sql, Int32(bound.count), types, values, lengths, formats, 0)
         }
         return PostgresResult(try check(raw, failure: .queryFailed))
     }

@@ -9,9 +9,9 @@ struct PostgresParameter {
 
 extension Array where Element == PostgresParameter {
     /// Calls `body` with `PQexecParams`' four parallel arrays (types, values, lengths, formats), all
-    /// valid for the call.
+    /// valid for the call (`nil` when there are no parameters, as libpq allows).
     func withLibpqArrays<R>(
-        _ body: (UnsafePointer<UInt32>, UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<Int32>, UnsafePointer<Int32>) -> R
+        _ body: (UnsafePointer<UInt32>?, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
     ) -> R {
         let types = map(\.type)
         let lengths = map { Int32($0.bytes?.count ?? 0) }
@@ -32,7 +32,7 @@ extension Array where Element == PostgresParameter {
                 values.withUnsafeBufferPointer { values in
                     lengths.withUnsafeBufferPointer { lengths in
                         formats.withUnsafeBufferPointer { formats in
-                            body(types.baseAddress!, values.baseAddress!, lengths.baseAddress!, formats.baseAddress!)
+                            body(types.baseAddress, values.baseAddress, lengths.baseAddress, formats.baseAddress)
                         }
                     }
                 }

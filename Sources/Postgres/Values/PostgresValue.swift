@@ -62,15 +62,13 @@ public enum PostgresValue: Sendable, Hashable {
     static func parameters(_ values: [PostgresValue]) throws(PostgresError) -> [PostgresParameter] {
         var parameters: [PostgresParameter] = []
         parameters.reserveCapacity(values.count)
+        func nul(_ index: Int) -> PostgresError {
+            PostgresError(code: .queryFailed, sqlState: "22021", message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot store")
+        }
         for (index, value) in values.enumerated() {
-            let nul = PostgresError(
-                code: .queryFailed,
-                sqlState: "22021",
-                message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot store"
-            )
             switch value {
             case .textElements(let elements):
-                if elements.contains(where: { $0?.utf8.contains(0) == true }) { throw nul }
+                if elements.contains(where: { $0?.utf8.contains(0) == true }) { throw nul(index) }
                 parameters.append(PostgresParameter(
                     bytes: PostgresTextArrayEncoding.encode(elements), type: PostgresTextArrayEncoding.textArrayOID, binary: true
                 ))
@@ -79,7 +77,7 @@ public enum PostgresValue: Sendable, Hashable {
                     parameters.append(PostgresParameter(bytes: nil, type: 0, binary: false))
                     continue
                 }
-                if text.utf8.contains(0) { throw nul }
+                if text.utf8.contains(0) { throw nul(index) }
                 parameters.append(PostgresParameter(bytes: Array(text.utf8) + [0], type: 0, binary: false))
             }
         }
