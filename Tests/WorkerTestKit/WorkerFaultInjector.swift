@@ -159,10 +159,9 @@ final class WorkerFaultInjector: Sendable {
         }
     }
 
-    /// Writes numbered `log` lines in chunks of about 64 KiB until `seconds` have passed.
+    /// Writes numbered `log` lines, compact as the worker's log handler writes them, in chunks of
+    /// about 64 KiB until `seconds` have passed.
     private static func flood(_ output: LineWriter, seconds: Double) {
-        let prefix = Array(#"{"type":"log","level":"info","message":"log-flood line "#.utf8)
-        let suffix = Array(#"","fields":{}}"#.utf8) + [0x0A]
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         var written = 0
         var chunk: [UInt8] = []
@@ -171,13 +170,10 @@ final class WorkerFaultInjector: Sendable {
             chunk.removeAll(keepingCapacity: true)
             while chunk.count < 65_536 {
                 written += 1
-                chunk += prefix
-                chunk += Array(String(written).utf8)
-                chunk += suffix
+                chunk += CompactLogLine.encode(LogRecord(level: "info", message: "log-flood line \(written)"))
             }
             guard output.write(chunk) else { return }
         }
-        let done = #"{"type":"log","level":"info","message":"log-flood done \#(written) lines","fields":{}}"#
-        output.write(Array(done.utf8) + [0x0A])
+        output.write(CompactLogLine.encode(LogRecord(level: "info", message: "log-flood done \(written) lines")))
     }
 }

@@ -22,6 +22,9 @@ public struct MessageCodec: Sendable {
 
     /// Decodes one line (without terminator) sent by a worker.
     public func decodeWorkerMessage(_ line: some Collection<UInt8>) throws(IPCError) -> WorkerMessage {
+        if line.first == CompactLogLine.marker {
+            return .log(try CompactLogLine.decode(line))
+        }
         if let record = LogLineDecoder.decode(line) {
             return .log(record)
         }

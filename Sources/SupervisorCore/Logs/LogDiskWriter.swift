@@ -31,7 +31,7 @@ final class LogDiskWriter: @unchecked Sendable {
         self.settings = settings
         self.logger = logger
         positionCapacity = settings.ringLines * 2 + 64
-        places = DispatchSemaphore(value: settings.maxPendingWrites)
+        freePlaces = LockedValue(settings.maxPendingWrites)
         if let directory {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -43,33 +43,44 @@ final class LogDiskWriter: @unchecked Sendable {
 
     var enabled: Bool { directory != nil }
 
-    /// A record waiting for the disk.
-    private struct Pending {
-        var entry: TenantLogEntry
-        var droppedBefore: Int
-    }
+    /// Places in the queue: ``LogSettings/maxPendingWrites`` lines may wait for the disk at once.
+    private let freePlaces: LockedValue<Int>
 
-    /// Places in the queue: ``LogSettings/maxPendingWrites`` records may wait for the disk at once.
-    private let places: DispatchSemaphore
-
-    /// Takes a place in the queue, waiting for one if the queue is full; always `true`.
-    func reserve() -> Bool {
-        places.wait()
+    /// Takes `count` places in the queue, waiting until they are free; always `true`.
+    func reserve(_ count: Int = 1) -> Bool {
+        while !tryReserve(count) {
+            let room = DispatchSemaphore(value: 0)
+            whenPlacesFree { room.signal() }
+            room.wait()
+        }
         return true
     }
 
-    /// Takes a place in the queue if one is free at once.
-    func tryReserve() -> Bool {
-        places.wait(timeout: .now()) == .success
+    /// Takes `count` places in the queue if they are free at once. More lines than the queue holds
+    /// are taken when it is empty, so no read of a pipe is too large to store.
+    func tryReserve(_ count: Int = 1) -> Bool {
+        freePlaces.withLock { free in
+            guard free >= count || free == settings.maxPendingWrites else { return false }
+            free -= count
+            return true
+        }
     }
 
-    private let pending = LockedValue<(items: [Pending], drainScheduled: Bool)>(([], false))
+    /// Gives back places taken for lines that were not queued after all.
+    func release(_ count: Int) {
+        guard count > 0 else { return }
+        freePlaces.withLock { $0 += count }
+        wakeRoomWaiters()
+    }
+
+    private let pending = LockedValue<(items: [LogDiskBlock], drainScheduled: Bool)>(([], false))
 
     /// Callers refused a place, woken when the next batch is written.
     private let roomWaiters = LockedValue<[@Sendable () -> Void]>([])
 
     /// Calls `wake` once places free up: after the next batch is written, or at once when nothing
-    /// is queued (the places may all be free already). A woken caller tries again and may be
+    /// is queued (the places may all be free already). The drain wakes waiters once more when it finds
+    /// nothing left to write, so a waiter added while it finishes is never missed. A woken caller tries again and may be
     /// refused again, then waits again.
     func whenPlacesFree(_ wake: @escaping @Sendable () -> Void) {
         roomWaiters.withLock { $0.append(wake) }
@@ -85,12 +96,12 @@ final class LogDiskWriter: @unchecked Sendable {
         for wake in waiters { wake() }
     }
 
-    /// Queues `entry`, for which a place was reserved, for its tenant's file. Records are written in
-    /// batches: one drain on the disk queue takes everything queued so far and writes each tenant's
-    /// share with one `write` call.
-    func enqueue(_ entry: TenantLogEntry, droppedBefore dropped: Int) {
+    /// Queues `block`, whose lines have places reserved, for its tenant's file. One drain on the disk
+    /// queue takes every block queued so far and writes each tenant's share with one `write` call.
+    func enqueue(_ block: LogDiskBlock) {
+        guard !block.isEmpty else { return }
         let schedule = pending.withLock { state -> Bool in
-            state.items.append(Pending(entry: entry, droppedBefore: dropped))
+            state.items.append(block)
             if state.drainScheduled { return false }
             state.drainScheduled = true
             return true
@@ -102,48 +113,54 @@ final class LogDiskWriter: @unchecked Sendable {
 
     private func drain() {
         while true {
-            let batch = pending.withLock { state -> [Pending] in
+            let batch = pending.withLock { state -> [LogDiskBlock] in
                 let items = state.items
                 state.items = []
                 if items.isEmpty { state.drainScheduled = false }
                 return items
             }
-            if batch.isEmpty { return }
+            if batch.isEmpty {
+                wakeRoomWaiters()
+                return
+            }
             var order: [String] = []
-            var byTenant: [String: [Pending]] = [:]
-            for item in batch {
-                if byTenant[item.entry.tenant] == nil { order.append(item.entry.tenant) }
-                byTenant[item.entry.tenant, default: []].append(item)
+            var byTenant: [String: [LogDiskBlock]] = [:]
+            var lines = 0
+            for block in batch {
+                if byTenant[block.tenant] == nil { order.append(block.tenant) }
+                byTenant[block.tenant, default: []].append(block)
+                lines += block.units.count
             }
             for tenant in order {
                 write(byTenant[tenant] ?? [], tenant: tenant)
             }
-            for _ in batch { places.signal() }
+            freePlaces.withLock { $0 += lines }
             wakeRoomWaiters()
         }
     }
 
-    /// Writes one tenant's records in order, each preceded by its "dropped N lines" notice if any.
-    private func write(_ items: [Pending], tenant: String) {
-        var lines: [[UInt8]] = []
-        var owners: [UInt64?] = []
-        lines.reserveCapacity(items.count)
-        for item in items {
-            if item.droppedBefore > 0 {
-                var notice = item.entry
-                notice.level = "warning"
-                notice.source = .supervisor
-                notice.message = "dropped \(item.droppedBefore) lines: the log disk writer fell behind"
-                notice.fields = [:]
-                lines.append(render(notice))
-                owners.append(nil)
-            }
-            lines.append(render(item.entry))
-            owners.append(item.entry.sequence)
+    /// Writes one tenant's blocks in order and remembers where each line starts.
+    private func write(_ blocks: [LogDiskBlock], tenant: String) {
+        guard let file = file(for: tenant) else { return }
+        // Taken out of the dictionary and put back once: one lookup per block, not per line.
+        var known = positions.removeValue(forKey: tenant) ?? []
+        defer {
+            if known.count > positionCapacity + positionCapacity / 2 { known.removeFirst(known.count - positionCapacity) }
+            positions[tenant] = known
         }
-        guard let locations = write(lines: lines, tenant: tenant) else { return }
-        for (sequence, location) in zip(owners, locations) {
-            if let sequence { remember(Position(sequence: sequence, location: location), tenant: tenant) }
+        do {
+            for block in blocks {
+                let starts = try file.write(block.bytes, unitEnds: block.units.map(\.end))
+                for (unit, start) in zip(block.units, starts) {
+                    known.append(Position(sequence: unit.sequence, location: start))
+                }
+            }
+            failing.remove(tenant)
+        } catch {
+            // Reported once per failing spell, not once per line.
+            if failing.insert(tenant).inserted {
+                logger.error("cannot write a tenant log file", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
+            }
         }
     }
 
@@ -178,47 +195,11 @@ final class LogDiskWriter: @unchecked Sendable {
         }
     }
 
-    private func remember(_ position: Position, tenant: String) {
-        // Modified in place: copying the list out and back would copy it whole for every line.
-        positions[tenant, default: []].append(position)
-        if let count = positions[tenant]?.count, count > positionCapacity + positionCapacity / 2 {
-            positions[tenant]?.removeFirst(count - positionCapacity)
-        }
-    }
-
-    /// The record's line, with its newline.
-    private func render(_ entry: TenantLogEntry) -> [UInt8] {
-        var bytes: [UInt8] = []
-        if settings.format == .json {
-            bytes.append(contentsOf: entry.json().utf8)
-        } else {
-            entry.appendText(to: &bytes)
-        }
-        bytes.append(0x0A)
-        return bytes
-    }
-
     private func file(for tenant: String) -> RotatingLogFile? {
         guard let directory else { return nil }
         if let file = files[tenant] { return file }
         let file = RotatingLogFile(directory: directory, name: "\(tenant).log", maxBytes: settings.maxFileBytes, maxFiles: settings.maxFiles)
         files[tenant] = file
         return file
-    }
-
-    /// Writes `lines`; returns where each starts, or `nil` when the disk refused them.
-    private func write(lines: [[UInt8]], tenant: String) -> [RotatingLogFile.Location]? {
-        guard let file = file(for: tenant) else { return nil }
-        do {
-            let locations = try file.write(lines: lines)
-            failing.remove(tenant)
-            return locations
-        } catch {
-            // Reported once per failing spell, not once per line.
-            if failing.insert(tenant).inserted {
-                logger.error("cannot write a tenant log file", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
-            }
-            return nil
-        }
     }
 }

@@ -15,6 +15,30 @@ public enum LogLevels {
         }
     }
 
+    /// The index of `warning` in ``ordered``.
+    static let warningIndex = 4
+
+    /// The five-letter labels of ``ordered``, as bytes.
+    static let orderedLabels: [[UInt8]] = ordered.map { Array(label($0).utf8) }
+
+    /// The index in ``ordered`` of the canonical level name `name` (exactly, lower case), or `nil`.
+    static func index(ofCanonicalName name: UnsafeRawBufferPointer) -> Int? {
+        // Decided by length and the first letter: no string is made for a line's level.
+        guard let first = name.first else { return nil }
+        let candidate: Int
+        switch (name.count, first) {
+        case (5, UInt8(ascii: "t")): candidate = 0
+        case (5, UInt8(ascii: "d")): candidate = 1
+        case (4, UInt8(ascii: "i")): candidate = 2
+        case (6, UInt8(ascii: "n")): candidate = 3
+        case (7, UInt8(ascii: "w")): candidate = 4
+        case (5, UInt8(ascii: "e")): candidate = 5
+        case (8, UInt8(ascii: "c")): candidate = 6
+        default: return nil
+        }
+        return ordered[candidate].utf8.elementsEqual(name) ? candidate : nil
+    }
+
     /// The position of a level in severity order; unknown levels count as `info`.
     public static func rank(_ name: String) -> Int {
         ordered.firstIndex(of: normalize(name) ?? "info") ?? 2

@@ -32,39 +32,34 @@ final class RotatingLogFile {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Appends several lines, each ending in a newline, with as few `write` calls as rotation
-    /// allows (one per file they land in); returns where each line starts.
-    func write(lines: [[UInt8]]) throws(LogFileError) -> [Location] {
+    /// Appends `bytes`, whole lines cut into units at `unitEnds` (each unit one or more lines), with as
+    /// few `write` calls as rotation allows (one per file they land in); returns where each unit starts.
+    func write(_ bytes: [UInt8], unitEnds: [Int]) throws(LogFileError) -> [Location] {
         try openIfNeeded()
         var locations: [Location] = []
-        locations.reserveCapacity(lines.count)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(min(lines.reduce(0) { $0 + $1.count }, 1 << 20))
-        var pendingStart = size
-        for line in lines {
-            if pendingStart + buffer.count > 0, pendingStart + buffer.count + line.count > maxBytes {
-                try writeAll(buffer)
-                buffer.removeAll(keepingCapacity: true)
+        locations.reserveCapacity(unitEnds.count)
+        // Bytes before `flushed` are written; the unit being placed starts at `unitStart`.
+        var flushed = 0
+        var unitStart = 0
+        for unitEnd in unitEnds {
+            let pendingBytes = unitStart - flushed
+            if size + pendingBytes > 0, size + pendingBytes + (unitEnd - unitStart) > maxBytes {
+                try writeAll(bytes, from: flushed, to: unitStart)
+                flushed = unitStart
                 if size > 0 { try rotate() }
-                pendingStart = size
             }
-            locations.append(Location(generation: generation, offset: pendingStart + buffer.count))
-            buffer.append(contentsOf: line)
-            if buffer.count >= 1 << 20 {
-                try writeAll(buffer)
-                buffer.removeAll(keepingCapacity: true)
-                pendingStart = size
-            }
+            locations.append(Location(generation: generation, offset: size + (unitStart - flushed)))
+            unitStart = unitEnd
         }
-        try writeAll(buffer)
+        try writeAll(bytes, from: flushed, to: bytes.count)
         return locations
     }
 
-    private func writeAll(_ bytes: [UInt8]) throws(LogFileError) {
-        var offset = 0
-        while offset < bytes.count {
+    private func writeAll(_ bytes: [UInt8], from start: Int, to end: Int) throws(LogFileError) {
+        var offset = start
+        while offset < end {
             let written = bytes.withUnsafeBytes { buffer in
-                Foundation.write(descriptor, buffer.baseAddress! + offset, bytes.count - offset)
+                Foundation.write(descriptor, buffer.baseAddress! + offset, end - offset)
             }
             if written < 0 {
                 if errno == EINTR { continue }
@@ -72,7 +67,7 @@ final class RotatingLogFile {
             }
             offset += written
         }
-        size += bytes.count
+        size += end - start
     }
 
     /// Opens the files for reading, newest first, each cut to the bytes before `boundary` (all of

@@ -1,4 +1,5 @@
 import Foundation
+import IPC
 
 /// One line of a tenant's log: a worker's stderr line, a worker `log` message or a supervisor event.
 public struct TenantLogEntry: Encodable, Sendable, Equatable {
@@ -52,7 +53,6 @@ public struct TenantLogEntry: Encodable, Sendable, Equatable {
     /// Appends the text line (without its newline) to `bytes`: the disk writer renders every
     /// stored line this way, straight into the buffer it writes.
     func appendText(to bytes: inout [UInt8]) {
-        bytes.reserveCapacity(bytes.count + 64 + message.utf8.count)
         LogTimestamp.append(timestamp, to: &bytes)
         bytes.append(0x20)
         bytes.append(contentsOf: tenant.utf8)
@@ -62,40 +62,11 @@ public struct TenantLogEntry: Encodable, Sendable, Equatable {
             bytes.append(contentsOf: " pid=".utf8)
             bytes.append(contentsOf: String(pid).utf8)
         }
-        if let runID {
-            bytes.append(contentsOf: " run=".utf8)
-            Self.appendEscaped(runID, to: &bytes)
+        if source == .supervisor {
+            // Supervisor events carry neither run nor stream; the mark comes before the message.
+            bytes.append(contentsOf: " [supervisor]".utf8)
         }
-        if let stream {
-            bytes.append(contentsOf: " stream=".utf8)
-            Self.appendEscaped(stream, to: &bytes)
-        }
-        if source == .supervisor { bytes.append(contentsOf: " [supervisor]".utf8) }
-        bytes.append(0x20)
-        Self.appendEscaped(message, to: &bytes)
-        if !fields.isEmpty {
-            for key in fields.keys.sorted() {
-                bytes.append(0x20)
-                Self.appendEscaped(key, to: &bytes)
-                bytes.append(UInt8(ascii: "="))
-                Self.appendEscaped(fields[key] ?? "", to: &bytes)
-            }
-        }
-    }
-
-    /// `text` with carriage returns and newlines written as backslash-r and backslash-n, so a record stays one line.
-    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else {
-            bytes.append(contentsOf: text.utf8)
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case 0x0A: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            default: bytes.append(byte)
-            }
-        }
+        LogLineText.appendBody(runID: runID, stream: stream, message: message, fields: fields, to: &bytes)
     }
 
     /// The record as one compact JSON object, without its newline.

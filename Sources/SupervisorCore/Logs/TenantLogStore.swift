@@ -141,48 +141,168 @@ public final class TenantLogStore: Service, Sendable {
         }
         let now = Date()
         state.withLock { state in
-            // Taken out of the dictionary, not copied: the ring is then uniquely referenced and
-            // updated in place instead of being copied whole for every line.
-            var tenantState = state.tenants.removeValue(forKey: tenant) ?? TenantState(masker: defaultMasker)
-            if let configuration, configuration != tenantState.configuration {
-                // A reload may change a tenant's secrets.
-                tenantState.configuration = configuration
-                tenantState.masker = SecretMasker(tenant: configuration, databaseURL: databaseURL)
+            var tenantState = takeTenant(tenant, configuration: configuration, from: &state)
+            var block = LogDiskBlock(tenant: tenant)
+            if disk.enabled, !reserved {
+                tenantState.unwrittenDropped += 1
+                tenantState.counters.droppedFromFiles += 1
             }
-            let masker = tenantState.masker
-            var text = masker.isEmpty ? message : masker.mask(message)
-            if text.utf8.count > settings.maxLineBytes {
-                text = LogLineCap.cut(text, to: settings.maxLineBytes)
-                tenantState.counters.cutLines += 1
-            }
-            let entry = TenantLogEntry(
-                sequence: state.nextSequence, timestamp: now, tenant: tenant, pid: pid, level: level,
-                runID: runID.map(masker.mask), stream: stream, source: source, message: text,
-                fields: masker.isEmpty ? fields : fields.mapValues(masker.mask)
+            let entry = store(
+                LogRecord(level: level, message: message, runID: runID, stream: stream, fields: fields), source: source,
+                tenant: tenant, pid: pid, at: now, into: &tenantState, state: &state
             )
-            state.nextSequence += 1
-            tenantState.counters.lines += 1
-
-            tenantState.ring.append(entry, capacity: settings.ringLines)
-
-            for follower in state.followers.values where follower.filter.matches(entry) {
-                if !follower.offer(entry) { tenantState.counters.droppedByFollowers += 1 }
-            }
-
-            if disk.enabled {
-                if !reserved {
-                    tenantState.unwrittenDropped += 1
-                    tenantState.counters.droppedFromFiles += 1
-                } else {
-                    let dropped = tenantState.unwrittenDropped
-                    tenantState.unwrittenDropped = 0
-                    // Enqueued under the lock, so each tenant's file gets lines in sequence order.
-                    disk.enqueue(entry, droppedBefore: dropped)
-                }
+            if disk.enabled, reserved {
+                appendDroppedNotice(of: &tenantState, before: entry, to: &block)
+                block.appendLine(sequence: entry.sequence) { render(entry, to: &$0) }
+                // Enqueued under the lock, so each tenant's file gets lines in sequence order.
+                disk.enqueue(block)
             }
             state.tenants[tenant] = tenantState
         }
         return true
+    }
+
+    /// Stores the compact `log` lines of one read of a worker's stdout if the disk writer has room for
+    /// them all now, and returns whether it did: `false` stores nothing (see ``offer(tenant:pid:record:)``).
+    ///
+    /// A line whose level is canonical, whose body is printable ASCII within the line cap and holds no
+    /// secret is stored as it came: stamped, copied into the file's block and kept undecoded in the ring.
+    /// Any other line is decoded and stored as a record is. Followers, if any, get every line decoded.
+    func offerCompact(tenant configuration: TenantConfiguration, pid: Int32?, bytes: UnsafeRawBufferPointer, lines: [CompactLogSpan]) -> Bool {
+        guard let first = lines.first, let last = lines.last else { return true }
+        if disk.enabled, !disk.tryReserve(lines.count) { return false }
+        let tenant = configuration.id
+        let now = Date()
+        let region = (first.line.lowerBound)..<(last.line.upperBound)
+        let shared = LogLineBytes(UnsafeRawBufferPointer(rebasing: bytes[region]))
+        let printable = Self.isPrintableASCII(UnsafeRawBufferPointer(rebasing: bytes[region]))
+        var stamp: [UInt8] = []
+        LogTimestamp.append(now, to: &stamp)
+        let pidText = pid.map { Array(" pid=\($0)".utf8) } ?? []
+        state.withLock { state in
+            var tenantState = takeTenant(tenant, configuration: configuration, from: &state)
+            let masker = tenantState.masker
+            let secretFree = masker.isEmpty || (!masker.hasEscapedForms && !masker.occurs(in: UnsafeRawBufferPointer(rebasing: bytes[region])))
+            var block = LogDiskBlock(tenant: tenant, capacity: disk.enabled ? region.count + lines.count * (48 + tenant.utf8.count) : 0)
+            for span in lines {
+                let body = UnsafeRawBufferPointer(rebasing: bytes[span.body])
+                let storedAsItCame =
+                    settings.format == .text && span.level != nil && body.count <= settings.maxLineBytes
+                    && (printable || Self.isPrintableASCII(body))
+                    && (secretFree || (!masker.hasEscapedForms && !masker.occurs(in: body)))
+                if let level = span.level, storedAsItCame {
+                    let sequence = state.nextSequence
+                    state.nextSequence += 1
+                    tenantState.counters.lines += 1
+                    let line = TenantLogRing.CompactLine(
+                        sequence: sequence, timestamp: now, pid: pid, bytes: shared,
+                        range: (span.line.lowerBound - region.lowerBound)..<(span.line.upperBound - region.lowerBound)
+                    )
+                    tenantState.ring.append(.compact(line), capacity: settings.ringLines)
+                    if !state.followers.isEmpty {
+                        offerToFollowers(line.entry(tenant: tenant), tenantState: &tenantState, state: state)
+                    }
+                    if disk.enabled {
+                        appendDroppedNotice(of: &tenantState, at: now, pid: pid, to: &block)
+                        block.appendLine(sequence: sequence) { output in
+                            output.append(contentsOf: stamp)
+                            output.append(0x20)
+                            output.append(contentsOf: tenant.utf8)
+                            output.append(0x20)
+                            output.append(contentsOf: LogLevels.orderedLabels[level])
+                            output.append(contentsOf: pidText)
+                            output.append(contentsOf: body)
+                        }
+                    }
+                } else {
+                    var record =
+                        (try? CompactLogLine.decode(UnsafeRawBufferPointer(rebasing: bytes[span.line])))
+                        ?? LogRecord(level: "info", message: String(decoding: body, as: UTF8.self))
+                    record.level = LogLevels.normalize(record.level) ?? "info"
+                    let entry = store(record, source: .log, tenant: tenant, pid: pid, at: now, into: &tenantState, state: &state)
+                    if disk.enabled {
+                        appendDroppedNotice(of: &tenantState, before: entry, to: &block)
+                        block.appendLine(sequence: entry.sequence) { render(entry, to: &$0) }
+                    }
+                }
+            }
+            if disk.enabled { disk.enqueue(block) }
+            state.tenants[tenant] = tenantState
+        }
+        return true
+    }
+
+    /// Whether every byte is printable ASCII or a tab: such bytes go into a text file as they are.
+    private static func isPrintableASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        for byte in bytes where byte < 0x20 && byte != 0x09 || byte >= 0x7F { return false }
+        return true
+    }
+
+    /// The tenant's state, taken out of the dictionary rather than copied (so its ring is uniquely
+    /// referenced and updated in place); `configuration`, when it changed, replaces the masker.
+    private func takeTenant(_ tenant: String, configuration: TenantConfiguration?, from state: inout State) -> TenantState {
+        var tenantState = state.tenants.removeValue(forKey: tenant) ?? TenantState(masker: defaultMasker)
+        if let configuration, configuration != tenantState.configuration {
+            // A reload may change a tenant's secrets.
+            tenantState.configuration = configuration
+            tenantState.masker = SecretMasker(tenant: configuration, databaseURL: databaseURL)
+        }
+        return tenantState
+    }
+
+    /// Masks and caps `record`, gives it the next sequence, keeps it in the ring and offers it to
+    /// followers; returns the entry as stored.
+    private func store(
+        _ record: LogRecord, source: TenantLogEntry.Source, tenant: String, pid: Int32?, at now: Date,
+        into tenantState: inout TenantState, state: inout State
+    ) -> TenantLogEntry {
+        let masker = tenantState.masker
+        var text = masker.isEmpty ? record.message : masker.mask(record.message)
+        if text.utf8.count > settings.maxLineBytes {
+            text = LogLineCap.cut(text, to: settings.maxLineBytes)
+            tenantState.counters.cutLines += 1
+        }
+        let entry = TenantLogEntry(
+            sequence: state.nextSequence, timestamp: now, tenant: tenant, pid: pid, level: record.level,
+            runID: record.runID.map(masker.mask), stream: record.stream, source: source, message: text,
+            fields: masker.isEmpty ? record.fields : record.fields.mapValues(masker.mask)
+        )
+        state.nextSequence += 1
+        tenantState.counters.lines += 1
+        tenantState.ring.append(entry, capacity: settings.ringLines)
+        offerToFollowers(entry, tenantState: &tenantState, state: state)
+        return entry
+    }
+
+    private func offerToFollowers(_ entry: TenantLogEntry, tenantState: inout TenantState, state: State) {
+        for follower in state.followers.values where follower.filter.matches(entry) {
+            if !follower.offer(entry) { tenantState.counters.droppedByFollowers += 1 }
+        }
+    }
+
+    /// Writes the `dropped N lines` notice owed before the tenant's next line in its file, if any.
+    private func appendDroppedNotice(of tenantState: inout TenantState, before entry: TenantLogEntry, to block: inout LogDiskBlock) {
+        appendDroppedNotice(of: &tenantState, at: entry.timestamp, pid: entry.pid, to: &block)
+    }
+
+    private func appendDroppedNotice(of tenantState: inout TenantState, at time: Date, pid: Int32?, to block: inout LogDiskBlock) {
+        let dropped = tenantState.unwrittenDropped
+        guard dropped > 0 else { return }
+        tenantState.unwrittenDropped = 0
+        let notice = TenantLogEntry(
+            sequence: 0, timestamp: time, tenant: block.tenant, pid: pid, level: "warning", runID: nil, stream: nil,
+            source: .supervisor, message: "dropped \(dropped) lines: the log disk writer fell behind", fields: [:]
+        )
+        block.appendNotice { render(notice, to: &$0) }
+    }
+
+    /// `entry` as its file line, without the newline, in the configured format.
+    private func render(_ entry: TenantLogEntry, to bytes: inout [UInt8]) {
+        if settings.format == .json {
+            bytes.append(contentsOf: entry.json().utf8)
+        } else {
+            entry.appendText(to: &bytes)
+        }
     }
 
     /// Waits until every line accepted so far is in the files.
@@ -196,10 +316,14 @@ public final class TenantLogStore: Service, Sendable {
     /// by sequence when `filter.tenant` is `nil`.
     public func tail(_ filter: LogFilter, limit: Int) -> [TenantLogEntry] {
         guard limit > 0 else { return [] }
-        let rings: [[TenantLogEntry]] = state.withLock { state in
-            let selected = filter.tenant.map { id in state.tenants[id].map { [$0] } ?? [] } ?? Array(state.tenants.values)
-            return selected.map(\.ring.oldestFirst)
+        // The slots are copied under the lock and decoded after it, so a tail never holds up the log path.
+        let slots: [(tenant: String, slots: [TenantLogRing.Slot])] = state.withLock { state in
+            if let id = filter.tenant {
+                return state.tenants[id].map { [(id, $0.ring.oldestFirst)] } ?? []
+            }
+            return state.tenants.map { ($0.key, $0.value.ring.oldestFirst) }
         }
+        let rings = slots.map { ring in ring.slots.map { $0.entry(tenant: ring.tenant) } }
         var merged = rings.count == 1 ? rings[0] : rings.flatMap { $0 }.sorted { $0.sequence < $1.sequence }
         merged.removeAll { !filter.matches($0) }
         return Array(merged.suffix(limit))
@@ -207,7 +331,8 @@ public final class TenantLogStore: Service, Sendable {
 
     /// `tenant`'s lines held in memory, oldest first.
     func ring(of tenant: String) -> [TenantLogEntry] {
-        state.withLock { $0.tenants[tenant]?.ring.oldestFirst ?? [] }
+        let slots = state.withLock { $0.tenants[tenant]?.ring.oldestFirst ?? [] }
+        return slots.map { $0.entry(tenant: tenant) }
     }
 
     /// Every tenant with lines or a configuration, sorted.

@@ -1,11 +1,21 @@
 import IPC
 import NIOCore
 
-/// Frames the bytes of one worker pipe into lines on its event loop and hands each to the
-/// supervisor as it completes; the end of the pipe is the last event.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Frames the bytes of one worker pipe into lines on its event loop and hands them to the
+/// supervisor as they complete; the end of the pipe is the last event.
+///
+/// Compact `log` lines (``CompactLogLine``) in a row are handed over together, as ranges of the bytes
+/// read, without a copy per line; every other line is handed over on its own. A line longer than the
+/// cap is never buffered whole: the handler skips to its newline and reports it once as oversized.
 ///
 /// The loop never waits. When the supervisor refuses a line (its log's disk writer is full), the
-/// handler keeps that line and the ones after it, stops reading this pipe, and asks to be woken when
+/// handler keeps the bytes from that line on, stops reading this pipe, and asks to be woken when
 /// there is room; it then hands them over in order and reads on. Only this worker's pipe fills up
 /// meanwhile, and only this worker is slowed.
 final class PipeLineHandler: ChannelInboundHandler {
@@ -13,48 +23,47 @@ final class PipeLineHandler: ChannelInboundHandler {
 
     /// Hands one event to the supervisor; `false` refuses it for now.
     typealias Deliver = @Sendable (LineReader.Event) -> Bool
+    /// Hands compact `log` lines in a row to the supervisor: the bytes read and each line's range in
+    /// them, valid only during the call; `false` refuses them all for now.
+    typealias DeliverCompactLines = @Sendable (_ bytes: UnsafeRawBufferPointer, _ lines: [Range<Int>]) -> Bool
     /// Calls its argument once a refused event may be taken.
     typealias WhenRoom = @Sendable (@escaping @Sendable () -> Void) -> Void
 
-    private var framer: LineFramer
+    private let maximumLineLength: Int
     private let deliver: Deliver
+    private let deliverCompactLines: DeliverCompactLines?
     private let whenRoom: WhenRoom
-    /// Events framed but not yet taken, oldest first; `backlogStart` is the first not yet taken.
-    private var backlog: [LineReader.Event] = []
-    private var backlogStart = 0
+    /// Bytes read and not yet handed over, oldest first.
+    private var input: CircularBuffer<ByteBuffer> = []
+    /// The start of a line whose newline has not come yet.
+    private var partial: [UInt8] = []
+    /// While skipping an oversized line: how many of its bytes were seen.
+    private var skipped: Int?
+    /// Compact lines found in the bytes being framed, not yet handed over.
+    private var compactLines: [Range<Int>] = []
     private var waitingForRoom = false
+    private var inputEnded = false
     private var ended = false
 
-    init(maximumLineLength: Int, deliver: @escaping Deliver, whenRoom: @escaping WhenRoom) {
-        self.framer = LineFramer(maximumLineLength: maximumLineLength)
+    /// - Parameter deliverCompactLines: takes compact `log` lines; `nil` hands every line to `deliver`.
+    init(
+        maximumLineLength: Int, deliver: @escaping Deliver, deliverCompactLines: DeliverCompactLines? = nil,
+        whenRoom: @escaping WhenRoom
+    ) {
+        self.maximumLineLength = maximumLineLength
         self.deliver = deliver
+        self.deliverCompactLines = deliverCompactLines
         self.whenRoom = whenRoom
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let chunk = unwrapInboundIn(data)
-        let events = chunk.withUnsafeReadableBytes { framer.append($0) }
-        for event in events {
-            switch event {
-            case .line(let line): backlog.append(.line(line))
-            case .oversized(let length): backlog.append(.oversized(length: length))
-            }
-        }
+        input.append(unwrapInboundIn(data))
         handOver(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if !ended {
-            ended = true
-            for event in framer.finish() {
-                switch event {
-                case .line(let line): backlog.append(.line(line))
-                case .oversized(let length): backlog.append(.oversized(length: length))
-                }
-            }
-            backlog.append(.endOfFile)
-            handOver(context: context)
-        }
+        inputEnded = true
+        handOver(context: context)
         context.fireChannelInactive()
     }
 
@@ -63,18 +72,111 @@ final class PipeLineHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// Hands over the backlog until it is empty or an event is refused.
+    /// Hands over what was read until all of it is taken or a line is refused.
     private func handOver(context: ChannelHandlerContext) {
-        guard !waitingForRoom else { return }
-        while backlogStart < backlog.count {
-            guard deliver(backlog[backlogStart]) else {
+        guard !waitingForRoom, !ended else { return }
+        while var buffer = input.first {
+            let (taken, refused) = buffer.withUnsafeReadableBytes { frame($0) }
+            if refused {
+                buffer.moveReaderIndex(forwardBy: taken)
+                input[input.startIndex] = buffer
                 waitForRoom(context: context)
                 return
             }
-            backlogStart += 1
+            input.removeFirst()
         }
-        backlog.removeAll(keepingCapacity: true)
-        backlogStart = 0
+        guard inputEnded else { return }
+        // The end: an unterminated last line is delivered as a line, then the end itself.
+        if let length = skipped {
+            guard deliver(.oversized(length: length)) else { return waitForRoom(context: context) }
+            skipped = nil
+        } else if !partial.isEmpty {
+            var line = partial
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            guard deliverLine(line) else { return waitForRoom(context: context) }
+            partial = []
+        }
+        guard deliver(.endOfFile) else { return waitForRoom(context: context) }
+        ended = true
+    }
+
+    /// Frames `bytes` and hands its lines over; returns how many bytes were taken, and whether a line
+    /// was refused (the bytes from that line on are then not taken).
+    private func frame(_ bytes: UnsafeRawBufferPointer) -> (taken: Int, refused: Bool) {
+        guard let base = bytes.baseAddress else { return (0, false) }
+        compactLines.removeAll(keepingCapacity: true)
+        var offset = 0
+        while offset < bytes.count {
+            guard let found = memchr(base + offset, 0x0A, bytes.count - offset) else {
+                // The rest is the start of a line whose newline is still to come.
+                guard flushCompactLines(bytes) else { return (compactLines.first?.lowerBound ?? offset, true) }
+                keepPartial(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                return (bytes.count, false)
+            }
+            let newline = UnsafeRawPointer(found) - base
+            if skipped != nil || !partial.isEmpty {
+                // This read completes a line begun in an earlier one (so no compact line is pending).
+                if let length = skipped {
+                    guard deliver(.oversized(length: length + newline - offset)) else { return (offset, true) }
+                    skipped = nil
+                } else {
+                    var line = partial
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<newline]))
+                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                    // Kept until taken: a refused line is put together again when there is room.
+                    guard deliverLine(line) else { return (offset, true) }
+                    partial = []
+                }
+                offset = newline + 1
+                continue
+            }
+            var end = newline
+            if end > offset, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            let length = end - offset
+            if deliverCompactLines != nil, length > 0, length <= maximumLineLength, bytes[offset] == CompactLogLine.marker {
+                compactLines.append(offset..<end)
+            } else {
+                let start = compactLines.first?.lowerBound ?? offset
+                guard flushCompactLines(bytes) else { return (start, true) }
+                let event: LineReader.Event =
+                    length > maximumLineLength ? .oversized(length: length) : .line(Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])))
+                guard deliver(event) else { return (offset, true) }
+            }
+            offset = newline + 1
+        }
+        let start = compactLines.first?.lowerBound ?? offset
+        guard flushCompactLines(bytes) else { return (start, true) }
+        return (bytes.count, false)
+    }
+
+    /// Hands the pending compact lines over; on refusal they stay pending for the caller to report.
+    private func flushCompactLines(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard !compactLines.isEmpty, let deliverCompactLines else { return true }
+        guard deliverCompactLines(bytes, compactLines) else { return false }
+        compactLines.removeAll(keepingCapacity: true)
+        return true
+    }
+
+    /// Hands over one line put together from several reads.
+    private func deliverLine(_ line: [UInt8]) -> Bool {
+        if line.count > maximumLineLength { return deliver(.oversized(length: line.count)) }
+        if let deliverCompactLines, line.first == CompactLogLine.marker {
+            return line.withUnsafeBytes { deliverCompactLines($0, [0..<line.count]) }
+        }
+        return deliver(.line(line))
+    }
+
+    /// Keeps the start of an unfinished line, or counts it once it is over the cap.
+    private func keepPartial(_ piece: UnsafeRawBufferPointer) {
+        if let length = skipped {
+            skipped = length + piece.count
+        } else if partial.count + piece.count > maximumLineLength + 1 {
+            // +1 leaves room for a '\r' that the next read's '\n' would make a terminator.
+            skipped = partial.count + piece.count
+            partial = []
+        } else {
+            partial.append(contentsOf: piece)
+        }
     }
 
     private func waitForRoom(context: ChannelHandlerContext) {

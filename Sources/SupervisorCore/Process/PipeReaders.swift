@@ -24,18 +24,22 @@ final class PipeReaders: Sendable {
 
     /// Reads `descriptor` until end of file; it is owned from here on and closed at its end.
     ///
-    /// `handler` gets every event, ending with ``LineReader/Event/endOfFile``; an event it refuses
+    /// `handler` gets every event, ending with ``LineReader/Event/endOfFile``, but the compact `log`
+    /// lines `compactLines` takes when given (the thread fallback hands those to `handler` too); an event it refuses
     /// (`false`) is offered again, with the ones after it, once `whenRoom` calls back. Should the loop
     /// refuse the descriptor, a reader thread of its own reads it instead: a pipe is never left unread.
     func read(
         descriptor: CInt, maximumLineLength: Int, name: String,
-        handler: @escaping PipeLineHandler.Deliver, whenRoom: @escaping PipeLineHandler.WhenRoom
+        handler: @escaping PipeLineHandler.Deliver, compactLines: PipeLineHandler.DeliverCompactLines? = nil,
+        whenRoom: @escaping PipeLineHandler.WhenRoom
     ) {
         let registered = NIOPipeBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        PipeLineHandler(maximumLineLength: maximumLineLength, deliver: handler, whenRoom: whenRoom))
+                        PipeLineHandler(
+                            maximumLineLength: maximumLineLength, deliver: handler, deliverCompactLines: compactLines, whenRoom: whenRoom
+                        ))
                 }
             }
             .takingOwnershipOfDescriptor(input: descriptor)

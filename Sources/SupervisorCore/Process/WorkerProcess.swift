@@ -25,7 +25,10 @@ final class WorkerProcess: Sendable {
 
     /// Starts `executable` from the spawner thread and begins draining its output.
     /// - Parameter stderrLines: receives the lines of the worker's stderr on their reader's thread.
-    /// - Parameter logs: receives the worker's `log` messages on the thread that reads its stdout,
+    /// - Parameter compactLogs: receives the worker's compact `log` lines (``CompactLogLine``) in a row,
+    ///   checked but not decoded, as ranges of the bytes read (valid during the call only); a line
+    ///   that is not well-formed is a ``WorkerEvent/badLine(_:)`` instead. Refusing takes them all back.
+    /// - Parameter logs: receives the worker's other `log` messages on the thread that reads its stdout,
     ///   in order, instead of through ``events``: a tenant logging at full speed then costs no task
     ///   switch per line, and a supervisor that stores them slower than they come reads slower (the
     ///   pipe fills) rather than queueing them in memory without bound. Both callbacks run on the pipe
@@ -34,6 +37,7 @@ final class WorkerProcess: Sendable {
     static func spawn(
         executable: String, arguments: [String] = [], environment: [String: String],
         logs: @escaping @Sendable (_ record: LogRecord, _ pid: Int32) -> Bool,
+        compactLogs: @escaping @Sendable (_ bytes: UnsafeRawBufferPointer, _ lines: [CompactLogSpan], _ pid: Int32) -> Bool,
         stderrLines: @escaping @Sendable (_ line: String, _ pid: Int32) -> Bool,
         whenRoom: @escaping PipeLineHandler.WhenRoom = { $0() }
     ) async throws -> WorkerProcess {
@@ -90,7 +94,21 @@ final class WorkerProcess: Sendable {
                         finishOne()
                     }
                     return true
-                }, whenRoom: whenRoom)
+                },
+                compactLines: { bytes, lines in
+                    var spans: [CompactLogSpan] = []
+                    spans.reserveCapacity(lines.count)
+                    var malformed: [Range<Int>] = []
+                    for line in lines {
+                        if let span = CompactLogSpan(line: line, in: bytes) { spans.append(span) } else { malformed.append(line) }
+                    }
+                    guard compactLogs(bytes, spans, pid) else { return false }
+                    for line in malformed {
+                        continuation.yield(.badLine(Self.malformedCompactLine(UnsafeRawBufferPointer(rebasing: bytes[line]))))
+                    }
+                    return true
+                },
+                whenRoom: whenRoom)
             PipeReaders.shared.read(
                 descriptor: Self.ownedCopy(of: stderr.fileHandleForReading), maximumLineLength: 64 * 1024,
                 name: "worker-\(pid)-stderr", handler: { event in
@@ -105,6 +123,16 @@ final class WorkerProcess: Sendable {
             // race with FileHandle closing (and the kernel reusing) the original.
             let stdinDescriptor = ownedCopy(of: stdin.fileHandleForWriting)
             return WorkerProcess(process: process, stdinDescriptor: stdinDescriptor, events: events)
+        }
+    }
+
+    /// The error a compact line that is not well-formed is reported with: the decoder's own.
+    private static func malformedCompactLine(_ line: UnsafeRawBufferPointer) -> IPCError {
+        do {
+            _ = try CompactLogLine.decode(line)
+            return IPCError(code: .malformed, message: "not a valid compact log line: \(MessageCodec.excerpt(of: line))")
+        } catch {
+            return error
         }
     }
 

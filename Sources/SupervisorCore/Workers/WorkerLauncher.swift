@@ -34,7 +34,8 @@ struct WorkerLauncher: Sendable {
     func spawn(runID: LockedValue<String?>) async throws -> WorkerProcess {
         let readers = Self.logReaders(tenant: tenant, logStore: environment.logStore, logger: logger, runID: runID)
         return try await WorkerProcess.spawn(
-            executable: environment.executable, environment: workerEnvironment(), logs: readers.logs, stderrLines: readers.stderr,
+            executable: environment.executable, environment: workerEnvironment(), logs: readers.logs,
+            compactLogs: readers.compact, stderrLines: readers.stderr,
             whenRoom: { [logStore = environment.logStore] wake in logStore.whenDiskHasRoom(wake) }
         )
     }
@@ -73,11 +74,25 @@ struct WorkerLauncher: Sendable {
     /// only. `runID` is read for each stderr line, so a line written during a sync carries the run.
     static func logReaders(
         tenant: TenantConfiguration, logStore: TenantLogStore, logger: Logger, runID: LockedValue<String?>
-    ) -> (logs: @Sendable (LogRecord, Int32) -> Bool, stderr: @Sendable (String, Int32) -> Bool) {
+    ) -> (
+        logs: @Sendable (LogRecord, Int32) -> Bool,
+        compact: @Sendable (UnsafeRawBufferPointer, [CompactLogSpan], Int32) -> Bool,
+        stderr: @Sendable (String, Int32) -> Bool
+    ) {
         (
             logs: { record, pid in
                 guard logStore.offer(tenant: tenant, pid: pid, record: record) else { return false }
                 echo(record, logger: logger)
+                return true
+            },
+            compact: { bytes, lines, pid in
+                guard logStore.offerCompact(tenant: tenant, pid: pid, bytes: bytes, lines: lines) else { return false }
+                // Only warnings and worse are echoed, so only those are decoded for it.
+                for line in lines where (line.level ?? LogLevels.warningIndex) >= LogLevels.warningIndex {
+                    if let record = try? CompactLogLine.decode(UnsafeRawBufferPointer(rebasing: bytes[line.line])) {
+                        echo(record, logger: logger)
+                    }
+                }
                 return true
             },
             stderr: { line, pid in

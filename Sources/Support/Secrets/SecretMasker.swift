@@ -31,6 +31,20 @@ public struct SecretMasker: Sendable {
     /// Whether there is nothing to mask.
     public var isEmpty: Bool { secrets.isEmpty }
 
+    /// Whether a secret holds a backslash, newline or carriage return, which log text escapes: such a
+    /// secret may not appear in an escaped line as it is, so ``occurs(in:)`` cannot vouch for one.
+    public var hasEscapedForms: Bool {
+        secrets.contains { $0.utf8.contains { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D } }
+    }
+
+    /// Whether any secret occurs, byte for byte, in `bytes`.
+    public func occurs(in bytes: UnsafeRawBufferPointer) -> Bool {
+        secrets.contains { secret in
+            var secret = secret
+            return secret.withUTF8 { Self.contains(bytes, UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     /// `text` with every occurrence of every secret replaced by ``replacement``.
     public func mask(_ text: String) -> String {
         var result = text
@@ -46,21 +60,23 @@ public struct SecretMasker: Sendable {
         var text = text
         var needle = needle
         return text.withUTF8 { haystack in
-            needle.withUTF8 { wanted in
-                guard wanted.count <= haystack.count, let base = haystack.baseAddress, let pattern = wanted.baseAddress else {
-                    return wanted.isEmpty
-                }
-                let first = Int32(wanted[0])
-                var offset = 0
-                let last = haystack.count - wanted.count
-                while offset <= last {
-                    guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
-                    let position = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                    if memcmp(base + position, pattern, wanted.count) == 0 { return true }
-                    offset = position + 1
-                }
-                return false
-            }
+            needle.withUTF8 { wanted in contains(UnsafeRawBufferPointer(haystack), UnsafeRawBufferPointer(wanted)) }
         }
+    }
+
+    private static func contains(_ haystack: UnsafeRawBufferPointer, _ wanted: UnsafeRawBufferPointer) -> Bool {
+        guard wanted.count <= haystack.count, let base = haystack.baseAddress, let pattern = wanted.baseAddress else {
+            return wanted.isEmpty
+        }
+        let first = Int32(wanted[0])
+        var offset = 0
+        let last = haystack.count - wanted.count
+        while offset <= last {
+            guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+            let position = UnsafeRawPointer(hit) - base
+            if memcmp(base + position, pattern, wanted.count) == 0 { return true }
+            offset = position + 1
+        }
+        return false
     }
 }

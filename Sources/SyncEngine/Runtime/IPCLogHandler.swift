@@ -2,7 +2,8 @@ import IPC
 import Logging
 import Support
 
-/// A swift-log handler that sends every record to the supervisor as a ``LogRecord`` line.
+/// A swift-log handler that sends every record to the supervisor as a ``LogRecord``, in the
+/// ``CompactLogLine`` framing the supervisor stores without decoding.
 ///
 /// The worker's stdout carries only protocol lines, so logging must never `print`.
 /// Values of the tenant's secret settings are masked before a record leaves the process.
@@ -38,6 +39,6 @@ public struct IPCLogHandler: LogHandler {
             stream: stream,
             fields: fields
         )
-        writer.send(WorkerMessage.log(record))
+        writer.write(CompactLogLine.encode(record))
     }
 }

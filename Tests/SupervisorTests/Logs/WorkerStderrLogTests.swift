@@ -14,7 +14,8 @@ struct WorkerStderrLogTests {
         let store = TenantLogStore(directory: nil)
         let worker = try await WorkerProcess.spawn(
             executable: "/bin/sh", arguments: ["-c", script], environment: ProcessInfo.processInfo.environment,
-            logs: { _, _ in true }, stderrLines: { line, pid in store.offerStderr(tenant: tenant, pid: pid, line: line) }
+            logs: { _, _ in true }, compactLogs: { _, _, _ in true },
+            stderrLines: { line, pid in store.offerStderr(tenant: tenant, pid: pid, line: line) }
         )
         worker.closeInput()
         for await _ in worker.events {}
