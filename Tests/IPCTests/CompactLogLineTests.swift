@@ -18,6 +18,11 @@ struct CompactLogLineTests {
         #expect(line.last == 0x0A)
         #expect(line.dropLast().allSatisfy { $0 != 0x0A && $0 != 0x0D }, "one line, whatever the message holds")
         #expect(try CompactLogLine.decode(line.dropLast()) == record)
+        let header = try #require(Array(line.dropLast()).withUnsafeBytes { CompactLogLine.header(of: $0) })
+        #expect(String(decoding: line[header.level], as: UTF8.self) == record.level)
+        var body: [UInt8] = []
+        LogLineText.appendBody(runID: record.runID, stream: record.stream, message: record.message, fields: record.fields, to: &body)
+        #expect(Array(line[header.body]) == body)
         #expect(try MessageCodec().decodeWorkerMessage(line.dropLast()) == .log(record))
     }
 

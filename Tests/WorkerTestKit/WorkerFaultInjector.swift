@@ -160,8 +160,10 @@ final class WorkerFaultInjector: Sendable {
     }
 
     /// Writes numbered `log` lines, compact as the worker's log handler writes them, in chunks of
-    /// about 64 KiB until `seconds` have passed.
+    /// about 64 KiB until `seconds` have passed. Each line is put together from its pieces, as
+    /// ``CompactLogLine/encode(_:)`` would write it, so the flood measures the supervisor, not the encoder.
     private static func flood(_ output: LineWriter, seconds: Double) {
+        let message = Array("log-flood line ".utf8)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         var written = 0
         var chunk: [UInt8] = []
@@ -170,7 +172,13 @@ final class WorkerFaultInjector: Sendable {
             chunk.removeAll(keepingCapacity: true)
             while chunk.count < 65_536 {
                 written += 1
-                chunk += CompactLogLine.encode(LogRecord(level: "info", message: "log-flood line \(written)"))
+                let number = String(written).utf8
+                chunk += "Linfo;,,".utf8
+                chunk += String(message.count + number.count).utf8
+                chunk += "; ".utf8
+                chunk += message
+                chunk += number
+                chunk.append(0x0A)
             }
             guard output.write(chunk) else { return }
         }

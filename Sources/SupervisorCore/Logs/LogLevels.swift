@@ -18,6 +18,9 @@ public enum LogLevels {
     /// The index of `warning` in ``ordered``.
     static let warningIndex = 4
 
+    /// ``ordered`` as bytes.
+    private static let orderedNames: [[UInt8]] = ordered.map { Array($0.utf8) }
+
     /// The five-letter labels of ``ordered``, as bytes.
     static let orderedLabels: [[UInt8]] = ordered.map { Array(label($0).utf8) }
 
@@ -36,7 +39,8 @@ public enum LogLevels {
         case (8, UInt8(ascii: "c")): candidate = 6
         default: return nil
         }
-        return ordered[candidate].utf8.elementsEqual(name) ? candidate : nil
+        let wanted = orderedNames[candidate]
+        return wanted.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 } ? candidate : nil
     }
 
     /// The position of a level in severity order; unknown levels count as `info`.

@@ -179,6 +179,7 @@ public final class TenantLogStore: Service, Sendable {
         var stamp: [UInt8] = []
         LogTimestamp.append(now, to: &stamp)
         let pidText = pid.map { Array(" pid=\($0)".utf8) } ?? []
+        var prefixes = [[UInt8]?](repeating: nil, count: LogLevels.ordered.count)
         state.withLock { state in
             var tenantState = takeTenant(tenant, configuration: configuration, from: &state)
             let masker = tenantState.masker
@@ -204,13 +205,13 @@ public final class TenantLogStore: Service, Sendable {
                     }
                     if disk.enabled {
                         appendDroppedNotice(of: &tenantState, at: now, pid: pid, to: &block)
+                        // Stamp, tenant, label and pid are the same for every line of a level in this read.
+                        if prefixes[level] == nil {
+                            prefixes[level] = stamp + [0x20] + Array(tenant.utf8) + [0x20] + LogLevels.orderedLabels[level] + pidText
+                        }
+                        let prefix = prefixes[level] ?? []
                         block.appendLine(sequence: sequence) { output in
-                            output.append(contentsOf: stamp)
-                            output.append(0x20)
-                            output.append(contentsOf: tenant.utf8)
-                            output.append(0x20)
-                            output.append(contentsOf: LogLevels.orderedLabels[level])
-                            output.append(contentsOf: pidText)
+                            output.append(contentsOf: prefix)
                             output.append(contentsOf: body)
                         }
                     }
