@@ -362,7 +362,7 @@ for _ in $(seq 1 "$REPEAT"); do
 done
 kill -TERM "$UPSTREAM_PID"
 p8_median=$(printf '%s\n' "${f_ts[@]}" | median); s8_median=$(printf '%s\n' "${f_sv[@]}" | median)
-row "P8 8 workers logging as fast as they can for $FLOOD_SECONDS s" "$(read -r _ a b c <<<"$ts_result"; flood_summary tenantsync "$p8_median" "$a" "$b" "$c"); $(read -r _ a b c <<<"$sv_result"; flood_summary supervisord "$s8_median" "$a" "$b" "$c"); ratio $(ratio "$p8_median" "$s8_median")" "≥ 1× supervisord, 0 lost" "the same worker binary writing the same JSON \`log\` lines (about 70 bytes) in 64 KiB writes; tenantsync parses, stamps and frames each into its tenant's log file, supervisord copies the raw bytes; counts from the last run; tenantsync's own dropped-line counter read $p8_dropped; $p8_usage; $s8_usage"
+row "P8 8 workers logging as fast as they can for $FLOOD_SECONDS s" "$(read -r _ a b c <<<"$ts_result"; flood_summary tenantsync "$p8_median" "$a" "$b" "$c"); $(read -r _ a b c <<<"$sv_result"; flood_summary supervisord "$s8_median" "$a" "$b" "$c"); ratio $(ratio "$p8_median" "$s8_median")" "≥ 1× supervisord, 0 lost" "the same worker binary writing the same compact \`log\` lines (about 40 bytes, the worker's own framing, docs/ipc.md) in 64 KiB writes; tenantsync checks each line's header, stamps it and copies it into its tenant's log file and in-memory ring, supervisord copies the raw bytes; counts from the last run; tenantsync's own dropped-line counter read $p8_dropped; $p8_usage; $s8_usage"
 fi
 
 # --- P6: POST /api/sync latency at a fixed 1,000 requests/s, from each request's intended send time.
