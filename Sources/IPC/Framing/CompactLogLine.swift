@@ -92,8 +92,19 @@ public enum CompactLogLine {
     /// Checks the header against the body (lengths and separators), so a line it accepts always decodes,
     /// but not the body's bytes: the caller checks those for what it needs (plain ASCII, no secret).
     public static func header(of line: UnsafeRawBufferPointer) -> (level: Range<Int>, body: Range<Int>)? {
-        // The same walk as ``Layout``'s, over raw bytes and keeping nothing: it runs for every line a
-        // worker logs, and ``Layout`` took a sixth of the supervisor's time under a log flood (`perf`).
+        walk(line) { _, _ in }
+    }
+
+    /// Checks the header against the body and calls `visit` with each part found, in order: its
+    /// number (0 the run, 1 the stream, 2 the message, then key and value per field) and its range.
+    ///
+    /// Over raw bytes and allocating nothing: it runs for every line a worker logs, and a first
+    /// version that indexed the buffer and collected the lengths took a sixth of the supervisor's
+    /// time under a log flood (`perf`).
+    @inline(__always)
+    static func walk(
+        _ line: UnsafeRawBufferPointer, visit: (_ part: Int, _ range: Range<Int>) -> Void
+    ) -> (level: Range<Int>, body: Range<Int>)? {
         guard line.count >= 2, let bytes = line.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes[0] == marker else {
             return nil
         }
@@ -127,11 +138,13 @@ public enum CompactLogLine {
                     let prefix: StaticString = part == 0 ? " run=" : " stream="
                     let prefixLength = prefix.utf8CodeUnitCount
                     guard count - cursor >= prefixLength + length, memcmp(bytes + cursor, prefix.utf8Start, prefixLength) == 0 else { return nil }
+                    visit(part, (cursor + prefixLength)..<(cursor + prefixLength + length))
                     cursor += prefixLength + length
                 }
             default:
                 let separator = part == 2 || part % 2 == 1 ? UInt8(ascii: " ") : UInt8(ascii: "=")
                 guard length >= 0, cursor < count, bytes[cursor] == separator, count - cursor - 1 >= length else { return nil }
+                visit(part, (cursor + 1)..<(cursor + 1 + length))
                 cursor += 1 + length
             }
             part += 1
@@ -148,79 +161,28 @@ public enum CompactLogLine {
         var runID: Range<Int>?
         var stream: Range<Int>?
         var message: Range<Int>
-        /// Key and value ranges in turn; empty when not kept.
+        /// Key and value ranges in turn.
         var fields: [Range<Int>]
 
-        /// Walks the header's lengths and the body's parts together, so nothing is collected but
-        /// the ranges asked for (the supervisor's check of every stored line allocates nothing).
-        init?(_ line: UnsafeRawBufferPointer, keepingFields: Bool = true) {
-            guard line.count >= 2, line[0] == CompactLogLine.marker else { return nil }
-            let semicolon = UInt8(ascii: ";")
-            var position = 1
-            while position < line.count, line[position] != semicolon { position += 1 }
-            guard position < line.count, position > 1 else { return nil }
-            level = 1..<position
-            position += 1
-            // The body starts after the second semicolon.
-            var bodyStart = position
-            while bodyStart < line.count, line[bodyStart] != semicolon { bodyStart += 1 }
-            guard bodyStart < line.count else { return nil }
-            bodyStart += 1
-            body = bodyStart..<line.count
-
-            var cursor = bodyStart
-            func expect(_ literal: StaticString) -> Bool {
-                let count = literal.utf8CodeUnitCount
-                guard cursor + count <= line.count else { return false }
-                for offset in 0..<count where line[cursor + offset] != literal.utf8Start[offset] { return false }
-                cursor += count
-                return true
-            }
-            func expect(byte: UInt8) -> Bool {
-                guard cursor < line.count, line[cursor] == byte else { return false }
-                cursor += 1
-                return true
-            }
-            func take(_ length: Int) -> Range<Int>? {
-                guard cursor + length <= line.count else { return nil }
-                defer { cursor += length }
-                return cursor..<(cursor + length)
-            }
-            runID = nil
-            stream = nil
-            message = 0..<0
-            fields = []
-            var part = 0
-            var length: Int?
-            while position < bodyStart {
-                let byte = line[position]
-                position += 1
-                if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
-                    let value = (length ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
-                    guard value <= line.count else { return nil }
-                    length = value
-                    continue
-                }
-                guard byte == UInt8(ascii: ",") || byte == semicolon else { return nil }
-                // One part's length is complete: find that part in the body.
+        init?(_ line: UnsafeRawBufferPointer) {
+            var runID: Range<Int>?
+            var stream: Range<Int>?
+            var message = 0..<0
+            var fields: [Range<Int>] = []
+            let found = CompactLogLine.walk(line) { part, range in
                 switch part {
-                case 0, 1:
-                    if let length {
-                        guard part == 0 ? expect(" run=") : expect(" stream="), let range = take(length) else { return nil }
-                        if part == 0 { runID = range } else { stream = range }
-                    }
-                case 2:
-                    guard let length, expect(byte: 0x20), let range = take(length) else { return nil }
-                    message = range
-                default:
-                    let isKey = part % 2 == 1
-                    guard let length, expect(byte: isKey ? 0x20 : UInt8(ascii: "=")), let range = take(length) else { return nil }
-                    if keepingFields { fields.append(range) }
+                case 0: runID = range
+                case 1: stream = range
+                case 2: message = range
+                default: fields.append(range)
                 }
-                part += 1
-                length = nil
             }
-            guard part >= 3, part % 2 == 1, cursor == line.count else { return nil }
+            guard let found else { return nil }
+            (level, body) = found
+            self.runID = runID
+            self.stream = stream
+            self.message = message
+            self.fields = fields
         }
     }
 }
