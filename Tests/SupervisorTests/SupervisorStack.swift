@@ -119,7 +119,7 @@ func withSupervisorStack<T>(
     editFile: ((inout JSONValue) -> Void)? = nil,
     _ body: (SupervisorStack) async throws -> T
 ) async throws -> T {
-    let upstream = try DemoUpstreamServer(configuration: DemoUpstreamConfiguration(sites: sites, latency: latency, faults: upstreamFaults))
+    let upstream = try await DemoUpstreamServer.prepare(configuration: DemoUpstreamConfiguration(sites: sites, latency: latency, faults: upstreamFaults))
     return try await upstream.withRunning { endpoint in
         try await TestDatabase.withDatabase(migrated: migrated) { databaseURL in
             try await withScratchDirectory { directory in

@@ -20,7 +20,7 @@ struct UpstreamChangeTests {
     ) async throws {
         var configuration = DemoUpstreamConfiguration(sites: [site])
         if let faults { configuration.faults = faults }
-        let server = try DemoUpstreamServer(configuration: configuration)
+        let server = try await DemoUpstreamServer.prepare(configuration: configuration)
         try await server.withRunning { endpoint in
             try await TestDatabase.withDatabase { url in try await body(server, endpoint, url) }
         }

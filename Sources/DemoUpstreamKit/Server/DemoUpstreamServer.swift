@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Support
 
 /// The demo upstream: many tenants' fake MotoPress Hotel Booking sites and estimates APIs on one
 /// loopback HTTP server.
@@ -26,6 +27,17 @@ public struct DemoUpstreamServer: Sendable {
         try configuration.validate()
         self.configuration = configuration
         self.responder = DemoUpstreamResponder(configuration: configuration)
+    }
+
+    /// Validates `configuration` and prepares every site's data on a thread of its own.
+    ///
+    /// Preparing a large site keeps a core busy for a while (about a second for 100,000 bookings in a
+    /// debug build); done from an async context it would hold a thread of the cooperative pool that
+    /// long, and every other task of the process, a supervisor's lease fence among them, would wait.
+    public static func prepare(configuration: DemoUpstreamConfiguration) async throws(DemoUpstreamError) -> DemoUpstreamServer {
+        try await offPool(name: "demo-upstream-prepare") { () throws(DemoUpstreamError) -> DemoUpstreamServer in
+            try DemoUpstreamServer(configuration: configuration)
+        }
     }
 
     /// A Hummingbird application serving the sites; `onServerRunning` gets the bound port.
@@ -105,7 +117,7 @@ public struct DemoUpstreamServer: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (DemoUpstreamEndpoint) async throws -> Result
     ) async throws -> Result {
-        let server = try DemoUpstreamServer(configuration: configuration)
+        let server = try await prepare(configuration: configuration)
         return try await server.withRunning(logger: logger, body)
     }
 

@@ -8,7 +8,7 @@ struct OpenAPIController: Sendable {
 
     init(logger: Logger) {
         do {
-            document = try OpenAPIDocument.load()
+            document = try OpenAPIDocument.shipped.get()
         } catch {
             logger.warning("OpenAPI document unavailable", metadata: ["error": "\(error)"])
             document = nil

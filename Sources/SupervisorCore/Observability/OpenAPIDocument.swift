@@ -18,6 +18,10 @@ struct OpenAPIDocument: Sendable {
         "parameters", "requestBody", "responses", "headers", "content", "schema", "example", "examples", "links",
     ]
 
+    /// The shipped document, read once per process: it never changes while the process runs, and
+    /// every supervisor of the process serves the same one.
+    static let shipped = Result { try load() }
+
     /// Reads the shipped document; throws when the resource is missing or is not JSON.
     static func load() throws -> OpenAPIDocument {
         let data = try BundledResources.data("openapi.json")

@@ -13,6 +13,11 @@ public struct SecretMasker: Sendable {
     /// What every secret is replaced with.
     public static let replacement = "***"
     private let secrets: [String]
+    /// Whether a secret holds a backslash, newline or carriage return, which log text escapes: such a
+    /// secret may not appear in an escaped line as it is, so ``occurs(in:)`` cannot vouch for one.
+    ///
+    /// Worked out once here: the supervisor asks for every read of a worker's pipe.
+    public let hasEscapedForms: Bool
 
     public init(secrets: some Sequence<String>) {
         var all = Set<String>()
@@ -26,16 +31,11 @@ public struct SecretMasker: Sendable {
         }
         // Longest first, so a secret containing another is masked whole.
         self.secrets = all.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+        self.hasEscapedForms = all.contains { $0.utf8.contains { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D } }
     }
 
     /// Whether there is nothing to mask.
     public var isEmpty: Bool { secrets.isEmpty }
-
-    /// Whether a secret holds a backslash, newline or carriage return, which log text escapes: such a
-    /// secret may not appear in an escaped line as it is, so ``occurs(in:)`` cannot vouch for one.
-    public var hasEscapedForms: Bool {
-        secrets.contains { $0.utf8.contains { $0 == 0x5C || $0 == 0x0A || $0 == 0x0D } }
-    }
 
     /// Whether any secret occurs, byte for byte, in `bytes`.
     public func occurs(in bytes: UnsafeRawBufferPointer) -> Bool {

@@ -16,7 +16,7 @@ struct DemoUpstreamEditTests {
 
     /// Runs `body` with the server (to edit the site) and its port.
     static func withServer(_ site: DemoSite = Self.site, _ body: (DemoUpstreamServer, Int) async throws -> Void) async throws {
-        let server = try DemoUpstreamServer(configuration: DemoUpstreamConfiguration(sites: [site]))
+        let server = try await DemoUpstreamServer.prepare(configuration: DemoUpstreamConfiguration(sites: [site]))
         try await server.withRunning { endpoint in try await body(server, endpoint.port) }
     }
 
