@@ -40,6 +40,10 @@ let package = Package(
         // prctl(PR_SET_PDEATHSIG) for workers, which Swift cannot call directly (variadic).
         .target(name: "CProcessControl"),
 
+        // Foundation's Process.run() reads past readdir's buffer with thousands of descriptors open;
+        // the supervisor's readdir copies entries into full-size storage (see the header).
+        .target(name: "CReaddirGuard", linkerSettings: [.linkedLibrary("dl")]),
+
         // Line-delimited JSON protocol shared by the supervisor, the worker and the tests.
         .target(name: "IPC", swiftSettings: swiftSettings),
 
@@ -69,7 +73,7 @@ let package = Package(
         .target(
             name: "SupervisorCore",
             dependencies: [
-                "IPC", "Postgres", "CurlHTTP", "Schema", "Support", "SyncEngine",
+                "IPC", "Postgres", "CurlHTTP", "Schema", "Support", "SyncEngine", "CReaddirGuard",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -35,6 +35,9 @@ public final class SupervisorApp: Sendable {
         // Three descriptors per worker: thousands of tenants need more than the usual soft limit.
         let openFiles = OpenFileLimit.raiseToHardLimit()
         logger.debug("open file limit", metadata: ["process.open_files": "\(openFiles)"])
+        if !DirectoryReadGuard.isActive {
+            logger.warning("readdir is not the supervisor's guarded one; starting workers with thousands of descriptors open may crash it")
+        }
         let database = PostgresClient(url: configuration.databaseURL, maximumConnections: 4)
         self.database = database
         let applied = try await database.withConnection { try Migrator().migrate($0) }
