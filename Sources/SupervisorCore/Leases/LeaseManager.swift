@@ -80,7 +80,14 @@ final class LeaseManager: Service, Sendable {
                     wakeSink.yield()
                 }
             }
-            group.addTask { await self.fence() }
+            // The fence kills from a thread of its own, so the cooperative pool's load never delays it;
+            // the fleet then records why each worker stopped.
+            let fenced = startFence()
+            group.addTask {
+                for await (lost, cause) in fenced {
+                    await self.fleet.leasesLost(lost, cause: cause)
+                }
+            }
             group.addTask {
                 for await _ in self.wakeups {
                     do {
@@ -112,22 +119,35 @@ final class LeaseManager: Service, Sendable {
         database.shutdown()
     }
 
-    /// Kills the workers of leases about to end unrenewed; checks several times a second.
-    private func fence() async {
+    /// Starts the fence's thread: several times a second it drops the leases about to end unrenewed and
+    /// SIGKILLs their workers at once, then yields them (with the cause) for the fleet's records. The
+    /// stream finishes once the supervisor stops.
+    private func startFence() -> AsyncStream<([String], String)> {
+        let (fenced, sink) = AsyncStream.makeStream(of: ([String], String).self)
         let margin = Duration.milliseconds(Int(settings.fencingMargin * 1000))
-        let period = Duration.milliseconds(Int(min(settings.fencingMargin / 4, 0.25) * 1000))
-        while !stopping.withLock({ $0 }) {
-            let expiring = table.expiring(before: .now + margin)
-            if !expiring.isEmpty {
-                let lost = table.drop(expiring)
-                let cause = "lease lost: " + (heartbeatFailure.withLock { $0 } ?? "not renewed in time")
-                logger.error("leases not renewed in time; stopping their workers", metadata: [
-                    "lease.tenants": "\(lost.sorted().joined(separator: ","))", "worker.cause": "\(cause)",
-                ])
-                await fleet.leasesLost(lost, cause: cause)
+        let period = min(settings.fencingMargin / 4, 0.25)
+        let liveWorkers = fleet.environment.liveWorkers
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set before start() is not applied.
+            Thread.current.name = "tenantsync-lease-fence"
+            while !stopping.withLock({ $0 }) {
+                let expiring = table.expiring(before: .now + margin)
+                if !expiring.isEmpty {
+                    let lost = table.drop(expiring)
+                    let killed = liveWorkers.kill(lost)
+                    let cause = "lease lost: " + (heartbeatFailure.withLock { $0 } ?? "not renewed in time")
+                    logger.error("leases not renewed in time; stopping their workers", metadata: [
+                        "lease.tenants": "\(lost.sorted().joined(separator: ","))", "worker.cause": "\(cause)",
+                        "worker.pids": "\(killed.map(String.init).joined(separator: ","))",
+                    ])
+                    sink.yield((lost, cause))
+                }
+                Thread.sleep(forTimeInterval: period)
             }
-            try? await Task.sleep(for: period)
+            sink.finish()
         }
+        thread.start()
+        return fenced
     }
 
     /// One heartbeat: renew, learn the membership, then claim up to the share or hand back above it.

@@ -21,6 +21,8 @@ struct WorkerEnvironment: Sendable {
     /// The tenants this supervisor holds leases on; a worker runs only for those. `nil` runs every
     /// enabled tenant (a fleet without a lease manager, as in unit tests).
     var leases: LeaseTable? = nil
+    /// Each tenant's worker alive now, which the lease fence kills from its own thread.
+    var liveWorkers = LiveWorkerProcesses()
     /// Whether the database answers; a sync that lost its database waits for it before its retry.
     /// `nil` retries at once.
     var databaseReachable: (@Sendable () async -> Bool)? = nil

@@ -110,6 +110,8 @@ actor TenantWorkerController {
             return
         }
         tracker.spawned(worker, at: .now)
+        environment.liveWorkers.started(worker, for: tenant.id)
+        defer { environment.liveWorkers.exited(worker, for: tenant.id) }
         if lifecycle.state == .starting, !shuttingDown {
             worker.send(launcher.hello())
         } else {
