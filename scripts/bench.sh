@@ -12,7 +12,10 @@
 # QUICK 10), P13_TENANTS and P13_BOOKINGS (P13's sync-all, default 2000 × 200, QUICK 100 × 50),
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
-# `perf report -i DIR/p1.perf --comm postgres`; PostgreSQL's own time per statement during the last P1
+# `perf report -i DIR/p1.perf --comm postgres`; P6's two fixed-rate loads as p6-tenant.perf and
+# p6-all.perf, with PostgreSQL's time per statement in p6-tenant-statements.txt and
+# p6-all-statements.txt; P12's supervisor is started once more under heaptrack, and what it holds
+# once every worker is ready is summarised by allocation site in DIR/p12-heap.txt; PostgreSQL's own time per statement during the last P1
 # sync and the last P4 and P13 sync-alls, from pg_stat_statements, is in DIR/p1-statements.txt,
 # DIR/p4-statements.txt and DIR/p13-statements.txt; the table is printed, BENCHMARKS.md is left alone),
 # PG_EXTRA_OPTIONS (more `-c name=value` settings for the private PostgreSQL, e.g. auto_explain's).
@@ -307,6 +310,8 @@ read -r p12_cpu p12_workers_cpu <<<"$(idle_cpu "$SUPERVISOR_PID")"
 p12_rss=$(rss_kib "$SUPERVISOR_PID"); p12_anon=$(anon_kib "$SUPERVISOR_PID"); p12_threads=$(threads "$SUPERVISOR_PID")
 p12_sessions_idle=$(pg_sessions)
 stop_supervisor
+# PROFILE: one more start under heaptrack, for what the idle supervisor's own memory is made of.
+[ -n "${PROFILE:-}" ] && heap_profile "$WORK/p12.json" "$TENANTS12" p12
 svd_hello "$DB"
 s12=()
 for i in $(seq 1 "$REPEAT"); do
@@ -378,9 +383,13 @@ loadgen_line() {
   "$LOADGEN" --url "$1" --method "${2:-POST}" --rate 1000 --seconds "$WRK_SECONDS" --connections 10 \
     --header "X-API-KEY: $TENANTSYNC_API_KEY" 2>>"$WORK/loadgen.log" | grep '^loadgen-result'
 }
+statements_reset; profile_start p6-tenant
 p6_tenant_line=$(loadgen_line "$API/api/tenants/$p6_tenant/sync")
+profile_stop; statements_save p6-tenant
 p6_tenant_usage=$(usage "$SUPERVISOR_PID" supervisor)
+statements_reset; profile_start p6-all
 p6_all_line=$(loadgen_line "$API/api/sync")
+profile_stop; statements_save p6-all
 # The same load on GET /health, which touches no database: the HTTP path's own share of the latency.
 p6_health_line=$(loadgen_line "$API/health" GET)
 p6_runs=$(psql "$DB" -qtAc "SELECT count(*) FROM sync_runs")

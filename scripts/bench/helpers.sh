@@ -304,3 +304,23 @@ shell_loop_seconds() {
   kill -KILL "${bare_pids[@]}" 2>/dev/null || true; wait "${bare_pids[@]}" 2>/dev/null || true; exec 3>&-
   rm -rf "$WORK/bare"
 }
+
+# heap_profile CONFIG TENANTS NAME: starts the supervisor under heaptrack, waits until TENANTS workers
+# are ready and IDLE_SECONDS more, then SIGKILLs it, so that what heaptrack reports as never freed is
+# what the idle supervisor held; writes that by allocation site, most first, to $PROFILE/NAME-heap.txt
+# (the workers see their pipes close and exit). Installs heaptrack when it is missing.
+heap_profile() {
+  command -v heaptrack >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends heaptrack >/dev/null
+  rm -f "$WORK/port" "$PROFILE/$3".heaptrack.*
+  heaptrack -o "$PROFILE/$3.heaptrack" "$BIN/tenantsync" serve --config "$1" --port-file "$WORK/port" >>"$WORK/heaptrack.log" 2>&1 &
+  local wrapper=$! supervisor=""
+  for _ in $(seq 1 1200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
+  API="http://127.0.0.1:$(cat "$WORK/port")"
+  wait_ready "$2" 0.1 900
+  supervisor=$(pgrep -f "tenantsync serve --config $1" | while read -r pid; do [ "$(readlink "/proc/$pid/exe")" = "$BIN/tenantsync" ] && echo "$pid"; done | head -n 1)
+  echo "own memory (RssAnon) under heaptrack: $(anon_kib "$supervisor") KiB, $2 workers ready" >"$PROFILE/$3-heap.txt"
+  sleep "$IDLE_SECONDS"
+  kill -KILL "$supervisor"; wait "$wrapper" 2>/dev/null || true
+  heaptrack_print -f "$(ls "$PROFILE/$3".heaptrack.* | head -n 1)" --print-peaks 0 --print-allocators 0 --print-temporary 0 \
+    --print-leaks 1 --print-histogram 0 --print-flamegraph 0 --peak-limit 30 --sub-peak-limit 3 >>"$PROFILE/$3-heap.txt" 2>/dev/null
+}
