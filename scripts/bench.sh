@@ -12,7 +12,8 @@
 # QUICK 10), P13_TENANTS and P13_BOOKINGS (P13's sync-all, default 2000 × 200, QUICK 100 × 50),
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
-# `perf report -i DIR/p1.perf --comm postgres`; P6's two fixed-rate loads as p6-tenant.perf and
+# `perf report -i DIR/p1.perf --comm postgres`; P4's and P13's sync-alls as p4.perf and p13.perf
+# (the last of the repeats); P6's two fixed-rate loads as p6-tenant.perf and
 # p6-all.perf, with PostgreSQL's time per statement in p6-tenant-statements.txt and
 # p6-all-statements.txt; P12's supervisor is started once more under heaptrack, and what it holds
 # once every worker is ready is summarised by allocation site in DIR/p12-heap.txt; PostgreSQL's own time per statement during the last P1

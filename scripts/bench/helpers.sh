@@ -151,7 +151,9 @@ sync_many() {
     start_supervisor "$WORK/$1.json"; wait_ready "$2" 0.1 600
     statements_reset
     pg_before=$(postgres_cpu)
+    profile_start "$1"
     times+=("$(sync_all)")
+    profile_stop
     MANY_PG_CPU=$(echo "$(postgres_cpu) - $pg_before" | bc -l | xargs printf '%.2f')
     statements_save "$1"
     MANY_STATEMENTS=$(statements_count)
