@@ -324,5 +324,5 @@ heap_profile() {
   sleep "$IDLE_SECONDS"
   kill -KILL "$supervisor"; wait "$wrapper" 2>/dev/null || true
   heaptrack_print -f "$(ls "$PROFILE/$3".heaptrack.* | head -n 1)" --print-peaks 0 --print-allocators 0 --print-temporary 0 \
-    --print-leaks 1 --print-histogram 0 --print-flamegraph 0 --peak-limit 30 --sub-peak-limit 3 >>"$PROFILE/$3-heap.txt" 2>/dev/null
+    --print-leaks 1 --peak-limit 30 --sub-peak-limit 3 >>"$PROFILE/$3-heap.txt" 2>/dev/null
 }
