@@ -68,11 +68,12 @@ write_config() {
   } >"$2"
 }
 
-# start_supervisor CONFIG → SUPERVISOR_PID, API
+# start_supervisor CONFIG [WRAPPER…] → SUPERVISOR_PID, API. A WRAPPER command (a profiler) runs the
+# supervisor as its child: SUPERVISOR_PID is then the wrapper's.
 start_supervisor() {
   rm -f "$WORK/port"
   SUPERVISOR_START=$(now)
-  "$BIN/tenantsync" serve --config "$1" --port-file "$WORK/port" 2>>"$WORK/supervisor.log" &
+  "${@:2}" "$BIN/tenantsync" serve --config "$1" --port-file "$WORK/port" 2>>"$WORK/supervisor.log" &
   SUPERVISOR_PID=$!
   pids+=("$SUPERVISOR_PID")
   for _ in $(seq 1 1200); do [ -s "$WORK/port" ] && break; sleep 0.02; done
@@ -313,11 +314,9 @@ shell_loop_seconds() {
 # (the workers see their pipes close and exit). Installs heaptrack when it is missing.
 heap_profile() {
   command -v heaptrack >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends heaptrack >/dev/null
-  rm -f "$WORK/port" "$PROFILE/$3".heaptrack.*
-  heaptrack -o "$PROFILE/$3.heaptrack" "$BIN/tenantsync" serve --config "$1" --port-file "$WORK/port" >>"$WORK/heaptrack.log" 2>&1 &
-  local wrapper=$! supervisor=""
-  for _ in $(seq 1 1200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-  API="http://127.0.0.1:$(cat "$WORK/port")"
+  rm -f "$PROFILE/$3".heaptrack.*
+  start_supervisor "$1" heaptrack -o "$PROFILE/$3.heaptrack"
+  local wrapper=$SUPERVISOR_PID supervisor=""
   wait_ready "$2" 0.1 900
   supervisor=$(pgrep -f "tenantsync serve --config $1" | while read -r pid; do [ "$(readlink "/proc/$pid/exe")" = "$BIN/tenantsync" ] && echo "$pid"; done | head -n 1)
   echo "own memory (RssAnon) under heaptrack: $(anon_kib "$supervisor") KiB, $2 workers ready" >"$PROFILE/$3-heap.txt"

@@ -23,7 +23,7 @@ struct OpenAPIDocument: Sendable {
     static let shipped = Result { try load() }
 
     /// Reads the shipped document; throws when the resource is missing or is not JSON.
-    static func load() throws -> OpenAPIDocument {
+    private static func load() throws -> OpenAPIDocument {
         let data = try BundledResources.data("openapi.json")
         let tree = try JSONDecoder().decode(JSONTree.self, from: data)
         let yaml = YAMLEmitter(keyOrder: keyOrder).yaml(tree)
