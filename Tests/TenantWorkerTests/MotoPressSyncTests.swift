@@ -25,7 +25,13 @@ struct MotoPressSyncTests {
         let order = try StreamPlan(streams: connector.streams).ordered.map(\.name)
         let context = SyncContext(
             tenantID: spec.id, command: SyncCommand(runID: runID, full: full, startDate: startDate, endDate: endDate),
-            database: database, http: CurlHTTPClient(), logger: logger, cancellation: cancellation
+            database: database, http: CurlHTTPClient(), logger: logger, cancellation: cancellation,
+            // As the worker does: a second connection, so batches are written two at a time.
+            connect: {
+                let connection = try PostgresConnection(url: spec.databaseURL)
+                try TenantSession.bind(connection, tenantID: spec.id)
+                return connection
+            }
         ) { stream, page, pages, counts in
             let step = (order.firstIndex(of: stream) ?? -1) + 1
             let update = SyncProgress(runID: runID, stream: stream, step: step, steps: order.count, page: page, pages: pages, counts: counts)

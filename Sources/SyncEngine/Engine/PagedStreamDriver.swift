@@ -18,8 +18,9 @@ struct FetchedPage<Payload> {
 /// A batch is the page just fetched plus the pages after it that are already at hand (prefetched),
 /// up to ``maximumBatchRecords`` records: one upsert per batch instead of one per page,
 /// and never a wait for a page that is still on its way while there is something to write. Batches
-/// are written on a ``PipelinedWriter``, so the next batch is fetched and parsed while PostgreSQL
-/// works on the current one.
+/// are written by an ``OrderedBatchWriter``, so the next batch is fetched and parsed while PostgreSQL
+/// works on the current one, and a batch with no record in common with the one before it is written
+/// on a second connection while that one still runs; batches commit in page order all the same.
 struct PagedStreamDriver {
     /// The most records one batch collects from pages already at hand.
     static let maximumBatchRecords = 1_000
@@ -67,9 +68,12 @@ struct PagedStreamDriver {
         deletionCheck: DeletionCheck<Payload>? = nil
     ) throws(SyncError) -> StreamCounts {
         let confirming = pass.detectsDeletions && deletionCheck != nil
-        let writer = PipelinedWriter()
+        let writer = OrderedBatchWriter(connection: context.database, secondConnection: { context.secondConnection() })
         let total = CountsBox()
         var number = pass.firstPage
+        // What the batch before holds: a batch overlaps it only if they share no record. The batch
+        // with page 1 clears the keys an abandoned pass left, which any later page may touch.
+        var previous: (keys: Set<String>, startsPass: Bool)?
         do throws(SyncError) {
             while true {
                 try context.checkCancellation()
@@ -81,12 +85,13 @@ struct PagedStreamDriver {
                     records += batch[batch.count - 1].keys.count
                 }
                 let first = number - batch.count + 1
-                try writer.submit { () throws(SyncError) in
-                    try writeBatch(
-                        batch, first: first, pass: pass, total: total, write: write,
-                        softDelete: confirming ? nil : softDelete, completes: !confirming
-                    )
-                }
+                let keys = Set(batch.lazy.flatMap(\.keys))
+                let mayOverlap = previous.map { !$0.startsPass && $0.keys.isDisjoint(with: keys) } ?? false
+                previous = (keys, first == 1)
+                try writeBatch(
+                    batch, first: first, pass: pass, total: total, writer: writer, mayOverlap: mayOverlap, write: write,
+                    softDelete: confirming ? nil : softDelete, completes: !confirming
+                )
                 if batch[batch.count - 1].isLast { break }
                 number += 1
             }
@@ -151,28 +156,36 @@ struct PagedStreamDriver {
         }
     }
 
-    /// Writes `batch` (pages `first`…) and its checkpoint in one transaction; reports and logs after commit.
+    /// Hands `batch` (pages `first`…) and its checkpoint to `writer`, as one transaction; reports and logs after commit.
     private func writeBatch<Payload>(
         _ batch: [FetchedPage<Payload>],
         first: Int,
         pass: StreamPass,
         total: CountsBox,
-        write: (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
+        writer: OrderedBatchWriter,
+        mayOverlap: Bool,
+        write: @escaping (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
         softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)?,
         completes: Bool
     ) throws(SyncError) {
-        try context.checkCancellation()
         let last = first + batch.count - 1
         let isLast = batch[batch.count - 1].isLast
         let recording = pass.detectsDeletions && (softDelete != nil || !completes)
         let what = first == last ? "writing page \(first) of \(stream)" : "writing pages \(first)–\(last) of \(stream)"
-        let (counts, deleted) = try inTransaction(what: what) { connection throws(SyncError) -> (StreamCounts, Int) in
+        let (stream, context, checkpoints) = (self.stream, self.context, self.checkpoints)
+        try writer.submit(what: what, mayOverlap: mayOverlap, { connection, slot in
+            try context.checkCancellation()
             let counts = try write(batch, connection)
             if recording {
                 for (offset, page) in batch.enumerated() {
                     try checkpoints.recordKeys(stream: stream, page: first + offset, keys: page.keys, on: connection)
                 }
             }
+            // From here on the batch reads and writes what earlier batches wrote: they must have committed.
+            try slot.waitForEarlierBatches(on: connection)
+            // A cancel that came while this batch ran beside the one before stops the run after that
+            // one, as it would have with one batch at a time: this one rolls back.
+            try context.checkCancellation()
             var deleted = 0
             if isLast && completes {
                 if recording, let softDelete {
@@ -183,19 +196,20 @@ struct PagedStreamDriver {
                 try checkpoints.advance(stream: stream, pass: pass, nextPage: last + 1, keysRecorded: recording, on: connection)
             }
             return (counts, deleted)
-        }
-        total.counts.add(counts)
-        total.counts.deleted += deleted
-        // Every page of the batch was committed at once: each is reported, with the counts after the batch.
-        for (offset, page) in batch.enumerated() {
-            context.logger.debug("page written", metadata: [
-                "sync.stream": "\(stream)", "sync.page": "\(first + offset)", "sync.pages": "\(page.totalPages.map(String.init) ?? "?")",
-            ])
-            context.reportPage(stream: stream, page: first + offset, pages: page.totalPages, counts: total.counts)
-        }
-        if deleted > 0 {
-            context.logger.info("rows deleted upstream marked deleted", metadata: ["sync.stream": "\(stream)", "sync.deleted": "\(deleted)"])
-        }
+        }, afterCommit: { (counts: StreamCounts, deleted: Int) in
+            total.counts.add(counts)
+            total.counts.deleted += deleted
+            // Every page of the batch was committed at once: each is reported, with the counts after the batch.
+            for (offset, page) in batch.enumerated() {
+                context.logger.debug("page written", metadata: [
+                    "sync.stream": "\(stream)", "sync.page": "\(first + offset)", "sync.pages": "\(page.totalPages.map(String.init) ?? "?")",
+                ])
+                context.reportPage(stream: stream, page: first + offset, pages: page.totalPages, counts: total.counts)
+            }
+            if deleted > 0 {
+                context.logger.info("rows deleted upstream marked deleted", metadata: ["sync.stream": "\(stream)", "sync.deleted": "\(deleted)"])
+            }
+        })
     }
 
     private func inTransaction<T>(what: String, _ body: (PostgresConnection) throws(SyncError) -> T) throws(SyncError) -> T {
@@ -209,7 +223,7 @@ struct PagedStreamDriver {
     }
 }
 
-/// The counts a pass has written so far; touched by the writer's thread only until the pass ends.
+/// The counts a pass has written so far; touched only after a batch's commit, in commit order, until the pass ends.
 private final class CountsBox {
     var counts = StreamCounts()
 }

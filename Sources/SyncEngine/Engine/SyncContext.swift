@@ -15,6 +15,10 @@ public final class SyncContext {
     public var logger: Logger
     private let cancellation: CancellationFlag
     private let pageReporter: (_ stream: String, _ page: Int, _ pages: Int?, _ counts: StreamCounts) -> Void
+    /// Opens another connection bound to the tenant like `database`; `nil` when the caller has none to give.
+    private let connect: (() throws -> PostgresConnection)?
+    /// The second connection, once opened (or `.some(nil)` once it could not be).
+    private var second: PostgresConnection??
     /// Each stream's counts as of its last committed batch; written by the writer thread.
     private let committed = Mutex<[String: StreamCounts]>([:])
 
@@ -25,6 +29,7 @@ public final class SyncContext {
         http: CurlHTTPClient,
         logger: Logger,
         cancellation: CancellationFlag,
+        connect: (() throws -> PostgresConnection)? = nil,
         pageReporter: @escaping (_ stream: String, _ page: Int, _ pages: Int?, _ counts: StreamCounts) -> Void
     ) {
         self.tenantID = tenantID
@@ -34,6 +39,24 @@ public final class SyncContext {
         self.logger = logger
         self.cancellation = cancellation
         self.pageReporter = pageReporter
+        self.connect = connect
+    }
+
+    /// A second connection to the tenant's database, opened the first time it is asked for and kept
+    /// for the run, for writing one batch while the one before it is still running; `nil` if it
+    /// cannot be opened (the run then writes on `database` alone, and says so once in the log).
+    func secondConnection() -> PostgresConnection? {
+        if let second { return second }
+        var opened: PostgresConnection?
+        if let connect {
+            do {
+                opened = try connect()
+            } catch {
+                logger.notice("writing on one database connection: a second could not be opened", metadata: ["error": "\(error)"])
+            }
+        }
+        second = .some(opened)
+        return opened
     }
 
     /// The run this context belongs to.

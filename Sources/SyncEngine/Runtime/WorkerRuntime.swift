@@ -231,7 +231,12 @@ public final class WorkerRuntime: Sendable {
             database: database,
             http: CurlHTTPClient(),
             logger: logger,
-            cancellation: cancellation
+            cancellation: cancellation,
+            connect: { [tenant = session.tenant] in
+                let connection = try PostgresConnection(url: tenant.databaseURL)
+                try TenantSession.bind(connection, tenantID: tenant.id)
+                return connection
+            }
         ) { [writer] stream, page, pages, counts in
             let step = (order.firstIndex(of: stream) ?? 0) + 1
             writer.send(WorkerMessage.progress(SyncProgress(runID: command.runID, stream: stream, step: step, steps: steps, page: page, pages: pages, counts: counts)))
