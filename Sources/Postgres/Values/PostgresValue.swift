@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A bind parameter or `COPY` field, sent to the server in PostgreSQL's text format.
 ///
 /// The server infers each parameter's type from the statement, so cast where it cannot
@@ -68,7 +74,7 @@ public enum PostgresValue: Sendable, Hashable {
         for (index, value) in values.enumerated() {
             switch value {
             case .textElements(let elements):
-                if elements.contains(where: { $0?.utf8.contains(0) == true }) { throw nul(index) }
+                if elements.contains(where: { $0.map(containsNUL) == true }) { throw nul(index) }
                 parameters.append(PostgresParameter(
                     bytes: PostgresTextArrayEncoding.encode(elements), type: PostgresTextArrayEncoding.textArrayOID, binary: true
                 ))
@@ -77,11 +83,21 @@ public enum PostgresValue: Sendable, Hashable {
                     parameters.append(PostgresParameter(bytes: nil, type: 0, binary: false))
                     continue
                 }
-                if text.utf8.contains(0) { throw nul(index) }
+                if containsNUL(text) { throw nul(index) }
                 parameters.append(PostgresParameter(bytes: Array(text.utf8) + [0], type: 0, binary: false))
             }
         }
         return parameters
+    }
+
+    /// Whether `text` holds a NUL byte, by `memchr` over its UTF-8: a sync batch passes megabytes of
+    /// JSON, and iterating `utf8` byte by byte was 2.3 % of a first load's CPU (`perf`, P1).
+    static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        }
     }
 
     /// `elements` as a `text[]` literal: every non-NULL element double-quoted with `"` and `\`
