@@ -17,16 +17,22 @@ extension MotoPressWriter {
         var counts = StreamCounts()
         do {
             let withdrawn = try connection.query("""
-                WITH orphaned AS (
-                    SELECT r.id, r.booking_id, r.line_number, r.data,
-                           CASE WHEN a.deleted_at IS NULL
-                                THEN \(ParentReason.typeSQL(unit: "a.external_id", type: "at.external_id"))
-                                ELSE \(ParentReason.unitSQL(unit: "a.external_id"))
-                           END AS reason
+                -- The units that are not listed, or whose type is not, first: nearly always none, and
+                -- then the tenant's lines are not read at all. Joined the other way round, the plan read
+                -- every live line before filtering (1.4 s at the start of a re-sync of 114,173 lines).
+                WITH gone_units AS MATERIALIZED (
+                    SELECT a.id, a.external_id, a.deleted_at, at.external_id AS type_external_id
                     FROM accommodations a
                     LEFT JOIN accommodation_types at ON at.id = a.accommodation_type_id
-                    JOIN reservations r ON r.accommodation_unit_id = a.id AND r.deleted_at IS NULL
                     WHERE a.tenant_id = $1 AND (a.deleted_at IS NOT NULL OR at.deleted_at IS NOT NULL)
+                ), orphaned AS (
+                    SELECT r.id, r.booking_id, r.line_number, r.data,
+                           CASE WHEN g.deleted_at IS NULL
+                                THEN \(ParentReason.typeSQL(unit: "g.external_id", type: "g.type_external_id"))
+                                ELSE \(ParentReason.unitSQL(unit: "g.external_id"))
+                           END AS reason
+                    FROM gone_units g
+                    JOIN reservations r ON r.accommodation_unit_id = g.id AND r.deleted_at IS NULL
                 ), quarantined AS (
                     INSERT INTO sync_rejects AS j (tenant_id, run_id, stream, external_id, reason, record)
                     SELECT $1, $2, 'reservations', booking_id || '/' || line_number, reason, data FROM orphaned
