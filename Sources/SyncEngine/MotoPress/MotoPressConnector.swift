@@ -79,6 +79,12 @@ public struct MotoPressConnector: Connector {
         filter.checkInFrom = context.command.startDate
         filter.checkInTo = context.command.endDate
         var tally = ReservationFilter.Tally()
+        // A pass over every booking reads what is stored once and leaves unchanged lines out of the
+        // batches; an incremental pass reads few bookings, which the upsert compares as well.
+        var stored: StoredLineFingerprints?
+        if isReservations && pass.since == nil {
+            stored = try StoredLineFingerprints.load(tenantID: context.tenantID, on: context.database)
+        }
         let today = Date()
         let shift = ListingShiftWatch()
         let prepare = { (page: WordPressPager.Page, isLast: Bool) -> FetchedPage<PreparedPage> in
@@ -89,6 +95,11 @@ public struct MotoPressConnector: Connector {
                 let split = page.records.map { ($0, ReservationLine.lines(of: $0)) }
                 prepared.empty = split.filter { $0.1.isEmpty }.map(\.0)
                 prepared.lines = filter.apply(split.flatMap(\.1), today: today, tally: &tally)
+                if stored != nil {
+                    let before = prepared.lines.count
+                    prepared.lines.removeAll { stored!.takeUnchanged($0) }
+                    prepared.unchangedLines = before - prepared.lines.count
+                }
             }
             return FetchedPage(payload: prepared, keys: page.records.map { String($0.externalID) }, isLast: isLast, totalPages: page.totalPages)
         }
@@ -171,6 +182,9 @@ public struct MotoPressConnector: Connector {
             counts = try writer.upsertReservations(pages.flatMap(\.payload.lines), on: connection)
             counts.fetched += empty.count
             counts.rejected += empty.count
+            let unchanged = pages.reduce(0) { $0 + $1.payload.unchangedLines }
+            counts.fetched += unchanged
+            counts.unchanged += unchanged
         }
         counts.fetched += invalid.count
         counts.rejected += invalid.count

@@ -6,4 +6,7 @@ struct PreparedPage {
     var lines: [ReservationLine] = []
     /// Bookings without any reserved accommodation (reservations only).
     var empty: [JSONRecord] = []
+    /// Lines left out of `lines` because they are stored from the same text and would not change
+    /// (``StoredLineFingerprints``): counted as fetched and unchanged, never sent.
+    var unchangedLines = 0
 }
