@@ -38,38 +38,55 @@ struct StoredLineFingerprints {
     private let listedRates: Set<Int64>
 
     /// Reads the tenant's stored lines that could be unchanged; `nil` past ``maximumLines``.
+    ///
+    /// Four plain reads joined here rather than one joined statement: the join, with the quarantine
+    /// check per line, took 1.87 s for 114,173 lines (P9), where reading the lines alone is a scan.
     static func load(tenantID: String, on connection: PostgresConnection) throws(SyncError) -> StoredLineFingerprints? {
+        let tenant = PostgresValue.text(tenantID)
         let rows: [PostgresRow]
-        let rates: [PostgresRow]
+        let units: [Int64: Int64]
+        let rates: [Int64: Int64]
+        let quarantined: Set<LineKey>
         do {
             rows = try connection.query("""
-                SELECT t.booking_id, t.line_number, t.source_fingerprint, a.external_id AS unit,
-                       t.rate_id IS NOT NULL AS has_rate, r.external_id AS rate
-                FROM reservations t
-                JOIN accommodations a ON a.id = t.accommodation_unit_id AND a.deleted_at IS NULL
-                LEFT JOIN rates r ON r.id = t.rate_id AND r.deleted_at IS NULL
-                WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND t.source_fingerprint IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM sync_rejects j WHERE j.tenant_id = $1 AND j.stream = 'reservations'
-                                  AND j.external_id = t.booking_id || '/' || t.line_number)
+                SELECT booking_id, line_number, source_fingerprint, accommodation_unit_id, rate_id FROM reservations
+                WHERE tenant_id = $1 AND deleted_at IS NULL AND source_fingerprint IS NOT NULL AND accommodation_unit_id IS NOT NULL
                 LIMIT $2::integer
-                """, [.text(tenantID), .text(String(maximumLines + 1))]).rows
-            rates = try connection.query(
-                "SELECT external_id FROM rates WHERE tenant_id = $1 AND deleted_at IS NULL", [.text(tenantID)]
-            ).rows
+                """, [tenant, .text(String(maximumLines + 1))]).rows
+            guard rows.count <= maximumLines else { return nil }
+            units = try idMap("SELECT id, external_id FROM accommodations WHERE tenant_id = $1 AND deleted_at IS NULL", tenant, on: connection)
+            rates = try idMap("SELECT id, external_id FROM rates WHERE tenant_id = $1 AND deleted_at IS NULL", tenant, on: connection)
+            quarantined = Set(try connection.query("""
+                SELECT split_part(external_id, '/', 1), split_part(external_id, '/', 2) FROM sync_rejects
+                WHERE tenant_id = $1 AND stream = 'reservations' AND external_id ~ '^-?[0-9]+/[0-9]+$'
+                """, [tenant]).rows.compactMap { row -> LineKey? in
+                    guard let booking = row[0].flatMap({ Int64($0) }), let line = row[1].flatMap({ Int($0) }) else { return nil }
+                    return LineKey(bookingID: booking, lineNumber: line)
+                })
         } catch {
             throw SyncError.database(error, while: "reading the fingerprints of the stored reservation lines")
         }
-        guard rows.count <= maximumLines else { return nil }
         var lines: [LineKey: StoredLine] = [:]
         lines.reserveCapacity(rows.count)
         for row in rows {
             guard let booking = row[0].flatMap({ Int64($0) }), let line = row[1].flatMap({ Int($0) }),
-                  let fingerprint = row[2].flatMap({ Int64($0) }), let unit = row[3].flatMap({ Int64($0) }) else { continue }
-            lines[LineKey(bookingID: booking, lineNumber: line)] = StoredLine(
-                fingerprint: fingerprint, unitID: unit, hasRate: row[4] == "t", listedRateID: row[5].flatMap { Int64($0) }
-            )
+                  let fingerprint = row[2].flatMap({ Int64($0) }),
+                  let unit = row[3].flatMap({ Int64($0) }).flatMap({ units[$0] }) else { continue }
+            let key = LineKey(bookingID: booking, lineNumber: line)
+            guard !quarantined.contains(key) else { continue }
+            let rateID = row[4].flatMap { Int64($0) }
+            lines[key] = StoredLine(fingerprint: fingerprint, unitID: unit, hasRate: rateID != nil, listedRateID: rateID.flatMap { rates[$0] })
         }
-        return StoredLineFingerprints(lines: lines, listedRates: Set(rates.compactMap { $0[0].flatMap { Int64($0) } }))
+        return StoredLineFingerprints(lines: lines, listedRates: Set(rates.values))
+    }
+
+    /// Internal id → upstream id, from a statement selecting `id, external_id` with `$1` the tenant.
+    private static func idMap(_ sql: String, _ tenant: PostgresValue, on connection: PostgresConnection) throws -> [Int64: Int64] {
+        var map: [Int64: Int64] = [:]
+        for row in try connection.query(sql, [tenant]).rows {
+            if let id = row[0].flatMap({ Int64($0) }), let external = row[1].flatMap({ Int64($0) }) { map[id] = external }
+        }
+        return map
     }
 
     /// Whether `line` is stored from the same text and would be left as it is; forgets the line either way.
