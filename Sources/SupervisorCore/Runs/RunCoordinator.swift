@@ -237,7 +237,7 @@ public final class RunCoordinator: Service, Sendable {
     static func makeRunID() -> String {
         let milliseconds = UInt64(Date().timeIntervalSince1970 * 1000)
         let random = UInt32.random(in: 0...UInt32.max)
-        return "run_" + String(milliseconds, radix: 36) + String(format: "%08x", random)
+        return "run_" + String(milliseconds, radix: 36) + HexDigits.padded(random, width: 8)
     }
 }
 

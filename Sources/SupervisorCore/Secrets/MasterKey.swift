@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Support
 
 /// A master key: 256 bits that wrap every tenant's data key, and the id that names it.
 ///
@@ -24,7 +25,7 @@ public struct MasterKey: Sendable {
     init(key: SymmetricKey) {
         self.key = key
         let digest = key.withUnsafeBytes { SHA256.hash(data: Data($0)) }
-        id = "mk_" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        id = "mk_" + HexDigits.string(digest.prefix(8))
     }
 
     /// A new random key, and its base64 text to store.

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Support
 
 /// Writes a run's callback deliveries, inside the caller's transaction, so that ending a run and
 /// promising its callbacks commit together or not at all.
@@ -76,6 +77,6 @@ struct WebhookOutbox: RunEndOutbox {
 
     /// `msg_` then 24 random hex digits, the `webhook-id` of every attempt of one delivery.
     static func makeMessageID() -> String {
-        "msg_" + (0..<3).map { _ in String(format: "%08x", UInt32.random(in: 0...UInt32.max)) }.joined()
+        "msg_" + (0..<3).map { _ in HexDigits.padded(UInt32.random(in: 0...UInt32.max), width: 8) }.joined()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Postgres
+import Support
 
 /// Issues each tenant's worker a database identity of its own: a login role bound to the tenant
 /// (see the `worker_roles` migration), with a fresh password at every worker start.
@@ -41,7 +42,7 @@ struct WorkerCredentialIssuer: Sendable {
     /// 32 random bytes from the system's generator, as hex.
     static func newPassword() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return HexDigits.string((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 }
 
