@@ -173,8 +173,22 @@ public struct WorkerLifecycle: Sendable {
             return .none
 
         case .spawnFailed(let error, let at):
-            guard state == .starting else { return .none }
-            return crashed(at: at, cause: "cannot start worker: \(error)", permanent: false)
+            switch state {
+            case .starting:
+                return crashed(at: at, cause: "cannot start worker: \(error)", permanent: false)
+            case .stopping:
+                // Stopped (a lost lease, an operator) while its worker was being spawned, and the spawn
+                // failed: no process will exit to end the stop, so it ends here, as an exit would end it.
+                killedBecause = nil
+                if startAfterExit {
+                    startAfterExit = false
+                    return begin(at: at, cause: "restarting after a spawn that failed: \(error)", counted: true)
+                }
+                move(to: .stopped, "\(cause); its worker could not be started: \(error)")
+                return .none
+            case .ready, .syncing, .backoff, .errored, .stopped:
+                return .none
+            }
 
         case .exited(let exit, let at, let reason):
             switch state {

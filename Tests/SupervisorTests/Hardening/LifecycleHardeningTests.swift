@@ -27,6 +27,31 @@ struct LifecycleHardeningTests: LifecycleScenario {
         #expect(lifecycle.state == .backoff)
     }
 
+    @Test("a stop that comes while the worker is being spawned ends stopped when the spawn fails; a restart starts again")
+    func stopDuringAFailedSpawn() {
+        // The lease is lost while a restarted worker's credentials are being issued, and the database
+        // that took the lease also fails the issue: the stop has no process to wait for.
+        var lifecycle = running()
+        _ = lifecycle.event(.exited(sigkill, at: at(10)))
+        #expect(lifecycle.state == .starting)
+        #expect(lifecycle.event(.stop(cause: "lease lost: database unreachable")) == .stopGracefully)
+        #expect(lifecycle.state == .stopping)
+        #expect(lifecycle.event(.spawnFailed(error: "database unreachable", at: at(10.1))) == .none)
+        #expect(lifecycle.state == .stopped)
+        #expect(lifecycle.cause.hasPrefix("lease lost: database unreachable"))
+        // Stopped, it starts again when told, as any stopped worker does.
+        #expect(lifecycle.event(.start(cause: "lease acquired", at: at(12))) == .spawn)
+
+        var restarted = running()
+        #expect(restarted.event(.restart(cause: "restarted by an operator", at: at(1))) == .stopGracefully)
+        _ = restarted.event(.exited(sigkill, at: at(1.1)))
+        #expect(restarted.state == .starting)
+        #expect(restarted.event(.stop(cause: "stopped by an operator")) == .stopGracefully)
+        #expect(restarted.event(.restart(cause: "restarted by an operator", at: at(1.2))) == .none)
+        #expect(restarted.event(.spawnFailed(error: "no such file", at: at(1.3))) == .spawn)
+        #expect(restarted.state == .starting)
+    }
+
     @Test("a refused worker is killed and left errored with the cause, never restarted")
     func refusedIsPermanent() {
         var lifecycle = running()
