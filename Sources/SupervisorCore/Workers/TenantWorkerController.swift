@@ -83,6 +83,10 @@ actor TenantWorkerController {
             switch lifecycle.state {
             case .starting where process == nil:
                 await runOnce()
+            case .stopping where process == nil:
+                // Stopped after its worker exited and before the next was spawned (a lease lost as the
+                // worker crashed): no exit will come to end the stop.
+                await perform(apply(.nothingToStop(at: .now)))
             case .backoff:
                 let due = lifecycle.backoffUntil ?? .now
                 if ContinuousClock.now >= due {

@@ -30,6 +30,8 @@ public struct WorkerLifecycle: Sendable {
         case syncFinished(runID: String, status: String)
         /// The process could not be spawned.
         case spawnFailed(error: String, at: Instant)
+        /// A stop found no process to wait for: the last one had exited and the next was not spawned yet.
+        case nothingToStop(at: Instant)
         /// The process ended; `reason` is what the worker said before a permanent exit (its `fatal`),
         /// which becomes the `errored` state's cause.
         case exited(WorkerExit, at: Instant, reason: String? = nil)
@@ -82,6 +84,18 @@ public struct WorkerLifecycle: Sendable {
     /// Whether a worker process exists (or is being spawned) in this state.
     public var hasProcess: Bool {
         [.starting, .ready, .syncing, .stopping].contains(state)
+    }
+
+    /// Ends a stop that has no process to wait for, as an exit would: stopped, or started again
+    /// when a restart asked for it.
+    private mutating func endStopWithoutProcess(at: Instant, detail: String) -> Action {
+        killedBecause = nil
+        if startAfterExit {
+            startAfterExit = false
+            return begin(at: at, cause: "restarting; \(detail)", counted: true)
+        }
+        move(to: .stopped, "\(cause); \(detail)")
+        return .none
     }
 
     public mutating func event(_ event: Event) -> Action {
@@ -179,16 +193,14 @@ public struct WorkerLifecycle: Sendable {
             case .stopping:
                 // Stopped (a lost lease, an operator) while its worker was being spawned, and the spawn
                 // failed: no process will exit to end the stop, so it ends here, as an exit would end it.
-                killedBecause = nil
-                if startAfterExit {
-                    startAfterExit = false
-                    return begin(at: at, cause: "restarting after a spawn that failed: \(error)", counted: true)
-                }
-                move(to: .stopped, "\(cause); its worker could not be started: \(error)")
-                return .none
+                return endStopWithoutProcess(at: at, detail: "its worker could not be started: \(error)")
             case .ready, .syncing, .backoff, .errored, .stopped:
                 return .none
             }
+
+        case .nothingToStop(let at):
+            guard state == .stopping else { return .none }
+            return endStopWithoutProcess(at: at, detail: "no worker was running")
 
         case .exited(let exit, let at, let reason):
             switch state {

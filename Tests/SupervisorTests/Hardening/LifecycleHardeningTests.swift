@@ -27,7 +27,7 @@ struct LifecycleHardeningTests: LifecycleScenario {
         #expect(lifecycle.state == .backoff)
     }
 
-    @Test("a stop that comes while the worker is being spawned ends stopped when the spawn fails; a restart starts again")
+    @Test("a stop with no process to wait for (a spawn that failed, or none begun) ends stopped; a restart starts again")
     func stopDuringAFailedSpawn() {
         // The lease is lost while a restarted worker's credentials are being issued, and the database
         // that took the lease also fails the issue: the stop has no process to wait for.
@@ -41,6 +41,14 @@ struct LifecycleHardeningTests: LifecycleScenario {
         #expect(lifecycle.cause.hasPrefix("lease lost: database unreachable"))
         // Stopped, it starts again when told, as any stopped worker does.
         #expect(lifecycle.event(.start(cause: "lease acquired", at: at(12))) == .spawn)
+
+        // A stop after the worker exited and before the next spawn has nothing to wait for either.
+        var between = running()
+        _ = between.event(.exited(sigkill, at: at(10)))
+        #expect(between.event(.stop(cause: "lease lost: database unreachable")) == .stopGracefully)
+        #expect(between.event(.nothingToStop(at: at(10.1))) == .none)
+        #expect(between.state == .stopped)
+        #expect(between.cause == "lease lost: database unreachable; no worker was running")
 
         var restarted = running()
         #expect(restarted.event(.restart(cause: "restarted by an operator", at: at(1))) == .stopGracefully)
