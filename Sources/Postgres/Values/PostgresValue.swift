@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Support
 
 /// A bind parameter or `COPY` field, sent to the server in PostgreSQL's text format.
 ///
@@ -53,14 +54,7 @@ public enum PostgresValue: Sendable, Hashable {
     }
 
     private static func renderHex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-        text.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        "\\x" + HexDigits.string(bytes)
     }
 
     /// The parameters as `PQexecParams` takes them, rejecting NUL bytes, which a PostgreSQL text value
