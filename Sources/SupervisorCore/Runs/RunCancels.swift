@@ -19,7 +19,7 @@ struct RunCancels: Sendable {
     /// and the run ends `cancelled`. ``CancelledRuns/Answer/ended`` once its outcome is decided.
     ///
     /// A run open here is marked cancelled before any worker is told, so a tenant whose sync is handed
-    /// over meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onProgress:)``);
+    /// over meanwhile still sees the cancel when it does (see ``TenantWorkerController/sync(_:cancelReason:onStart:onProgress:)``);
     /// the cancel is then recorded in the run's row for its tenants syncing on other supervisors. Any
     /// other run goes through ``cancelNotOpenedHere(_:)``. Throws only when the database is needed and fails.
     func cancel(_ runID: String) async throws -> CancelledRuns.Answer {

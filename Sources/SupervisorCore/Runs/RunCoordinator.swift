@@ -74,7 +74,7 @@ public final class RunCoordinator: Service, Sendable {
     /// Like ``submit(tenantIDs:scope:trigger:options:)``, but joins a run instead of queueing another:
     /// a request for one tenant (scope = that tenant) that is already syncing in a one-tenant run with
     /// the same options joins that run, and a sync-all joins a sync-all of the same tenants and options
-    /// none of whose tenants has started yet (``UnstartedRuns``). (A tenant syncing as part of another
+    /// none of whose tenants has started yet, even one still being stored (``UnstartedRuns``). (A tenant syncing as part of another
     /// run is joined, or waited for, by its worker controller instead.)
     public func submitJoining(tenantIDs: [String], scope: String, trigger: String, options: SyncOptions) async throws -> Submission {
         let runID = Self.makeRunID()
@@ -87,7 +87,7 @@ public final class RunCoordinator: Service, Sendable {
             return Submission(runID: holder, joined: true)
         }
         let key = tenantIDs == [scope] ? nil : UnstartedRuns.Key(tenantIDs: tenantIDs, options: options)
-        if let key, let queued = unstarted.join(key, accepts: { [cancelled, leases] runID in
+        if let key, case .joined(let queued) = try await unstarted.enter(key, runID: runID, accepts: { [cancelled, leases] runID in
             // A cancelled run never syncs; a tenant held elsewhere may start there at any moment.
             !cancelled.contains(runID) && tenantIDs.allSatisfy { leases?.runsHere($0) != false }
         }) {
@@ -105,11 +105,12 @@ public final class RunCoordinator: Service, Sendable {
                 handledHere.remove(runID, tenantID)
                 active.release(tenantID, from: runID)
             }
+            if key != nil { unstarted.failed(runID, error: error) }
             throw error
         }
         events.start(runID)
         cancelled.open(runID)
-        if let key { unstarted.add(runID, key) }
+        if key != nil { unstarted.stored(runID) }
         logger.info("run queued", metadata: ["sync.run_id": "\(runID)", "run.tenants": "\(tenantIDs.count)", "run.scope": "\(scope)"])
         requestSink.yield(RunRequest(runID: runID, tenantIDs: tenantIDs, options: options, trigger: trigger))
         return Submission(runID: runID, joined: false)

@@ -41,8 +41,8 @@ struct TenantRunner: Sendable {
         }
         defer { handledHere.remove(request.runID, tenantID) }
         let status = await withSlot(request.runID, tenantID: tenantID) { () -> TenantRunStatus? in
-            unstarted.started(request.runID)
             if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
+                unstarted.started(request.runID)
                 logger.info("tenant cancelled before it started")
                 events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
                 active.release(tenantID, from: request.runID)
@@ -53,6 +53,7 @@ struct TenantRunner: Sendable {
         if let status { return status }
         // The tenant's lease went while this row waited for a slot, or another supervisor claimed the row
         // first. Left to the queue poller, the row is run here again if the lease comes back.
+        unstarted.started(request.runID)
         handledHere.remove(request.runID, tenantID)
         return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
     }
@@ -87,13 +88,16 @@ struct TenantRunner: Sendable {
                 logger.error("cannot record tenant start", metadata: ["error": "\(error)"])
             }
             let command = SyncCommand(runID: runID, full: options.full, startDate: options.startDate, endDate: options.endDate)
+            // The run stays joinable while its tenant waits for a sync of another run to end: its
+            // own sync has not started, so it will read whatever a joining request is about.
             report = await controller.sync(command, cancelReason: { [cancelled] in
                 cancelled.contains(runID) ? Self.cancelReason : nil
-            }) { [live, events] progress in
+            }, onStart: { [unstarted] in unstarted.started(runID) }) { [live, events] progress in
                 live.record(progress, tenantID: tenantID)
                 events.append(runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
             }
         } else {
+            unstarted.started(runID)
             report = TenantSyncReport(
                 result: RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0),
                 attempts: 1

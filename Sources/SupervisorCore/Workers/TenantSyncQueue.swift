@@ -30,38 +30,46 @@ actor TenantSyncQueue {
 
     /// Runs one sync on `worker` and reports how it ended; never throws.
     ///
-    /// A tenant never runs two syncs at once. A request identical to the sync in hand (but for its
-    /// run id) joins it: it gets the same outcome under its own run id, and the log says so. Any
-    /// other request (say `full` while an incremental sync runs) waits for the sync in hand to end,
-    /// however long it takes, then runs with its own options.
+    /// A tenant never runs two syncs at once. A request that finds a sync in hand waits for it to end,
+    /// however long it takes, then runs with its own options; the requests that waited for the same sync
+    /// with the same options share the one that follows (the first starts it, the others join it under
+    /// their own run ids, and the log says so). A request joins only a sync that started after it
+    /// arrived (``SyncHandOff``), so its outcome covers every upstream change made before the request.
     ///
     /// Once it is this request's turn, it waits up to the policy's `readyTimeout` for the worker to
     /// become ready. If the worker dies during the run, the sync is retried on the restarted worker
     /// as often as `syncRetries` allows; the report then counts every attempt and what each committed.
     ///
-    /// - Parameter cancelReason: why the request's run was cancelled, or `nil` while it is not; asked
-    ///   while the request waits, and once its sync is in the worker's hands.
+    /// - Parameters:
+    ///   - cancelReason: why the request's run was cancelled, or `nil` while it is not; asked while the
+    ///     request waits, and once its sync is in the worker's hands.
+    ///   - onStart: called once the request's sync has started (its own, or the one it joined), never
+    ///     while it waits.
     func sync(
         _ command: SyncCommand, on worker: TenantWorkerController, cancelReason: @escaping @Sendable () -> String?,
-        onProgress: @escaping @Sendable (SyncProgress) -> Void
+        onStart: @Sendable () -> Void = {}, onProgress: @escaping @Sendable (SyncProgress) -> Void
     ) async -> TenantSyncReport {
         var announced = false
+        let arrival = handOff.arrival
         decide: while true {
             let shuttingDown = await worker.shuttingDown
-            switch handOff.request(command, shuttingDown: shuttingDown, cancelReason: cancelReason()) {
+            switch handOff.request(command, arrival: arrival, shuttingDown: shuttingDown, cancelReason: cancelReason()) {
             case .start:
+                onStart()
                 break decide
             case .join(let activeRunID):
+                onStart()
                 await note("sync request joins the run in progress", runID: command.runID, other: ("sync.joined_run_id", activeRunID), worker)
                 var report = await withCheckedContinuation { joiners.append($0) }
                 report.result.runID = command.runID
                 return report
             case .refuse(let status, let error):
                 return SyncAttempts().result(runID: command.runID, status: status, error: error)
-            case .wait(let activeRunID):
+            case .wait(let activeRunID, let sameOptions):
                 if !announced {
                     announced = true
-                    await note("sync request waits for the sync in hand to end: its options differ", runID: command.runID, other: ("sync.waits_for_run_id", activeRunID), worker)
+                    let why = sameOptions ? "it started before this request" : "its options differ"
+                    await note("sync request waits for the sync in hand to end: \(why)", runID: command.runID, other: ("sync.waits_for_run_id", activeRunID), worker)
                 }
                 await withCheckedContinuation { waiting.append($0) }
             }

@@ -33,7 +33,7 @@ extension TenantWorkerController {
     ///
     /// The sync's result still arrives (status `cancelled`); the worker stays up. A run that joined
     /// another's sync does not stop it: only the run the worker is syncing can be cancelled. A request
-    /// of `runID` still waiting for its turn wakes up and finds its run cancelled (see ``sync(_:cancelReason:onProgress:)``).
+    /// of `runID` still waiting for its turn wakes up and finds its run cancelled (see ``sync(_:cancelReason:onStart:onProgress:)``).
     func cancelRun(_ runID: String, reason: String) async -> Bool {
         await syncQueue.wakeWaiting()
         return tracker.cancel(runID, reason: reason)

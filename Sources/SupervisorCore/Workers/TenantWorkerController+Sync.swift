@@ -5,12 +5,12 @@ import Support
 /// Syncs: requests queue in ``TenantSyncQueue``; each attempt is handed to the worker here.
 extension TenantWorkerController {
     /// Runs one sync on this tenant's worker and reports how it ended; never throws. See
-    /// ``TenantSyncQueue/sync(_:on:cancelReason:onProgress:)`` for joins, waits and retries.
+    /// ``TenantSyncQueue/sync(_:on:cancelReason:onStart:onProgress:)`` for joins, waits and retries.
     func sync(
-        _ command: SyncCommand, cancelReason: @escaping @Sendable () -> String? = { nil },
+        _ command: SyncCommand, cancelReason: @escaping @Sendable () -> String? = { nil }, onStart: @Sendable () -> Void = {},
         onProgress: @escaping @Sendable (SyncProgress) -> Void
     ) async -> TenantSyncReport {
-        await syncQueue.sync(command, on: self, cancelReason: cancelReason, onProgress: onProgress)
+        await syncQueue.sync(command, on: self, cancelReason: cancelReason, onStart: onStart, onProgress: onProgress)
     }
 
     /// Hands one attempt of a sync to the worker once it is ready, and waits for its end. The
