@@ -1,4 +1,5 @@
 import CurlHTTP
+import DemoUpstreamKit
 import Foundation
 import Hummingbird
 import Logging
@@ -17,7 +18,7 @@ func withTestServer<T: Sendable>(
 ) async throws -> T {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     var logger = Logger(label: "CurlHTTPTests.server")
-    logger.logLevel = .critical  // cancelling the server at the end of a test logs errors
+    logger.logLevel = .critical  // the server's shutdown at the end of a test logs what no test needs
     let app = Application(
         router: router,
         configuration: .init(address: .hostname("127.0.0.1", port: 0)),
@@ -27,9 +28,7 @@ func withTestServer<T: Sendable>(
         },
         logger: logger
     )
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.run() }
-        defer { group.cancelAll() }
+    return try await GracefulServer.withRunning(app, logger: logger, onStopped: { portContinuation.finish() }) {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw TestServerDidNotStart() }
         return try await body("http://127.0.0.1:\(port)")

@@ -66,7 +66,7 @@ public struct DemoUpstreamServer: Sendable {
         try await self.makeApplication(logger: logger, onServerRunning: onServerRunning).runService()
     }
 
-    /// Runs the server, calls `body` once it is listening, then shuts the server down.
+    /// Runs the server, calls `body` once it is listening, then shuts the server down gracefully (``GracefulServer``).
     ///
     /// Waits for the listening socket (not for a fixed time) and rethrows the server's own error if
     /// it stops before listening, such as when the port is taken. The server runs on two threads of
@@ -84,29 +84,14 @@ public struct DemoUpstreamServer: Sendable {
         }
         let executor = DedicatedThreadExecutor(threads: 2, name: "demo-upstream")
         defer { executor.shutdown() }
-        return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
-            group.addTask(executorPreference: executor) {
-                defer { continuation.finish() }
-                try await application.run()
-            }
+        return try await GracefulServer.withRunning(application, logger: quietOnTeardown, executor: executor, onStopped: { continuation.finish() }) {
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
-                try await group.next()
                 throw DemoUpstreamError(code: .serverDidNotStart, context: "the server stopped before listening")
             }
-            let endpoint = DemoUpstreamEndpoint(host: self.configuration.host, port: port)
-            // Cancelling the task stops the server; Hummingbird needs a service group's graceful
-            // shutdown to stop quietly, and this module does not depend on swift-service-lifecycle.
-            do {
-                let result = try await body(endpoint)
-                teardown.stop()
-                group.cancelAll()
-                return result
-            } catch {
-                teardown.stop()
-                group.cancelAll()
-                throw error
-            }
+            // The shutdown that follows logs what a test need not see.
+            defer { teardown.stop() }
+            return try await body(DemoUpstreamEndpoint(host: self.configuration.host, port: port))
         }
     }
 

@@ -1,3 +1,4 @@
+import DemoUpstreamKit
 import Foundation
 import Hummingbird
 import Logging
@@ -6,11 +7,11 @@ import TestSupport
 @testable import SupervisorCore
 
 /// Serves `router` (behind ``InternalErrorBoundary``, as the supervisor does) on a free loopback port for
-/// `body`, then stops it by cancellation. Real HTTP, no database.
+/// `body`, then stops it with a graceful shutdown. Real HTTP, no database.
 func withRouterServer<T: Sendable>(
     _ router: Router<APIRequestContext>, _ body: @Sendable (APIClient) async throws -> T
 ) async throws -> T {
-    // Cancellation is how this server stops; the server's log would only report that.
+    // The server's log would only report its shutdown.
     var logger = Logger(label: "router-test-server")
     logger.logLevel = .critical
     let ports = AsyncInbox<Int>()
@@ -20,9 +21,7 @@ func withRouterServer<T: Sendable>(
         onServerRunning: { channel in ports.push(channel.localAddress?.port ?? 0) },
         logger: logger
     )
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { try await app.runService(gracefulShutdownSignals: []) }
-        defer { group.cancelAll() }
+    return try await GracefulServer.withRunning(app, logger: logger) {
         guard let port = try await ports.next(timeout: .seconds(120)) else { throw TestSupportError("test server did not listen") }
         return try await body(APIClient(port: port, apiKey: nil))
     }

@@ -1,3 +1,4 @@
+import DemoUpstreamKit
 import Foundation
 import Hummingbird
 import Logging
@@ -68,9 +69,7 @@ final class WebhookReceiver: Sendable {
             onServerRunning: { ports.push($0.localAddress?.port ?? 0) },
             logger: logger
         )
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.run() }
-            defer { group.cancelAll() }
+        return try await GracefulServer.withRunning(application, logger: logger) {
             guard let port = try await ports.next(timeout: .seconds(30)) else { throw TestSupportError("receiver did not listen") }
             return try await body("http://127.0.0.1:\(port)/hook")
         }
