@@ -42,7 +42,6 @@ struct TenantRunner: Sendable {
         defer { handledHere.remove(request.runID, tenantID) }
         let status = await withSlot(request.runID, tenantID: tenantID) { () -> TenantRunStatus? in
             if cancelled.contains(request.runID), (try? await store.cancelQueuedTenant(request.runID, tenantID: tenantID)) == true {
-                unstarted.started(request.runID)
                 logger.info("tenant cancelled before it started")
                 events.append(request.runID, name: "tenant_completed", data: TenantEndedEvent(tenantID: tenantID, status: .cancelled, error: "run cancelled before the tenant started"))
                 active.release(tenantID, from: request.runID)
@@ -50,10 +49,12 @@ struct TenantRunner: Sendable {
             }
             return await runHere(request.runID, tenantID: tenantID, options: request.options, logger: logger)
         }
+        // A part that synced marked the run started when its sync began (`onStart`); one that ended
+        // without a sync here (cancelled, unknown tenant, its row or lease elsewhere) does so now.
+        unstarted.started(request.runID)
         if let status { return status }
         // The tenant's lease went while this row waited for a slot, or another supervisor claimed the row
         // first. Left to the queue poller, the row is run here again if the lease comes back.
-        unstarted.started(request.runID)
         handledHere.remove(request.runID, tenantID)
         return await followElsewhere(request.runID, tenantID: tenantID, logger: logger)
     }
@@ -97,7 +98,6 @@ struct TenantRunner: Sendable {
                 events.append(runID, name: "progress", data: ProgressEvent(tenantID: tenantID, progress: progress))
             }
         } else {
-            unstarted.started(runID)
             report = TenantSyncReport(
                 result: RunResult(runID: runID, status: .failed, streams: [], error: "unknown tenant \(tenantID)", durationMilliseconds: 0),
                 attempts: 1
