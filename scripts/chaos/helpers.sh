@@ -21,8 +21,12 @@ wait_for() {
 ready_count() { api "$E2E_URL/api/tenants" | jq '[.tenants[] | select(.state == "ready")] | length'; }
 is_ready_count() { [ "$(ready_count)" = "$1" ]; }
 wait_ready() { wait_for "${2:-90}" is_ready_count "$1"; }
-# The pid of the tenant's worker once it is ready, else nothing.
-ready_pid() { api "$E2E_URL/api/tenants/$1" | jq -r 'select(.state == "ready") | .pid // empty'; }
+# The pid of the tenant's worker once it is ready; fails (printing nothing) while it is not, so that
+# `wait_for 60 ready_pid TENANT` waits for it.
+ready_pid() {
+  local pid
+  pid=$(api "$E2E_URL/api/tenants/$1" | jq -r 'select(.state == "ready") | .pid // empty') && [ -n "$pid" ] && echo "$pid"
+}
 supervisor_pid() { echo "${E2E_PIDS[0]}"; }
 # Whether the process exists and is not a zombie waiting for its reaper.
 process_alive() { [ -r "/proc/$1/stat" ] && ! awk '{exit ($3 == "Z" || $3 == "X") ? 0 : 1}' "/proc/$1/stat" 2>/dev/null; }

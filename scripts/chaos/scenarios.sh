@@ -38,8 +38,8 @@ worker_kills() {
     i=$(( syncs % ${#TENANTS[@]} ))
     syncs=$((syncs + 1))
     tenant=${TENANTS[i]}
-    wait_for 60 ready_pid "$tenant" >/dev/null || true
-    pid=$(ready_pid "$tenant")
+    wait_for 60 ready_pid "$tenant" || log "$tenant was not ready within 60 s ($(api "$E2E_URL/api/tenants/$tenant" | jq -c '{state, state_cause, pid, restarts}'))"
+    pid=$(ready_pid "$tenant" || true)
     page=$(( RANDOM % 25 + 1 ))
     run=$(api -X POST "$E2E_URL/api/tenants/$tenant/sync?full=true" | jq -r .run_id)
     if wait_for 60 at_page_or_ended "$tenant" "$page" "$run" && ! run_ended "$run"; then kill -KILL "$pid" 2>/dev/null || true; fi

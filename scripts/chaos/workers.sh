@@ -50,7 +50,11 @@ worker_stops() {
   log "SIGSTOP of a worker, $WORKER_STOPS times"
   for i in $(seq 1 "$WORKER_STOPS"); do
     tenant=chaos-$(( (i - 1) % 4 + 1 ))
-    wait_for 60 ready_pid "$tenant" >/dev/null || true
+    if ! wait_for 60 ready_pid "$tenant"; then
+      lost=$((lost + 1))
+      log "SIGSTOP $i: $tenant was not ready within 60 s ($(api "$E2E_URL/api/tenants/$tenant" | jq -c '{state, state_cause, pid, restarts}'))"
+      continue
+    fi
     pid=$(ready_pid "$tenant")
     kill -STOP "$pid"
     if ! wait_for 60 replaced "$tenant" "$pid" || process_alive "$pid"; then
