@@ -13,7 +13,7 @@
 # PROFILE (a directory: the last P1 sync, P9 re-sync and P10 start are recorded there by
 # `perf record -a -g`, as p1.perf, p9.perf and p10.perf; read them with e.g.
 # `perf report -i DIR/p1.perf --comm postgres`; P4's and P13's sync-alls as p4.perf and p13.perf
-# (the last of the repeats); P6's two fixed-rate loads as p6-tenant.perf and
+# (the last of the repeats); P8's flood under tenantsync as p8.perf; P6's two fixed-rate loads as p6-tenant.perf and
 # p6-all.perf, with PostgreSQL's time per statement in p6-tenant-statements.txt and
 # p6-all-statements.txt; P12's supervisor is started once more under heaptrack, and what it holds
 # once every worker is ready is summarised by allocation site in DIR/p12-heap.txt; PostgreSQL's own time per statement during the last P1
@@ -94,7 +94,7 @@ fi
 if wanted P13 && [ "$P13_TENANTS" -gt 300 ]; then
   PG_EXTRA_OPTIONS="-c max_connections=$(( P13_TENANTS + 100 )) ${PG_EXTRA_OPTIONS:-}"
 fi
-[ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=20000"
+[ -n "${PROFILE:-}" ] && PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:-} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all -c pg_stat_statements.max=20000 -c pg_stat_statements.track_planning=on"
 start_private_postgres "$WORK/pg"
 export TENANTSYNC_API_KEY="bench-key"
 export TENANTSYNC_MASTER_KEY="${TENANTSYNC_MASTER_KEY:-$(head -c 32 /dev/urandom | base64 | tr -d '\n')}"
@@ -353,7 +353,9 @@ for _ in $(seq 1 "$REPEAT"); do
   DATA_DIR="$WORK/flood-data" EXTRA_CONFIG='"logs": {"max_file_bytes": 1099511627776, "max_files": 2}, "worker_path": "'"$TESTKIT"'"' \
     write_config "$DB" "$WORK/flood.json"
   TENANTSYNC_WORKER_FAULT=log-flood TENANTSYNC_WORKER_FLOOD_SECONDS="$FLOOD_SECONDS" start_supervisor "$WORK/flood.json"
+  profile_start p8
   measure_flood tenantsync
+  profile_stop
   f_ts+=("${FLOOD_RESULT%% *}"); ts_result=$FLOOD_RESULT
   p8_usage=$(usage "$SUPERVISOR_PID" supervisor)
   p8_dropped=$(api "$API/api/tenants" | jq '[.tenants[].dropped_log_lines // 0] | add')

@@ -221,7 +221,7 @@ profile_start() {
   sleep 0.3 # perf needs a moment to open its events; a profile, not a measurement.
 }
 # statements_reset / statements_save NAME: with PROFILE set, PostgreSQL's time per statement between
-# the two (pg_stat_statements), the costliest first, in $PROFILE/NAME-statements.txt. Each tenant's
+# the two (pg_stat_statements: executing, and planning when pg_stat_statements.track_planning is on), the costliest first, in $PROFILE/NAME-statements.txt. Each tenant's
 # worker logs in as a role of its own, and pg_stat_statements counts per role: the same text is summed.
 statements_reset() {
   [ -n "${PROFILE:-}" ] || return 0
@@ -230,7 +230,7 @@ statements_reset() {
 }
 statements_save() {
   [ -n "${PROFILE:-}" ] || return 0
-  psql "$DB" -c "SELECT round(sum(total_exec_time)::numeric, 1) AS ms, sum(calls) AS calls, sum(rows) AS rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query
+  psql "$DB" -c "SELECT round(sum(total_exec_time)::numeric, 1) AS ms, round(sum(total_plan_time)::numeric, 1) AS plan_ms, sum(plans) AS plans, sum(calls) AS calls, sum(rows) AS rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 300) AS query
     FROM pg_stat_statements GROUP BY query ORDER BY 1 DESC LIMIT 40" >"$PROFILE/$1-statements.txt"
 }
 # statements_count → the statements pg_stat_statements counted since statements_reset (nested ones

@@ -8,6 +8,8 @@ import CPostgres
 public final class PostgresConnection: @unchecked Sendable {
     let handle: ConnectionHandle
     let redactor: Redactor
+    /// What this session has prepared; see ``query(_:_:)``.
+    var preparedStatements = PreparedStatements()
 
     /// Opens a connection, blocking until it is ready or has failed.
     ///
@@ -44,20 +46,65 @@ public final class PostgresConnection: @unchecked Sendable {
         PQbackendPID(handle.pointer)
     }
 
-    /// Runs one statement with bind parameters (`$1`, `$2`, ...) through `PQexecParams`.
+    /// Runs one statement with bind parameters (`$1`, `$2`, ...).
     ///
     /// Each parameter's type is inferred by the server, except text arrays (``PostgresValue/textArray(_:)``),
-    /// sent as binary `text[]`; cast in SQL where that is ambiguous.
+    /// sent as binary `text[]`; cast in SQL where that is ambiguous. A statement with parameters is
+    /// prepared on the session the first time its text is run (`PQprepare`) and run as prepared from
+    /// then on (`PQexecPrepared`), so the server parses it once per session (``PreparedStatements``); one
+    /// without parameters goes through `PQexecParams`.
     /// - Throws: ``PostgresError/Code/queryFailed`` with the SQLSTATE, or
     ///   ``PostgresError/Code/connectionLost`` when the connection broke.
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue] = []) throws(PostgresError) -> PostgresResult {
         try Self.rejectNUL(in: sql)
         let bound = try PostgresValue.parameters(parameters)
+        guard !bound.isEmpty else {
+            return PostgresResult(try runUnprepared(sql, bound))
+        }
+        let key = PreparedStatements.Key(sql: sql, types: bound.map(\.type))
+        if let name = preparedStatements.name(of: key) {
+            do {
+                return PostgresResult(try runPrepared(name, bound))
+            } catch {
+                guard Self.isStalePreparedStatement(error) else { throw error }
+                // Deallocated by someone else, or its result's shape changed with the schema. Outside a
+                // transaction the failed call did nothing, so it is prepared anew and run once more.
+                preparedStatements.forget(key)
+                guard transactionStatus == PQTRANS_IDLE else { throw error }
+            }
+        }
+        guard let name = preparedStatements.reserveName(for: key) else {
+            return PostgresResult(try runUnprepared(sql, bound))
+        }
+        let types = key.types
+        let prepared = types.withUnsafeBufferPointer { types in
+            PQprepare(handle.pointer, name, sql, Int32(types.count), types.baseAddress)
+        }
+        _ = try check(prepared, failure: .queryFailed)
+        preparedStatements.prepared(key, as: name)
+        return PostgresResult(try runPrepared(name, bound))
+    }
+
+    private func runUnprepared(_ sql: String, _ bound: [PostgresParameter]) throws(PostgresError) -> ResultHandle {
         let raw = bound.withLibpqArrays { types, values, lengths, formats in
             PQexecParams(handle.pointer, sql, Int32(bound.count), types, values, lengths, formats, 0)
         }
-        return PostgresResult(try check(raw, failure: .queryFailed))
+        return try check(raw, failure: .queryFailed)
+    }
+
+    private func runPrepared(_ name: String, _ bound: [PostgresParameter]) throws(PostgresError) -> ResultHandle {
+        let raw = bound.withLibpqArrays { _, values, lengths, formats in
+            PQexecPrepared(handle.pointer, name, Int32(bound.count), values, lengths, formats, 0)
+        }
+        return try check(raw, failure: .queryFailed)
+    }
+
+    /// Whether `error` says the server can no longer run a statement as it was prepared: gone
+    /// (`26000`, after `DEALLOCATE` or `DISCARD`), or its result's columns changed (`0A000`, "cached plan
+    /// must not change result type", after a migration).
+    private static func isStalePreparedStatement(_ error: PostgresError) -> Bool {
+        error.code == .queryFailed && (error.sqlState == "26000" || error.sqlState == "0A000")
     }
 
     /// Runs a script of one or more statements without parameters through `PQexec`, as migrations need.
@@ -82,6 +129,8 @@ public final class PostgresConnection: @unchecked Sendable {
         if PQstatus(pointer) == CONNECTION_OK {
             return true
         }
+        // A new server session: nothing is prepared on it.
+        preparedStatements.removeAll()
         PQreset(pointer)
         return PQstatus(pointer) == CONNECTION_OK
     }
