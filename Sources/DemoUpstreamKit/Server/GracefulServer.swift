@@ -13,7 +13,7 @@ public enum GracefulServer {
     /// Runs `service` until `body` returns or throws, then shuts it down gracefully.
     ///
     /// - Parameters:
-    ///   - executor: where the server's task runs; `nil` for the default.
+    ///   - executor: where the service runs (its handlers and their child tasks); `nil` for the default.
     ///   - drainTimeout: how long the shutdown waits for the requests in hand before cancelling them.
     ///   - onStopped: called once the server's task has ended, for whatever reason (before it listened too).
     /// - Throws: what `body` throws; the server's own error instead when it stopped with one before `body` ended.
@@ -26,9 +26,14 @@ public enum GracefulServer {
         isolation: isolated (any Actor)? = #isolation,
         _ body: () async throws -> Result
     ) async throws -> Result {
-        let services = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [], logger: logger))
+        // Only the service prefers `executor`; the group around it runs where its caller does. The group
+        // waits on an `AsyncAlgorithms` merge, whose lock is held while it registers a continuation: a task
+        // preferring another executor can hop there in between, and a cancellation of the group then
+        // deadlocked the test process (apple/swift-async-algorithms#430).
+        let preferring: any Service = executor.map { ExecutorPreferringService(wrapped: service, executor: $0) } ?? service
+        let services = ServiceGroup(configuration: .init(services: [preferring], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
-            group.addTask(executorPreference: executor) {
+            group.addTask {
                 defer { onStopped() }
                 try await services.run()
             }
@@ -54,6 +59,18 @@ public enum GracefulServer {
             group.cancelAll()
             if case .failure = outcome, let serverError { throw serverError }
             return try outcome.get()
+        }
+    }
+}
+
+/// A service whose `run()` prefers a task executor of its own, so what runs it need not.
+private struct ExecutorPreferringService<Wrapped: Service>: Service {
+    let wrapped: Wrapped
+    let executor: any TaskExecutor
+
+    func run() async throws {
+        try await withTaskExecutorPreference(executor) {
+            try await wrapped.run()
         }
     }
 }
