@@ -80,6 +80,19 @@ final class MetricSeriesCache: Sendable {
         return timer
     }
 
+    /// The gauge made before under `name` and `labels`, or nil: unlike ``gauge(_:_:)`` it never makes one.
+    ///
+    /// Each series a metric gains costs the Prometheus registry a copy of all that metric's series
+    /// (swift-prometheus keeps a metric's series in a dictionary it copies to add one), so making
+    /// series nobody needs grows with the square of their number: a `0` per state for each of 2,000
+    /// tenants took 3.5 s of the first scrape.
+    func existingGauge(_ name: String, _ labels: [(String, String)]) -> Gauge? {
+        state.withLock { state in
+            guard case .gauge(let gauge)? = state.series[Key(name, labels)] else { return nil }
+            return gauge
+        }
+    }
+
     /// Brings a counter that mirrors a running total kept elsewhere up to `total`. A total lower than
     /// the last one means its source started again from zero, and all of it is new.
     func advance(_ name: String, _ labels: [(String, String)], to total: UInt64) {

@@ -23,12 +23,21 @@ extension SupervisorMetrics {
         series.floatingPointCounter(MetricName.workerCPU, [("tenant", tenant)]).increment(by: seconds)
     }
 
-    /// Sets the tenant's state gauges (1 for its state, 0 for the others) and its worker's memory, from
-    /// the status the API shows; makes its counters' series so they show 0 before anything happened.
+    /// Sets the tenant's state gauges (1 for its state, 0 for the states it was seen in before) and its
+    /// worker's memory, from the status the API shows; makes its counters' series so they show 0 before
+    /// anything happened.
+    ///
+    /// A state's series is made when the tenant is first seen in it, not one per state for every tenant
+    /// (see ``MetricSeriesCache/existingGauge(_:_:)``).
     func recordStatus(_ status: TenantStatus) {
         let tenant = ("tenant", status.id)
         for state in TenantState.allCases {
-            series.gauge(MetricName.workerState, [tenant, ("state", state.rawValue)]).record(state == status.state ? 1 : 0)
+            let labels = [tenant, ("state", state.rawValue)]
+            if state == status.state {
+                series.gauge(MetricName.workerState, labels).record(1)
+            } else {
+                series.existingGauge(MetricName.workerState, labels)?.record(0)
+            }
         }
         series.gauge(MetricName.workerResidentMemory, [tenant]).record(status.rssBytes ?? 0)
         _ = series.counter(MetricName.workerRestarts, [tenant])

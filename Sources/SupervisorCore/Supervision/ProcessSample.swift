@@ -11,9 +11,23 @@ public struct ProcessSample: Sendable, Equatable {
 
     /// Samples `pid`, or `nil` if the process is gone or `/proc` is unreadable.
     public static func read(pid: Int32, at now: ContinuousClock.Instant = .now) -> ProcessSample? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let statm = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .utf8) else { return nil }
+        guard let stat = readProcFile("/proc/\(pid)/stat"), let statm = readProcFile("/proc/\(pid)/statm") else { return nil }
         return parse(stat: stat, statm: statm, pageSize: Int(sysconf(Int32(_SC_PAGESIZE))), at: now)
+    }
+
+    /// A small `/proc` file in one `read`, or nil. Every worker is sampled every `check_interval`, and
+    /// `String(contentsOfFile:)` (a `stat`, a buffer sized from it and a validating decode) was 2.2 % of
+    /// the machine's samples in P13's sync-all of 1,000 tenants.
+    private static func readProcFile(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        // `stat` is one line of about 350 bytes, `statm` of about 40: a short read is the whole file.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buffer -> String? in
+            let count = Foundation.read(descriptor, buffer.baseAddress, buffer.count)
+            guard count > 0 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
+        }
     }
 
     /// Parses the two files; the command name in `stat` may hold spaces and parentheses.

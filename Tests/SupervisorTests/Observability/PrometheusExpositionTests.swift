@@ -58,6 +58,8 @@ struct PrometheusExpositionTests {
         metrics.recordExit(WorkerExit(status: 9, signaled: true), tenant: "t1")
         let parsed = try PrometheusExposition(parsing: metrics.render())
         #expect(parsed.value("tenantsync_rows_total", ["tenant": "t1", "stream": "rates", "outcome": "created"]) == 2)
+        // An outcome no record had gets no series.
+        #expect(parsed.value("tenantsync_rows_total", ["tenant": "t1", "stream": "rates", "outcome": "rejected"]) == nil)
         #expect(parsed.value("tenantsync_runs_total", ["trigger": "requeue", "status": "partial"]) == 1)
         #expect(parsed.value("tenantsync_worker_exits_total", ["tenant": "t1", "cause": "signal"]) == 1)
         #expect(parsed.value("tenantsync_sync_duration_seconds_sum", ["status": "succeeded"]) == 5)
