@@ -310,6 +310,9 @@ p12_sessions=$(pg_sessions)
 read -r p12_cpu p12_workers_cpu <<<"$(idle_cpu "$SUPERVISOR_PID")"
 p12_rss=$(rss_kib "$SUPERVISOR_PID"); p12_anon=$(anon_kib "$SUPERVISOR_PID"); p12_threads=$(threads "$SUPERVISOR_PID")
 p12_sessions_idle=$(pg_sessions)
+# The first scrape of /metrics makes every tenant's series; after the idle window, so it is not counted there.
+p12_scrape=$(curl -s -o "$WORK/p12-metrics.txt" -w '%{time_total}' --max-time 600 -H "X-API-KEY: $TENANTSYNC_API_KEY" "$API/metrics" || echo failed)
+p12_series=$(grep -vc '^#' "$WORK/p12-metrics.txt" 2>/dev/null || echo 0)
 stop_supervisor
 # PROFILE: one more start under heaptrack, for what the idle supervisor's own memory is made of.
 [ -n "${PROFILE:-}" ] && heap_profile "$WORK/p12.json" "$TENANTS12" p12
@@ -339,7 +342,7 @@ row "P12 $TENANTS12 tenants alive and idle" "$(printf 'supervisor: RSS %d MiB, o
   $((p12_rss / 1024)) $((p12_anon / 1024)) "$p12_threads" "$p12_cpu" $((s12_rss / 1024)) $((s12_anon / 1024)) "$s12_threads" "$s12_cpu" \
   "$p12_median" "$s12_median" "$b12_median" "$(ratio "$p12_median" "$b12_median")")" \
   "supervisor threads ≤ 32; RSS ≤ supervisord's; idle CPU ≤ supervisord's" \
-  "idle CPU: the process's user and system CPU over $IDLE_SECONDS s with every worker ready and nothing asked, per minute; the workers' own together: $p12_workers_cpu s/min under tenantsync, $s12_workers_cpu s/min under supervisord (a heartbeat every 2 s under both); PostgreSQL sessions with all $TENANTS12 workers ready: $p12_sessions, after the idle window: $p12_sessions_idle (an idle worker holds none); ready as in P10 (tenantsync: GET /api/tenants polled every 100 ms; supervisord and the shell loop: each worker's \`ready\` line), the shell loop and supervisord's programs run the worker test kit giving itself its hello"
+  "idle CPU: the process's user and system CPU over $IDLE_SECONDS s with every worker ready and nothing asked, per minute; the workers' own together: $p12_workers_cpu s/min under tenantsync, $s12_workers_cpu s/min under supervisord (a heartbeat every 2 s under both); PostgreSQL sessions with all $TENANTS12 workers ready: $p12_sessions, after the idle window: $p12_sessions_idle (an idle worker holds none); the first GET /metrics after it took $p12_scrape s for $p12_series samples; ready as in P10 (tenantsync: GET /api/tenants polled every 100 ms; supervisord and the shell loop: each worker's \`ready\` line), the shell loop and supervisord's programs run the worker test kit giving itself its hello"
 fi
 
 # --- P8: 8 workers logging as fast as they can, under tenantsync and under supervisord.
