@@ -11,6 +11,14 @@ struct PreparedStatementTests {
         return rows.filter { $0[0] == text }.count
     }
 
+    /// A connection, a table `shapes` with one row, and a statement selecting `*` from it by id.
+    private static func shapes(_ url: String) throws -> (PostgresConnection, String) {
+        let connection = try PostgresConnection(url: url)
+        try connection.execute("CREATE TABLE shapes (id integer PRIMARY KEY, name text)")
+        try connection.execute("INSERT INTO shapes VALUES (1, 'one')")
+        return (connection, "SELECT * FROM shapes WHERE id = $1::integer")
+    }
+
     @Test func aStatementWithParametersIsPreparedOnceAndReused() async throws {
         try await withTestDatabase { url in
             let connection = try PostgresConnection(url: url)
@@ -44,10 +52,7 @@ struct PreparedStatementTests {
 
     @Test func aStatementWhoseResultChangedShapeRunsAgainOutsideATransaction() async throws {
         try await withTestDatabase { url in
-            let connection = try PostgresConnection(url: url)
-            try connection.execute("CREATE TABLE shapes (id integer PRIMARY KEY, name text)")
-            try connection.execute("INSERT INTO shapes VALUES (1, 'one')")
-            let sql = "SELECT * FROM shapes WHERE id = $1::integer"
+            let (connection, sql) = try Self.shapes(url)
             #expect(try connection.query(sql, [.int(1)]).columns == ["id", "name"])
             try connection.execute("ALTER TABLE shapes ADD COLUMN extra text DEFAULT 'x'")
             let result = try connection.query(sql, [.int(1)])
@@ -58,10 +63,7 @@ struct PreparedStatementTests {
 
     @Test func insideATransactionAStaleStatementFailsAndIsPreparedAnewAfterIt() async throws {
         try await withTestDatabase { url in
-            let connection = try PostgresConnection(url: url)
-            try connection.execute("CREATE TABLE shapes (id integer PRIMARY KEY, name text)")
-            try connection.execute("INSERT INTO shapes VALUES (1, 'one')")
-            let sql = "SELECT * FROM shapes WHERE id = $1::integer"
+            let (connection, sql) = try Self.shapes(url)
             _ = try connection.query(sql, [.int(1)])
             try connection.execute("ALTER TABLE shapes ADD COLUMN extra text")
             // Rerunning it inside the transaction could not undo the failed call, so the error is the caller's.

@@ -19,7 +19,10 @@ extension WorkerFleet {
         await withTaskGroup(of: Void.self) { group in
             for tenantID in tenantIDs {
                 guard let controller = controller(for: tenantID) else { continue }
-                group.addTask { await controller.carryOut(.leaseLost(cause: cause)) }
+                group.addTask {
+                    await controller.carryOut(.leaseLost(cause: cause))
+                    await controller.startIfLeaseHeld()
+                }
             }
         }
     }
