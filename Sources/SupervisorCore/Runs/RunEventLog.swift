@@ -25,16 +25,16 @@ final class RunEventLog: Sendable {
         var subscribers: [Int: AsyncStream<RunEvent>.Continuation] = [:]
 
         /// Numbers and keeps an event, hands it to the live subscribers and, when `final`, ends the log;
-        /// returns the subscribers to finish then. Called in place in the dictionary: a copy of the log
-        /// taken out and written back would copy its events on every append (`perf`, P13's sync-all of
-        /// 1,000 tenants: every append copied the thousands of events before it).
-        mutating func append(name: String, json: String, final: Bool) -> [AsyncStream<RunEvent>.Continuation] {
-            guard !finished, name != "progress" || events.count < RunEventLog.maximumEventsPerRun else { return [] }
+        /// returns the subscribers to finish when this call ended it, else nil. Called in place in the
+        /// dictionary: a copy of the log taken out and written back would copy its events on every append
+        /// (`perf`, P13's sync-all of 1,000 tenants: every append copied the thousands of events before it).
+        mutating func append(name: String, json: String, final: Bool) -> [AsyncStream<RunEvent>.Continuation]? {
+            guard !finished, name != "progress" || events.count < RunEventLog.maximumEventsPerRun else { return nil }
             let event = RunEvent(id: nextID, name: name, data: json)
             nextID += 1
             events.append(event)
             for subscriber in subscribers.values { subscriber.yield(event) }
-            guard final else { return [] }
+            guard final else { return nil }
             let ended = Array(subscribers.values)
             finished = true
             subscribers = [:]
@@ -65,9 +65,8 @@ final class RunEventLog: Sendable {
     func append(_ runID: String, name: String, data: some Encodable, final: Bool = false) {
         let json = (try? APIJSON.encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let ended = state.withLock { state -> [AsyncStream<RunEvent>.Continuation] in
-            guard let index = state.logs.index(forKey: runID), !state.logs.values[index].finished else { return [] }
-            let subscribers = state.logs.values[index].append(name: name, json: json, final: final)
-            guard final, state.logs.values[index].finished else { return [] }
+            guard let index = state.logs.index(forKey: runID),
+                  let subscribers = state.logs.values[index].append(name: name, json: json, final: final) else { return [] }
             state.finishedOrder.append(runID)
             if state.finishedOrder.count > Self.maximumFinishedRuns {
                 state.logs.removeValue(forKey: state.finishedOrder.removeFirst())

@@ -19,10 +19,7 @@ extension WorkerFleet {
         await withTaskGroup(of: Void.self) { group in
             for tenantID in tenantIDs {
                 guard let controller = controller(for: tenantID) else { continue }
-                group.addTask {
-                    await controller.carryOut(.leaseLost(cause: cause))
-                    await controller.startIfLeaseHeld()
-                }
+                group.addTask { await controller.leaseLost(cause: cause) }
             }
         }
     }

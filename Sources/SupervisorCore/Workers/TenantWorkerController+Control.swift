@@ -60,14 +60,16 @@ extension TenantWorkerController {
         await carryOut(.leaseAcquired)
     }
 
-    /// After a lost lease stopped the worker: starts it again if the lease is held by now.
+    /// Kills the worker of a lease this supervisor lost (``WorkerCommand/leaseLost(cause:)``), then starts
+    /// it again if the lease is held by now.
     ///
     /// The fence drops a lease and kills its worker from its own thread; a heartbeat that renews the
     /// lease right then (the database came back as the fence fired) announces the acquisition while
-    /// the controller still sees its worker up, and ``leaseAcquired()`` ignores it. Without this the
-    /// tenant stayed stopped while its lease was held, until the supervisor restarted (chaos: after a
-    /// 5 s database outage).
-    func startIfLeaseHeld() async {
+    /// this controller still sees its worker up, and ``leaseAcquired()`` ignores it. Without the second
+    /// step the tenant stayed stopped while its lease was held, until the supervisor restarted (chaos:
+    /// after a 5 s database outage).
+    func leaseLost(cause: String) async {
+        await carryOut(.leaseLost(cause: cause))
         guard holdsLease else { return }
         await leaseAcquired()
     }
