@@ -4,7 +4,7 @@
 /// through real foreign keys, so a reservation can never be stored without its accommodation.
 public enum SchemaMigrations {
     /// Every migration, oldest first.
-    public static let all: [Migration] = [initial, connectors, runsWebhooks, passKeys, leases, fingerprints, upstreamTruth, schedules, workerRoles, cancelRequests, roleRetirement, tenants, sessionTenantPlan]
+    public static let all: [Migration] = [initial, connectors, runsWebhooks, passKeys, leases, fingerprints, upstreamTruth, schedules, workerRoles, cancelRequests, roleRetirement, tenants, sessionTenantPlan, sessionTenantIndex]
 
     static let initial = Migration(version: 1, name: "initial", sql: """
         CREATE TABLE accommodation_types (
