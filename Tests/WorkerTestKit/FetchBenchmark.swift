@@ -41,7 +41,7 @@ struct FetchBenchmark: Sendable {
             baseURL: baseURL, credentials: BasicAuth(user: consumerKey, password: consumerSecret), perPage: perPage,
             fetcher: UpstreamFetcher(http: CurlHTTPClient(), retryPolicy: RetryPolicy(), logger: logger, isCancelled: { false })
         )
-        let prefetcher = PagePrefetcher(concurrency: concurrency)
+        let prefetcher = WordPressPager.prefetcher(concurrency: concurrency)
         defer { prefetcher.drain() }
         let clock = ContinuousClock()
         let start = clock.now

@@ -41,7 +41,7 @@ final class EstimatesClient {
     ///
     /// With a `prefetcher`, pages are requested ahead in speculative batches (the API gives no page
     /// count); the first short page stops them.
-    func page(_ page: Int, startDate: String?, endDate: String?, prefetcher: PagePrefetcher? = nil) throws(SyncError) -> Page {
+    func page(_ page: Int, startDate: String?, endDate: String?, prefetcher: PagePrefetcher<HTTPResponse>? = nil) throws(SyncError) -> Page {
         if let prefetcher, prefetcher.isIdle {
             let token = try currentToken()
             prefetcher.schedule(after: page - 1, totalPages: nil) { number in
@@ -61,7 +61,7 @@ final class EstimatesClient {
         return result
     }
 
-    private func fetch(_ page: Int, startDate: String?, endDate: String?, prefetcher: PagePrefetcher?) throws(SyncError) -> Page {
+    private func fetch(_ page: Int, startDate: String?, endDate: String?, prefetcher: PagePrefetcher<HTTPResponse>?) throws(SyncError) -> Page {
         let url = url(page: page, startDate: startDate, endDate: endDate)
         let perPage = perPage
         func parse(_ response: HTTPResponse) throws(SyncError) -> Page {

@@ -104,7 +104,7 @@ public struct MotoPressConnector: Connector {
             return FetchedPage(payload: prepared, keys: page.records.map { String($0.externalID) }, isLast: isLast, totalPages: page.totalPages)
         }
         let batchPages = max(concurrency, min(16, PagedStreamDriver.maximumBatchRecords / perPage))
-        let prefetcher = PagePrefetcher(concurrency: concurrency, batchPages: batchPages)
+        let prefetcher = WordPressPager.prefetcher(concurrency: concurrency, batchPages: batchPages)
         defer { prefetcher.drain() }
         var deletionCheck = DeletionCheck<PreparedPage>(
             unseen: { seen, connection throws(SyncError) in

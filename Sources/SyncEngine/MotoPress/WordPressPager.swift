@@ -29,7 +29,7 @@ package struct WordPressPager: @unchecked Sendable {
     }
 
     /// One page of a collection.
-    package struct Page {
+    package struct Page: Sendable {
         package var records: [JSONRecord]
         var invalid: [(json: String, reason: String)]
         var totalPages: Int?
@@ -69,7 +69,7 @@ package struct WordPressPager: @unchecked Sendable {
             let chunk = ids[start..<min(start + Self.maximumPerPage, ids.count)]
             let url = "\(baseURL)/wp-json/mphb/v1/\(collection)?include=\(chunk.joined(separator: ","))&per_page=\(Self.maximumPerPage)&orderby=id&order=asc"
             let request = request(url: url)
-            pages.append(try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: url) })
+            pages.append(try fetcher.perform(request) { response throws(SyncError) in try Self.parse(response, url: url) })
             start += Self.maximumPerPage
         }
         return pages
@@ -88,7 +88,7 @@ package struct WordPressPager: @unchecked Sendable {
             while true {
                 let url = "\(baseURL)/wp-json/mphb/v1/\(collection)?_fields=id&page=\(number)&per_page=\(Self.maximumPerPage)&orderby=id&order=asc"
                 let request = request(url: url)
-                let page = try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: url) }
+                let page = try fetcher.perform(request) { response throws(SyncError) in try Self.parse(response, url: url) }
                 ids.append(contentsOf: page.records.map { String($0.externalID) })
                 if let total = page.total { totals.insert(total) }
                 if isLast(page, number: number, perPage: Self.maximumPerPage) || page.records.isEmpty { break }
@@ -99,22 +99,25 @@ package struct WordPressPager: @unchecked Sendable {
         return ids
     }
 
+    /// A prefetcher for ``fetch(collection:page:modifiedAfter:prefetcher:)`` that parses each page
+    /// on its own thread as it arrives.
+    package static func prefetcher(concurrency: Int, batchPages: Int = 0) -> PagePrefetcher<Page> {
+        // A page that does not parse is fetched again by the reader, whose error names the URL.
+        PagePrefetcher(concurrency: concurrency, batchPages: batchPages) { response in try? parse(response, url: "") }
+    }
+
     /// Fetches and parses one page; a body that is not a JSON array is fetched again, then fails with the URL and reason.
     ///
-    /// With a `prefetcher`, a page it already holds is used as is, and once the page count is known
-    /// the following pages are requested concurrently.
-    package func fetch(collection: String, page: Int, modifiedAfter: String? = nil, prefetcher: PagePrefetcher? = nil) throws(SyncError) -> Page {
+    /// With a `prefetcher`, a page it already holds (parsed) is used as is, and once the page count
+    /// is known the following pages are requested concurrently.
+    package func fetch(collection: String, page: Int, modifiedAfter: String? = nil, prefetcher: PagePrefetcher<Page>? = nil) throws(SyncError) -> Page {
         let request = request(collection: collection, page: page, modifiedAfter: modifiedAfter)
-        var parsed: Page?
-        if let response = prefetcher?.take(page) {
-            parsed = try? parse(response, url: request.url)
-        }
         let result: Page
-        if let parsed {
+        if let parsed = prefetcher?.take(page) {
             result = parsed
         } else {
             do throws(SyncError) {
-                result = try fetcher.perform(request) { response throws(SyncError) in try parse(response, url: request.url) }
+                result = try fetcher.perform(request) { response throws(SyncError) in try Self.parse(response, url: request.url) }
             } catch where page > 1 && error.message.contains("rest_post_invalid_page_number") {
                 // A resumed pass whose collection shrank since: there is nothing past the end.
                 return Page(records: [], invalid: [], totalPages: nil, total: nil, hasNext: false)
@@ -128,7 +131,7 @@ package struct WordPressPager: @unchecked Sendable {
         return result
     }
 
-    private func parse(_ response: HTTPResponse, url: String) throws(SyncError) -> Page {
+    private static func parse(_ response: HTTPResponse, url: String) throws(SyncError) -> Page {
         do throws(SyncError) {
             let parsed = try JSONRecord.parseArray(response.body)
             return Page(
