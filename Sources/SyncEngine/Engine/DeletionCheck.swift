@@ -10,10 +10,13 @@ import Postgres
 /// page (and so count as seen), and only the rest are marked deleted.
 struct DeletionCheck<Payload> {
     /// Records the upstream lists that the pass never saw (a shifted listing hides some), as pages
-    /// to write; `[]` when the pass has no reason to think it missed any.
-    var overlooked: (_ seen: Set<String>) throws(SyncError) -> [FetchedPage<Payload>] = { _ in [] }
-    /// Keys of the tenant's live rows that are not in `seen`.
-    let unseen: (_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> [String]
+    /// to write; `[]` when the pass has no reason to think it missed any. `seen` reads the keys the
+    /// pass recorded, only when called.
+    var overlooked: (_ seen: () throws(SyncError) -> Set<String>) throws(SyncError) -> [FetchedPage<Payload>] = { _ in [] }
+    /// Keys of the tenant's live rows that are neither among the keys the pass recorded
+    /// (`sync_pass_keys`) nor in `alsoSeen`; compared inside PostgreSQL, so a pass over 100,000
+    /// records does not read its keys back and send them again.
+    let unseen: (_ alsoSeen: [String], _ connection: PostgresConnection) throws(SyncError) -> [String]
     /// Looks `keys` up upstream and returns the records still listed, as pages to write.
     let lookUp: (_ keys: [String]) throws(SyncError) -> [FetchedPage<Payload>]
     /// Marks the tenant's live rows whose key is not in `seen` deleted; returns how many.

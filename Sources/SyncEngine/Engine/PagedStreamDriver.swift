@@ -120,14 +120,13 @@ struct PagedStreamDriver {
     ) throws(SyncError) {
         try context.checkCancellation()
         let database = context.database
-        let recorded = try checkpoints.recordedKeys(stream: stream, on: database)
-        var found = try check.overlooked(Set(recorded))
+        var found = try check.overlooked { () throws(SyncError) in Set(try checkpoints.recordedKeys(stream: stream, on: database)) }
         if !found.isEmpty {
             context.logger.notice("the listing shifted during the pass: records it had not seen were fetched by id", metadata: [
                 "sync.stream": "\(stream)", "sync.overlooked": "\(found.reduce(0) { $0 + $1.keys.count })",
             ])
         }
-        let unseen = try check.unseen(recorded + found.flatMap(\.keys), database)
+        let unseen = try check.unseen(found.flatMap(\.keys), database)
         if !unseen.isEmpty {
             found += try check.lookUp(unseen)
             let listed = found.reduce(0) { $0 + $1.keys.count }  // overlooked ones included
@@ -142,11 +141,9 @@ struct PagedStreamDriver {
                 // Page 0 holds what the confirmation found: never a page number of the listing.
                 try checkpoints.recordKeys(stream: stream, page: 0, keys: found.flatMap(\.keys), on: connection)
             }
-            // With nothing found, the keys are those read above: this worker is the pass's only writer.
-            let seen = found.isEmpty ? recorded : try checkpoints.recordedKeys(stream: stream, on: connection)
             // Nothing unseen: no live row lies outside what the pass saw (and what was found is written
             // above), so the update would scan the tenant's rows to mark none (0.3 s after 100,000 bookings).
-            let deleted = unseen.isEmpty ? 0 : try check.softDelete(seen, connection)
+            let deleted = unseen.isEmpty ? 0 : try check.softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
             try checkpoints.complete(stream: stream, pass: pass, on: connection)
             return (counts, deleted)
         }

@@ -107,8 +107,8 @@ public struct MotoPressConnector: Connector {
         let prefetcher = WordPressPager.prefetcher(concurrency: concurrency, batchPages: batchPages)
         defer { prefetcher.drain() }
         var deletionCheck = DeletionCheck<PreparedPage>(
-            unseen: { seen, connection throws(SyncError) in
-                try writer.unseen(table: table.name, keyColumn: table.key, seen: seen, on: connection)
+            unseen: { alsoSeen, connection throws(SyncError) in
+                try writer.unseen(table: table.name, keyColumn: table.key, stream: stream.name, alsoSeen: alsoSeen, on: connection)
             },
             lookUp: { keys throws(SyncError) in
                 try pager.lookUp(collection: collection, ids: keys).map { prepare($0, true) }
@@ -119,8 +119,9 @@ public struct MotoPressConnector: Connector {
         )
         // A listing that shifted under the pass (or a resumed pass, whose earlier pages' totals are
         // unknown) is swept by id for records it never saw.
-        deletionCheck.overlooked = { seen throws(SyncError) in
+        deletionCheck.overlooked = { recorded throws(SyncError) in
             guard pass.resumed || shift.dropped else { return [] }
+            let seen = try recorded()
             let missing = try pager.listIDs(collection: collection).filter { !seen.contains($0) }
             return missing.isEmpty ? [] : try pager.lookUp(collection: collection, ids: missing).map { prepare($0, true) }
         }

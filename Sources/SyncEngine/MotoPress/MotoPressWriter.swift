@@ -213,15 +213,22 @@ struct MotoPressWriter {
         return try upsert(sql, parameters: [.text(tenantID), .text(runID)] + staged.parameters, fetched: fetched, duplicates: duplicates, on: connection)
     }
 
-    /// Keys of the tenant's live rows whose key is not in `seen`: the candidates for deletion.
+    /// Keys of the tenant's live rows that the pass over `stream` did not record seeing
+    /// (`sync_pass_keys`), nor are in `alsoSeen`: the candidates for deletion.
     ///
-    /// `table` and `keyColumn` come from the connector's own constants, never from data.
-    func unseen(table: String, keyColumn: String, seen: [String], on connection: PostgresConnection) throws(SyncError) -> [String] {
+    /// The comparison is a hash anti-join inside PostgreSQL: reading the 100,000 recorded keys of a
+    /// large tenant back and sending them again as an array took a fifth of a re-sync with nothing
+    /// changed (P9). `table` and `keyColumn` come from the connector's own constants, never from data.
+    func unseen(table: String, keyColumn: String, stream: String, alsoSeen: [String], on connection: PostgresConnection) throws(SyncError) -> [String] {
         do {
             return try connection.query("""
-                SELECT DISTINCT \(keyColumn)::text AS key FROM \(table)
-                WHERE tenant_id = $1 AND deleted_at IS NULL AND NOT (\(keyColumn)::text = ANY($2::text[]))
-                """, [.text(tenantID), .textArray(seen)]).rows.compactMap { $0["key"] ?? nil }
+                SELECT DISTINCT t.\(keyColumn)::text AS key FROM \(table) t
+                WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND NOT (t.\(keyColumn)::text = ANY($3::text[]))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM sync_pass_keys k CROSS JOIN LATERAL unnest(k.keys) AS recorded(key)
+                      WHERE k.tenant_id = $1 AND k.stream = $2 AND recorded.key = t.\(keyColumn)::text
+                  )
+                """, [.text(tenantID), .text(stream), .textArray(alsoSeen)]).rows.compactMap { $0["key"] ?? nil }
         } catch {
             throw SyncError.database(error, while: "finding rows of \(table) the pass did not see")
         }
