@@ -48,19 +48,19 @@ package final class PagePrefetcher<Decoded: Sendable>: @unchecked Sendable {
         guard concurrency > 1, !stopped, page > scheduledThrough - batchPages, scheduledThrough < last else { return }
         let first = max(page, scheduledThrough) + 1
         guard first <= last else { return }
-        let pages = Array(first...min(first + batchPages - 1, last))
-        scheduledThrough = pages.last!
+        let numbers = Array(first...min(first + batchPages - 1, last))
+        scheduledThrough = numbers.last!
         // A group, unlike a work item, may be waited on once per page of the batch.
         let batch = DispatchGroup()
-        for number in pages { pending[number] = batch }
-        let requests = pages.map(request)
+        for number in numbers { pending[number] = batch }
+        let requests = numbers.map(request)
         queue.async(group: batch) { [self] in
             fetcher.fetchAll(requests) { index, result in
                 var decoded: Decoded?
                 if case .success(let response) = result, (200..<300).contains(response.status) {
                     decoded = decode(response)
                 }
-                self.pages.withLock { $0[pages[index]] = decoded }
+                pages.withLock { $0[numbers[index]] = decoded }
             }
         }
     }
