@@ -19,6 +19,7 @@ struct DeletionCheck<Payload> {
     let unseen: (_ alsoSeen: [String], _ connection: PostgresConnection) throws(SyncError) -> [String]
     /// Looks `keys` up upstream and returns the records still listed, as pages to write.
     let lookUp: (_ keys: [String]) throws(SyncError) -> [FetchedPage<Payload>]
-    /// Marks the tenant's live rows whose key is not in `seen` deleted; returns how many.
-    let softDelete: (_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int
+    /// Marks the tenant's live rows whose key the pass did not record (`sync_pass_keys`, what the
+    /// confirmation found included) deleted; returns how many.
+    let softDelete: (_ connection: PostgresConnection) throws(SyncError) -> Int
 }

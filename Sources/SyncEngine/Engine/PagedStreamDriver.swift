@@ -53,10 +53,10 @@ struct PagedStreamDriver {
     ///     join the batch being collected.
     ///   - fetch: fetches and prepares one page, on the calling thread.
     ///   - write: writes a batch of pages, in page order, on the writer's thread inside the batch's transaction.
-    ///   - softDelete: marks rows whose key the pass never saw as deleted; called in the last
-    ///     batch's transaction, only when the pass saw every upstream record. The keys of each page are
-    ///     recorded in `sync_pass_keys` in that page's transaction, so a pass resumed after a kill knows
-    ///     what the pages committed before it held.
+    ///   - softDelete: marks rows whose key the pass never saw as deleted, against the keys it recorded;
+    ///     called in the last batch's transaction, only when the pass saw every upstream record. The keys
+    ///     of each page are recorded in `sync_pass_keys` in that page's transaction, so a pass resumed
+    ///     after a kill knows what the pages committed before it held.
     ///   - deletionCheck: instead of `softDelete`, confirms unseen rows upstream first (see
     ///     ``DeletionCheck``), in one more transaction after the last page's.
     func run<Payload>(
@@ -64,7 +64,7 @@ struct PagedStreamDriver {
         isAtHand: (_ page: Int) -> Bool = { _ in false },
         fetch: (_ page: Int) throws(SyncError) -> FetchedPage<Payload>,
         write: @escaping (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
-        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = nil,
+        softDelete: ((_ connection: PostgresConnection) throws(SyncError) -> Int)? = nil,
         deletionCheck: DeletionCheck<Payload>? = nil
     ) throws(SyncError) -> StreamCounts {
         let confirming = pass.detectsDeletions && deletionCheck != nil
@@ -143,7 +143,7 @@ struct PagedStreamDriver {
             }
             // Nothing unseen: no live row lies outside what the pass saw (and what was found is written
             // above), so the update would scan the tenant's rows to mark none (0.3 s after 100,000 bookings).
-            let deleted = unseen.isEmpty ? 0 : try check.softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+            let deleted = unseen.isEmpty ? 0 : try check.softDelete(connection)
             try checkpoints.complete(stream: stream, pass: pass, on: connection)
             return (counts, deleted)
         }
@@ -164,7 +164,7 @@ struct PagedStreamDriver {
         writer: OrderedBatchWriter,
         mayOverlap: Bool,
         write: @escaping (_ pages: [FetchedPage<Payload>], _ connection: PostgresConnection) throws(SyncError) -> StreamCounts,
-        softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)?,
+        softDelete: ((_ connection: PostgresConnection) throws(SyncError) -> Int)?,
         completes: Bool
     ) throws(SyncError) {
         let last = first + batch.count - 1
@@ -188,7 +188,7 @@ struct PagedStreamDriver {
             var deleted = 0
             if isLast && completes {
                 if recording, let softDelete {
-                    deleted = try softDelete(try checkpoints.recordedKeys(stream: stream, on: connection), connection)
+                    deleted = try softDelete(connection)
                 }
                 try checkpoints.complete(stream: stream, pass: pass, on: connection)
             } else {

@@ -63,8 +63,8 @@ public struct EstimatesConnector: Connector {
         let prefetcher = PagePrefetcher(concurrency: concurrency)
         defer { prefetcher.drain() }
         // Only a pass over every estimate can tell which ones the upstream deleted; a date range cannot.
-        let softDelete: ((_ seen: [String], _ connection: PostgresConnection) throws(SyncError) -> Int)? = everything
-            ? { seen, connection throws(SyncError) in try writer.softDelete(keeping: seen, on: connection) }
+        let softDelete: ((_ connection: PostgresConnection) throws(SyncError) -> Int)? = everything
+            ? { connection throws(SyncError) in try writer.softDelete(stream: stream.name, on: connection) }
             : nil
         let counts = try driver.run(
             pass: pass,

@@ -44,7 +44,7 @@ struct EstimatesWriter {
         try MotoPressWriter(tenantID: tenantID, runID: runID).reject(stream: "estimates", records: records, on: connection)
     }
 
-    func softDelete(keeping seen: [String], on connection: PostgresConnection) throws(SyncError) -> Int {
-        try MotoPressWriter(tenantID: tenantID, runID: runID).softDelete(table: "estimates", keyColumn: "external_id", keeping: seen, on: connection)
+    func softDelete(stream: String, on connection: PostgresConnection) throws(SyncError) -> Int {
+        try MotoPressWriter(tenantID: tenantID, runID: runID).softDelete(table: "estimates", keyColumn: "external_id", stream: stream, on: connection)
     }
 }

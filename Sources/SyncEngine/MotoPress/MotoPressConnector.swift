@@ -113,8 +113,8 @@ public struct MotoPressConnector: Connector {
             lookUp: { keys throws(SyncError) in
                 try pager.lookUp(collection: collection, ids: keys).map { prepare($0, true) }
             },
-            softDelete: { seen, connection throws(SyncError) in
-                try writer.softDelete(table: table.name, keyColumn: table.key, keeping: seen, on: connection)
+            softDelete: { connection throws(SyncError) in
+                try writer.softDelete(table: table.name, keyColumn: table.key, stream: stream.name, on: connection)
             }
         )
         // A listing that shifted under the pass (or a resumed pass, whose earlier pages' totals are

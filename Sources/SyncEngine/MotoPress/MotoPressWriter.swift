@@ -216,41 +216,50 @@ struct MotoPressWriter {
     /// Keys of the tenant's live rows that the pass over `stream` did not record seeing
     /// (`sync_pass_keys`), nor are in `alsoSeen`: the candidates for deletion.
     ///
-    /// The comparison is a hash anti-join inside PostgreSQL: reading the 100,000 recorded keys of a
-    /// large tenant back and sending them again as an array took a fifth of a re-sync with nothing
-    /// changed (P9). `table` and `keyColumn` come from the connector's own constants, never from data.
+    /// `table` and `keyColumn` come from the connector's own constants, never from data.
     func unseen(table: String, keyColumn: String, stream: String, alsoSeen: [String], on connection: PostgresConnection) throws(SyncError) -> [String] {
         do {
             return try connection.query("""
                 SELECT DISTINCT t.\(keyColumn)::text AS key FROM \(table) t
                 WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND NOT (t.\(keyColumn)::text = ANY($3::text[]))
-                  AND NOT EXISTS (
-                      SELECT 1 FROM sync_pass_keys k CROSS JOIN LATERAL unnest(k.keys) AS recorded(key)
-                      WHERE k.tenant_id = $1 AND k.stream = $2 AND recorded.key = t.\(keyColumn)::text
-                  )
+                  AND \(Self.notRecorded(keyColumn: keyColumn))
                 """, [.text(tenantID), .text(stream), .textArray(alsoSeen)]).rows.compactMap { $0["key"] ?? nil }
         } catch {
             throw SyncError.database(error, while: "finding rows of \(table) the pass did not see")
         }
     }
 
-    /// Marks the tenant's rows whose key is not in `seen` as deleted upstream; returns how many.
+    /// Marks the tenant's live rows that the pass over `stream` did not record seeing
+    /// (`sync_pass_keys`) as deleted upstream; returns how many.
     ///
     /// `table` and `keyColumn` come from the connector's own constants, never from data.
-    func softDelete(table: String, keyColumn: String, keeping seen: [String], on connection: PostgresConnection) throws(SyncError) -> Int {
+    func softDelete(table: String, keyColumn: String, stream: String, on connection: PostgresConnection) throws(SyncError) -> Int {
         do {
             let row = try connection.query("""
                 WITH gone AS (
-                    UPDATE \(table) SET deleted_at = now(), updated_at = now()
-                    WHERE tenant_id = $1 AND deleted_at IS NULL AND NOT (\(keyColumn)::text = ANY($2::text[]))
+                    UPDATE \(table) t SET deleted_at = now(), updated_at = now()
+                    WHERE t.tenant_id = $1 AND t.deleted_at IS NULL AND \(Self.notRecorded(keyColumn: keyColumn))
                     RETURNING 1
                 )
                 SELECT count(*) FROM gone
-                """, [.text(tenantID), .textArray(seen)]).rows.first
+                """, [.text(tenantID), .text(stream)]).rows.first
             return row.flatMap { $0[0].flatMap { Int($0) } } ?? 0
         } catch {
             throw SyncError.database(error, while: "marking rows of \(table) deleted upstream")
         }
+    }
+
+    /// The condition that row `t`'s key is not among the keys the pass over stream `$2` of tenant `$1`
+    /// recorded, for PostgreSQL to check as a hash anti-join: reading a large tenant's 100,000 recorded
+    /// keys into the worker and sending them back as an array took a fifth of a re-sync with nothing
+    /// changed (P9).
+    private static func notRecorded(keyColumn: String) -> String {
+        """
+        NOT EXISTS (
+            SELECT 1 FROM sync_pass_keys k CROSS JOIN LATERAL unnest(k.keys) AS recorded(key)
+            WHERE k.tenant_id = $1 AND k.stream = $2 AND recorded.key = t.\(keyColumn)::text
+        )
+        """
     }
 
     /// Stores records that could not be used at all, with the reason: one row per record key.
