@@ -29,6 +29,29 @@ struct EstimatesSyncTests {
         }
     }
 
+    @Test("a full pass marks a stored estimate the upstream no longer lists deleted, and only that one")
+    func fullPassMarksUnlistedDeleted() async throws {
+        let site = DemoSite(name: "est-gone", estimates: 250)
+        try await DemoUpstreamServer.withRunningServer(configuration: DemoUpstreamConfiguration(sites: [site])) { endpoint in
+            try await TestDatabase.withDatabase { url in
+                let spec = DemoTenants.estimates(site: site, endpoint: endpoint, databaseURL: url)
+                #expect(try await offPool { try MotoPressSyncTests.sync(spec) }.result.status == .succeeded)
+                // An estimate stored earlier that the upstream lists no more (deleted there since).
+                let tenant = try await TestDatabase.text(url, "SELECT min(tenant_id) FROM estimates")
+                _ = try await TestDatabase.scalar(url, """
+                    WITH planted AS (INSERT INTO estimates (tenant_id, external_id, data) VALUES ($1, 'gone-upstream', '{}') RETURNING 1)
+                    SELECT count(*) FROM planted
+                    """, [.text(tenant)])
+
+                let again = try await offPool { try MotoPressSyncTests.sync(spec, runID: "again") }.result
+                #expect(again.status == .succeeded, "\(again.error ?? "")")
+                #expect(again.streams.first?.counts.deleted == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE external_id = 'gone-upstream' AND deleted_at IS NOT NULL") == 1)
+                #expect(try await TestDatabase.scalar(url, "SELECT count(*) FROM estimates WHERE deleted_at IS NULL") == 250)
+            }
+        }
+    }
+
     @Test("exactly 100 on the last full page: an empty page ends the stream", arguments: [100, 200])
     func exactMultipleOfPageSize(count: Int) async throws {
         let site = DemoSite(name: "est-exact", estimates: count)
